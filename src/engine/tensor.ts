@@ -56,3 +56,9 @@ export class Tensor {
   /** Gradient at (i, j). */
   gradAt(i: number, j: number): number { return this.heap.f32[this.grad + i * this.ld + j]; }
 }
+
+/** A vector of `rows` f32 (leading dimension 1), e.g. per-sample log-dets or log-probs. */
+export function allocVector(k: Kernels, rows: number, withGrad: boolean): Tensor {
+  const ptr = k.heap.alloc(rows);
+  return new Tensor(k.heap, ptr, rows, 1, 1, withGrad ? k.heap.alloc(rows) : 0);
+}

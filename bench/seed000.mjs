@@ -1,0 +1,84 @@
+// The nsbi side of `npm run bench` (run by bench/run.mjs in its own process so that peak memory is
+// its own). usage: node bench/seed000.mjs DATA_DIR KERNEL_PATH STEPS
+// Trains the seed-000 network from the initial weights in DATA_DIR/init.f32 on the fixed batch
+// order, then times log-prob of 100,000 pairs and 100,000 posterior draws; prints one JSON line.
+import fs from "node:fs";
+import path from "node:path";
+import { Adam, NpeNetwork, Rng, createKernels, npeLoss } from "../dist/node.js";
+import { readF32, seedNetworkConfig } from "./seed000-data.mjs";
+
+const [dataDir, kernelPath, stepsArg] = process.argv.slice(2);
+const steps = Number(stepsArg ?? 2000);
+const meta = JSON.parse(fs.readFileSync(path.join(dataDir, "meta.json"), "utf8"));
+const P = meta.thetaDim, D = meta.xDim, B = meta.batchSize;
+const trainTheta = readF32(dataDir, "train_theta.f32"), trainX = readF32(dataDir, "train_x.f32");
+const testTheta = readF32(dataDir, "test_theta.f32"), testX = readF32(dataDir, "test_x.f32");
+const xo = readF32(dataDir, "xo.f32");
+const batches = new Int32Array(fs.readFileSync(path.join(dataDir, "batch_idx.i32")).buffer.slice(0));
+const blob = readF32(dataDir, "init.f32");
+
+const kernels = createKernels(kernelPath);
+const net = new NpeNetwork(seedNetworkConfig(), kernels);
+net.initialize(new Rng(0));
+const tensors = new Map(meta.tensors.filter((t) => !t.name.endsWith("_mask"))
+  .map((t) => [t.name, { shape: t.shape, data: blob.subarray(t.offset, t.offset + t.size) }]));
+net.store.loadNamed(tensors, "init.f32");
+
+const g = net.buildGraph(B, { grad: true });
+const graph = { tape: g.tape, inputs: [g.theta, g.x], output: g.logProb };
+const adam = new Adam(net.store, { learningRate: meta.learningRate });
+const losses = [], times = [];
+const nb = batches.length / B;
+for (let s = 0; s < steps; s++) {
+  const t0 = performance.now();
+  const idx = batches.subarray((s % nb) * B, (s % nb + 1) * B);
+  const f = kernels.heap.f32;
+  for (let i = 0; i < B; i++) {
+    const r = idx[i];
+    for (let j = 0; j < P; j++) f[g.theta.ptr + i * g.theta.ld + j] = trainTheta[r * P + j];
+    for (let j = 0; j < D; j++) f[g.x.ptr + i * g.x.ld + j] = trainX[r * D + j];
+  }
+  g.tape.forward(B);
+  const loss = npeLoss.value(graph, B);
+  net.store.zeroGrad();
+  npeLoss.seedGradient(graph, B);
+  g.tape.backward(B);
+  adam.step();
+  losses.push(loss);
+  times.push(performance.now() - t0);
+}
+
+function medianTime(fn, reps = 3) {
+  const ts = [];
+  let r;
+  for (let i = 0; i < reps; i++) { const t0 = performance.now(); r = fn(); ts.push((performance.now() - t0) / 1e3); }
+  return [ts.sort((a, b) => a - b)[Math.floor(reps / 2)], r];
+}
+const nTest = testTheta.length / P;
+const [lpS, lp] = medianTime(() => net.logProb(testTheta, testX, nTest));
+const out = new Float32Array(100000 * P);
+const [smS] = medianTime(() => net.sample(100000, xo, new Rng(1), out));
+const mean = [], std = [];
+for (let j = 0; j < P; j++) {
+  let m = 0, v = 0;
+  for (let i = 0; i < 100000; i++) m += out[i * P + j];
+  m /= 100000;
+  for (let i = 0; i < 100000; i++) v += (out[i * P + j] - m) ** 2;
+  mean.push(m); std.push(Math.sqrt(v / 99999));
+}
+const window = (steps >= 300 ? times.slice(100, 300) : times).sort((a, b) => a - b);
+const med = window[Math.floor(window.length / 2)];
+console.log(JSON.stringify({
+  engine: `nsbi ${kernels.path}`,
+  steps,
+  step_ms_median: med,
+  steps_per_s: 1e3 / med,
+  train_seconds: times.reduce((a, b) => a + b, 0) / 1e3,
+  loss_at: Object.fromEntries(meta.checkpoints.filter((s) => s <= steps).map((s) => [String(s), losses[s - 1]])),
+  test_nll: -lp.reduce((a, b) => a + b, 0) / nTest,
+  logprob_100k_s: lpS,
+  sample_100k_s: smS,
+  sample_mean: mean,
+  sample_std: std,
+  peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+}));

@@ -1,0 +1,181 @@
+import { NsbiInputError } from "../errors.js";
+import { Adam } from "../engine/adam.js";
+import type { ParamStore } from "../engine/params.js";
+import type { Rng } from "../engine/rng.js";
+import type { Tape } from "../engine/tape.js";
+import type { Tensor } from "../engine/tensor.js";
+
+/** A recorded network whose inputs the trainer fills batch by batch. */
+export interface TrainableGraph {
+  tape: Tape;
+  /** Filled from TrainingSet.columns in the same order. */
+  inputs: Tensor[];
+  /** What the loss reads (e.g. per-row log-probabilities). */
+  output: Tensor;
+}
+
+/** A training objective on a graph's output (lampe's estimator/loss split). */
+export interface Loss {
+  /** Mean loss over the first n rows (after tape.forward). */
+  value(graph: TrainableGraph, n: number): number;
+  /** Write d(mean loss)/d(output) for the first n rows. */
+  seedGradient(graph: TrainableGraph, n: number): void;
+}
+
+/** Column arrays aligned by row: columns[i] has n rows of inputs[i].cols values. */
+export interface TrainingSet {
+  columns: Float32Array[];
+  n: number;
+}
+
+export interface TrainOptions {
+  /** Default 200 (sbi). */
+  batchSize?: number;
+  /** Default 5e-4 (sbi). */
+  learningRate?: number;
+  /** Fraction held out for early stopping; default 0.1. */
+  validationFraction?: number;
+  /** Stop after this many epochs without a lower validation loss; default 20 (sbi). */
+  stopAfterEpochs?: number;
+  /** Default 2^31 − 1 (sbi): early stopping decides. */
+  maxEpochs?: number;
+  /** Gradient-norm clipping; default 5 (sbi); 0 or Infinity disables. */
+  clipMaxNorm?: number;
+  weightDecay?: number;
+  /** Seed of the split, the shuffles (and, in NPE, the initial weights). Default 0. */
+  seed?: number;
+  /** Called after each epoch; return "stop" to end training (best weights are still restored). */
+  onEpoch?: (info: EpochInfo) => void | "stop";
+}
+
+export interface EpochInfo {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+  bestValidationLoss: number;
+  epochsSinceImprovement: number;
+  stopAfterEpochs: number;
+  maxEpochs: number;
+  seconds: number;
+}
+
+export interface TrainingHistory {
+  epochs: number;
+  steps: number;
+  trainLoss: number[];
+  validationLoss: number[];
+  bestEpoch: number;
+  bestValidationLoss: number;
+  /** "early_stopping", "max_epochs" or "callback". */
+  stopReason: "early_stopping" | "max_epochs" | "callback";
+  trainingRows: number;
+  validationRows: number;
+  seconds: number;
+}
+
+/** Resolved options with sbi's defaults. */
+export function resolveTrainOptions(o: TrainOptions): Required<Omit<TrainOptions, "onEpoch">> {
+  const r = {
+    batchSize: o.batchSize ?? 200, learningRate: o.learningRate ?? 5e-4, validationFraction: o.validationFraction ?? 0.1,
+    stopAfterEpochs: o.stopAfterEpochs ?? 20, maxEpochs: o.maxEpochs ?? 2 ** 31 - 1, clipMaxNorm: o.clipMaxNorm ?? 5,
+    weightDecay: o.weightDecay ?? 0, seed: o.seed ?? 0,
+  };
+  const intOpt = (name: string, v: number) => { if (!Number.isInteger(v) || v < 1) throw new NsbiInputError(`${name} must be a positive integer, got ${v}`); };
+  intOpt("batchSize", r.batchSize); intOpt("stopAfterEpochs", r.stopAfterEpochs); intOpt("maxEpochs", r.maxEpochs);
+  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate))) throw new NsbiInputError(`learningRate must be a positive number, got ${r.learningRate}`);
+  if (!(r.validationFraction > 0 && r.validationFraction < 1)) throw new NsbiInputError(`validationFraction must be in (0, 1), got ${r.validationFraction}`);
+  if (!(r.clipMaxNorm >= 0)) throw new NsbiInputError(`clipMaxNorm must be >= 0, got ${r.clipMaxNorm}`);
+  if (!(r.weightDecay >= 0)) throw new NsbiInputError(`weightDecay must be >= 0, got ${r.weightDecay}`);
+  if (!Number.isFinite(r.seed)) throw new NsbiInputError(`seed must be a finite number, got ${r.seed}`);
+  return r;
+}
+
+/**
+ * Minibatch training with Adam, gradient clipping, a held-out validation set and early stopping
+ * that restores the best weights (sbi's protocol). Generic over (graph, loss). The graph must have
+ * been built for at least `batchSize` rows. `lossOffset` is added to reported losses (e.g. the
+ * z-scoring Jacobian, so losses are in the original units).
+ */
+export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, data: TrainingSet,
+  options: TrainOptions, split: DataSplit, shuffleRng: Rng, lossOffset = 0): TrainingHistory {
+  const o = resolveTrainOptions(options);
+  if (graph.inputs.length !== data.columns.length) throw new NsbiInputError("trainLoop: graph inputs and data columns differ in number");
+  const batch = Math.min(o.batchSize, graph.inputs[0].rows);
+  const rng = shuffleRng;
+  const trainIdx = split.train.slice(), valIdx = split.validation;
+  const nTrain = trainIdx.length, nVal = valIdx.length;
+  const adam = new Adam(store, { learningRate: o.learningRate, weightDecay: o.weightDecay });
+  const t0 = performance.now();
+  const history: TrainingHistory = {
+    epochs: 0, steps: 0, trainLoss: [], validationLoss: [], bestEpoch: 0, bestValidationLoss: Infinity,
+    stopReason: "max_epochs", trainingRows: nTrain, validationRows: nVal, seconds: 0,
+  };
+  let best: Float32Array | null = null, since = 0;
+  for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
+    rng.shuffle(trainIdx);
+    let sum = 0;
+    for (let s = 0; s < nTrain; s += batch) {
+      const n = Math.min(batch, nTrain - s);
+      gather(graph, data, trainIdx, s, n);
+      graph.tape.forward(n);
+      sum += loss.value(graph, n) * n;
+      store.zeroGrad();
+      loss.seedGradient(graph, n);
+      graph.tape.backward(n);
+      if (o.clipMaxNorm > 0 && Number.isFinite(o.clipMaxNorm)) store.clipGradNorm(o.clipMaxNorm);
+      adam.step();
+      history.steps++;
+    }
+    const trainLoss = sum / nTrain + lossOffset;
+    let vsum = 0;
+    for (let s = 0; s < nVal; s += batch) {
+      const n = Math.min(batch, nVal - s);
+      gather(graph, data, valIdx, s, n);
+      graph.tape.forward(n);
+      vsum += loss.value(graph, n) * n;
+    }
+    const valLoss = vsum / nVal + lossOffset;
+    history.trainLoss.push(trainLoss);
+    history.validationLoss.push(valLoss);
+    history.epochs = epoch;
+    if (valLoss < history.bestValidationLoss) {
+      history.bestValidationLoss = valLoss; history.bestEpoch = epoch; since = 0;
+      best = store.snapshot();
+    } else since++;
+    const verdict = options.onEpoch?.({
+      epoch, trainLoss, validationLoss: valLoss, bestValidationLoss: history.bestValidationLoss,
+      epochsSinceImprovement: since, stopAfterEpochs: o.stopAfterEpochs, maxEpochs: o.maxEpochs,
+      seconds: (performance.now() - t0) / 1e3,
+    });
+    if (verdict === "stop") { history.stopReason = "callback"; break; }
+    if (since >= o.stopAfterEpochs) { history.stopReason = "early_stopping"; break; }
+  }
+  if (best) store.restore(best);
+  history.seconds = (performance.now() - t0) / 1e3;
+  return history;
+}
+
+/** Row indices of the training and validation sets. */
+export interface DataSplit {
+  train: Int32Array;
+  validation: Int32Array;
+}
+
+/** A random split with max(1, floor(fraction·n)) validation rows (as sbi). */
+export function splitData(n: number, validationFraction: number, rng: Rng): DataSplit {
+  const nVal = Math.max(1, Math.floor(validationFraction * n));
+  if (n - nVal < 1) throw new NsbiInputError(`${n} simulations leave none for training after the validation split`);
+  const perm = rng.permutation(n);
+  return { train: perm.slice(0, n - nVal), validation: perm.slice(n - nVal) };
+}
+
+/** Copy rows idx[start .. start+n) of every column into the graph's input tensors. */
+function gather(graph: TrainableGraph, data: TrainingSet, idx: Int32Array, start: number, n: number): void {
+  graph.inputs.forEach((t, c) => {
+    const src = data.columns[c], d = t.cols, f = t.heap.f32;
+    for (let i = 0; i < n; i++) {
+      const r = idx[start + i] * d, dst = t.ptr + i * t.ld;
+      for (let j = 0; j < d; j++) f[dst + j] = src[r + j];
+    }
+  });
+}

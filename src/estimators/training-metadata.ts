@@ -1,0 +1,17 @@
+import type { TrainingHistory, resolveTrainOptions } from "./trainer.js";
+
+/** Training metadata stored with a model (config.json "training"). */
+export interface TrainingMetadata {
+  seed: number;
+  epochs: number;
+  steps: number;
+  bestEpoch: number;
+  bestValidationLoss: number;
+  stopReason: TrainingHistory["stopReason"];
+  trainingRows: number;
+  validationRows: number;
+  droppedRows: number;
+  options: ReturnType<typeof resolveTrainOptions>;
+  kernelPath: string;
+  seconds: number;
+}

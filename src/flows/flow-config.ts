@@ -1,0 +1,77 @@
+import { NsbiInputError } from "../errors.js";
+import type { ActivationName } from "../kernels/kernel-api.js";
+import type { Rng } from "../engine/rng.js";
+import { makePermutation, type PermutationKind } from "./permutation.js";
+import type { UnivariateConfig } from "./univariate/univariate-transform.js";
+
+/** Complete, serialisable description of a conditional flow (config.json "flow"). */
+export interface FlowConfig {
+  type: "maf" | "nsf";
+  features: number;
+  contextFeatures: number;
+  transforms: number;
+  hiddenFeatures: number;
+  hiddenLayers: number;
+  activation: ActivationName;
+  /** Autoregressive passes per transform: `features` (autoregressive) or 2 (coupling). */
+  passes: number;
+  /** The permutation after each transform but the last (out[:, j] = in[:, perm[j]]). */
+  permutations: number[][];
+  univariate: UnivariateConfig;
+}
+
+/** User-facing flow options; everything has a default (sbi's where it has one). */
+export interface FlowOptions {
+  /** "maf" (affine) or "nsf" (rational-quadratic spline). Default "nsf". */
+  estimator?: "maf" | "nsf";
+  /** Default 5 (sbi). */
+  transforms?: number;
+  /** Default 50 (sbi). */
+  hiddenFeatures?: number;
+  /** Hidden layers per conditioner; default 2. */
+  hiddenLayers?: number;
+  /** Default "relu" (fused into the GEMM kernels). */
+  activation?: ActivationName;
+  /** "autoregressive" (default) or "coupling". */
+  form?: "autoregressive" | "coupling";
+  /** Default "reverse". */
+  permutation?: PermutationKind;
+  /** MAF scale parameterisation; default "softplus" (nflows/sbi). */
+  affineScale?: "softplus" | "exp";
+  /** NSF bins; default 10 (sbi). */
+  bins?: number;
+  /** NSF tail bound in z-scored units; default 3 (sbi). */
+  tailBound?: number;
+}
+
+function positiveInt(v: number, name: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new NsbiInputError(`${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** Resolve options and defaults into a complete FlowConfig (random permutations drawn from rng). */
+export function resolveFlowConfig(opts: FlowOptions, features: number, contextFeatures: number, rng: Rng): FlowConfig {
+  const type = opts.estimator ?? "nsf";
+  if (type !== "maf" && type !== "nsf") throw new NsbiInputError(`estimator '${type as string}': expected maf or nsf`);
+  const transforms = positiveInt(opts.transforms ?? 5, "transforms");
+  const form = opts.form ?? "autoregressive";
+  if (form !== "autoregressive" && form !== "coupling") throw new NsbiInputError(`form '${form as string}': expected autoregressive or coupling`);
+  const passes = form === "coupling" ? Math.min(2, features) : features;
+  const permutations: number[][] = [];
+  for (let t = 0; t + 1 < transforms; t++) permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
+  const univariate: UnivariateConfig = type === "maf"
+    ? { type: "affine", scale: opts.affineScale ?? "softplus" }
+    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? 3,
+        minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };
+  if (univariate.type === "rational_quadratic" && !(univariate.tailBound > 0)) {
+    throw new NsbiInputError(`tailBound must be positive, got ${univariate.tailBound}`);
+  }
+  const activation = opts.activation ?? "relu";
+  if (!["relu", "tanh", "elu"].includes(activation)) throw new NsbiInputError(`activation '${activation}': expected relu, tanh or elu`);
+  return {
+    type, features: positiveInt(features, "features"), contextFeatures, transforms,
+    hiddenFeatures: positiveInt(opts.hiddenFeatures ?? 50, "hiddenFeatures"),
+    hiddenLayers: positiveInt(opts.hiddenLayers ?? 2, "hiddenLayers"),
+    activation, passes, permutations, univariate,
+  };
+}

@@ -1,0 +1,120 @@
+import { NsbiInputError } from "../errors.js";
+import type { ActivationName } from "../kernels/kernel-api.js";
+import { createKernels, resolveKernelPath, type KernelChoice } from "../kernels/select.js";
+import { Rng } from "../engine/rng.js";
+import { resolveFlowConfig, type FlowOptions } from "../flows/flow-config.js";
+import type { Prior } from "../flows/priors/prior.js";
+import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js";
+import { npeLoss } from "../estimators/npe-loss.js";
+import { cleanSimulations, columnStats, type Simulations } from "../estimators/training-data.js";
+import { resolveTrainOptions, splitData, trainLoop, type TrainOptions, type TrainingHistory } from "../estimators/trainer.js";
+import { Posterior } from "./posterior.js";
+import type { TrainingMetadata } from "../estimators/training-metadata.js";
+
+export interface NpeOptions extends FlowOptions {
+  /** The prior the simulations were drawn from (leakage rejection, parameter dimension). */
+  prior?: Prior;
+  /** Parameter dimension when no prior is given. */
+  thetaDim?: number;
+  /** Hidden and output sizes of an MLP embedding of x, e.g. [45, 32, 20]; omitted = none. */
+  embedding?: number[] | null;
+  /** Default "relu". */
+  embeddingActivation?: ActivationName;
+  /** Kernel path; default "auto" (fastest available, or NSBI_KERNELS). */
+  kernels?: KernelChoice;
+  /** Default parameter_1..P (sbibm style). */
+  parameterNames?: string[];
+}
+
+
+/**
+ * Neural posterior estimation (single round, amortized): learn q(theta | x) from simulated pairs
+ * by maximum likelihood (Papamakarios & Murray 2016, arXiv:1605.06376; Greenberg et al. 2019,
+ * arXiv:1905.07488), with sbi's defaults.
+ *
+ * @example
+ * const npe = new NPE({ prior, estimator: "nsf" });
+ * npe.appendSimulations(theta, x).train({ seed: 1 });
+ * const posterior = npe.buildPosterior();
+ * const samples = posterior.sample(1000, xo, { seed: 2 });
+ */
+export class NPE {
+  private readonly parts: Simulations[] = [];
+  private dropped = 0;
+  network: NpeNetwork | null = null;
+  history: TrainingHistory | null = null;
+  metadata: TrainingMetadata | null = null;
+
+  constructor(readonly options: NpeOptions = {}) {
+    const d = options.prior?.dim ?? options.thetaDim;
+    if (d === undefined) throw new NsbiInputError("NPE: give a prior or thetaDim");
+    if (options.prior && options.thetaDim !== undefined && options.thetaDim !== options.prior.dim) {
+      throw new NsbiInputError(`NPE: thetaDim ${options.thetaDim} differs from the prior's dimension ${options.prior.dim}`);
+    }
+    if (options.parameterNames && options.parameterNames.length !== d) {
+      throw new NsbiInputError(`NPE: ${options.parameterNames.length} parameter names for ${d} parameters`);
+    }
+  }
+
+  get thetaDim(): number { return this.options.prior?.dim ?? this.options.thetaDim!; }
+
+  /** Add simulated pairs: theta [n, thetaDim], x [n, xDim] (row-major). Non-finite rows are dropped with a warning. */
+  appendSimulations(theta: Float32Array, x: Float32Array, source = "appendSimulations"): this {
+    const before = theta.length / this.thetaDim;
+    const s = cleanSimulations(theta, x, this.thetaDim, source, this.parts[0]?.xDim);
+    this.dropped += before - s.n;
+    this.parts.push(s);
+    return this;
+  }
+
+  /** Train (or retrain from scratch) on all appended simulations. */
+  train(options: TrainOptions = {}): TrainingHistory {
+    if (this.parts.length === 0) throw new NsbiInputError("NPE.train: no simulations; call appendSimulations first");
+    const o = resolveTrainOptions(options);
+    const data = concat(this.parts);
+    const master = new Rng(o.seed);
+    const split = splitData(data.n, o.validationFraction, master.fork());
+    const initRng = master.fork(), shuffleRng = master.fork(), flowRng = master.fork();
+    const th = columnStats(data.theta, data.thetaDim, split.train), xs = columnStats(data.x, data.xDim, split.train);
+    const emb = this.options.embedding && this.options.embedding.length > 0 ? this.options.embedding : null;
+    const contextDim = emb ? emb[emb.length - 1] : data.xDim;
+    const config: NpeNetworkConfig = {
+      thetaDim: data.thetaDim, xDim: data.xDim,
+      embedding: emb ? { sizes: [data.xDim, ...emb], activation: this.options.embeddingActivation ?? "relu" } : null,
+      flow: resolveFlowConfig(this.options, data.thetaDim, contextDim, flowRng),
+      standardization: { thetaMean: th.mean, thetaStd: th.std, xMean: xs.mean, xStd: xs.std },
+    };
+    const kernels = createKernels(this.options.kernels ?? "auto");
+    const net = new NpeNetwork(config, kernels);
+    net.initialize(initRng);
+    const graph = net.buildGraph(o.batchSize, { grad: true });
+    const history = trainLoop(net.store, { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, npeLoss,
+      { columns: [net.standardizeTheta(data.theta, data.n), net.standardizeX(data.x, data.n)], n: data.n },
+      options, split, shuffleRng, -net.thetaLogJacobian);
+    this.network = net;
+    this.history = history;
+    this.metadata = {
+      seed: o.seed, epochs: history.epochs, steps: history.steps, bestEpoch: history.bestEpoch,
+      bestValidationLoss: history.bestValidationLoss, stopReason: history.stopReason,
+      trainingRows: history.trainingRows, validationRows: history.validationRows, droppedRows: this.dropped,
+      options: o, kernelPath: resolveKernelPath(this.options.kernels ?? "auto"), seconds: history.seconds,
+    };
+    return history;
+  }
+
+  /** The posterior q(theta | x) of the trained network. */
+  buildPosterior(): Posterior {
+    if (!this.network) throw new NsbiInputError("NPE.buildPosterior: train first");
+    const names = this.options.parameterNames ?? Array.from({ length: this.thetaDim }, (_, i) => `parameter_${i + 1}`);
+    return new Posterior(this.network, this.options.prior ?? null, names, this.metadata);
+  }
+}
+
+function concat(parts: Simulations[]): Simulations {
+  if (parts.length === 1) return parts[0];
+  const n = parts.reduce((s, p) => s + p.n, 0), P = parts[0].thetaDim, D = parts[0].xDim;
+  const theta = new Float32Array(n * P), x = new Float32Array(n * D);
+  let r = 0;
+  for (const p of parts) { theta.set(p.theta, r * P); x.set(p.x, r * D); r += p.n; }
+  return { theta, x, n, thetaDim: P, xDim: D };
+}

@@ -1,0 +1,187 @@
+import { NsbiInputError } from "../errors.js";
+import { warn } from "../logging.js";
+import { Rng } from "../engine/rng.js";
+import type { NpeNetwork } from "../estimators/npe-network.js";
+import type { TrainingMetadata } from "../estimators/training-metadata.js";
+import type { Prior } from "../flows/priors/prior.js";
+import { summarizeSamples, type PosteriorSummary } from "./summary.js";
+
+export interface SampleOptions {
+  /** Seed of a fresh generator (ignored when rng is given). Default 0. */
+  seed?: number;
+  rng?: Rng;
+  /** Give up (throw) after this many flow draws per requested sample without enough accepted. Default 10,000. */
+  maxDrawsPerSample?: number;
+}
+
+export interface SampleResult {
+  samples: Float32Array;
+  /** Fraction of flow draws that fell inside the prior support. */
+  acceptanceRate: number;
+  draws: number;
+}
+
+/** Acceptance below this triggers a warning (sbi warns similarly). */
+const LOW_ACCEPTANCE = 0.01;
+
+/**
+ * The amortized posterior q(theta | x) of a trained NPE network. Samples outside the prior's
+ * support ("leakage") are rejected, as sbi's DirectPosterior does; the acceptance rate is
+ * reported and a warning is given when it is below 1%.
+ */
+export class Posterior {
+  private readonly acceptanceCache = new Map<string, number>();
+
+  constructor(readonly network: NpeNetwork, readonly prior: Prior | null, readonly parameterNames: string[],
+    readonly metadata: TrainingMetadata | null = null) {
+    if (prior && prior.dim !== network.thetaDim) throw new NsbiInputError(`Posterior: prior dimension ${prior.dim} != ${network.thetaDim}`);
+  }
+
+  get thetaDim(): number { return this.network.thetaDim; }
+  get xDim(): number { return this.network.xDim; }
+
+  /** n draws [n, thetaDim] for one observation x [xDim]. */
+  sample(n: number, x: Float32Array, opts: SampleOptions = {}): Float32Array {
+    return this.sampleWithInfo(n, x, opts).samples;
+  }
+
+  /** n draws plus the leakage acceptance rate. */
+  sampleWithInfo(n: number, x: Float32Array, opts: SampleOptions = {}): SampleResult {
+    if (!Number.isInteger(n) || n < 1) throw new NsbiInputError(`sample: number of samples must be a positive integer, got ${n}`);
+    this.checkObservation(x, 1, "observation");
+    const rng = opts.rng ?? new Rng(opts.seed ?? 0);
+    const P = this.thetaDim, out = new Float32Array(n * P);
+    if (!this.prior) {
+      this.network.sample(n, x, rng, out);
+      return { samples: out, acceptanceRate: 1, draws: n };
+    }
+    const maxDraws = (opts.maxDrawsPerSample ?? 10_000) * n;
+    let accepted = 0, draws = 0, inside = 0;
+    while (accepted < n) {
+      const rate = draws > 0 ? Math.max(inside / draws, 1e-3) : 1;
+      const m = Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144);
+      const buf = new Float32Array(m * P);
+      this.network.sample(m, x, rng, buf);
+      for (let i = 0; i < m; i++) {
+        if (!this.prior.inSupport(buf, i)) continue;
+        inside++;
+        if (accepted < n) { out.set(buf.subarray(i * P, (i + 1) * P), accepted * P); accepted++; }
+      }
+      draws += m;
+      if (accepted < n && draws >= maxDraws) {
+        throw new NsbiInputError(`sample: only ${accepted} of ${n} samples inside the prior support after ${draws} draws `
+          + `(acceptance ${(inside / draws).toExponential(2)}); the posterior estimate leaks out of the prior`);
+      }
+    }
+    const acceptanceRate = inside / draws;
+    if (acceptanceRate < LOW_ACCEPTANCE) {
+      warn(`only ${(100 * acceptanceRate).toFixed(2)}% of posterior draws were inside the prior support (leakage); results may be unreliable`);
+    }
+    return { samples: out, acceptanceRate, draws };
+  }
+
+  /**
+   * n draws for each of m observations (xs [m, xDim]): [m, n, thetaDim] with per-observation
+   * acceptance rates. One generator serves all observations in order.
+   */
+  sampleBatched(n: number, xs: Float32Array, m: number, opts: SampleOptions = {}): { samples: Float32Array; acceptanceRates: Float64Array } {
+    this.checkObservation(xs, m, "observations");
+    const rng = opts.rng ?? new Rng(opts.seed ?? 0);
+    const D = this.xDim, P = this.thetaDim, out = new Float32Array(m * n * P), rates = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      const r = this.sampleWithInfo(n, xs.subarray(j * D, (j + 1) * D), { ...opts, rng });
+      out.set(r.samples, j * n * P);
+      rates[j] = r.acceptanceRate;
+    }
+    return { samples: out, acceptanceRates: rates };
+  }
+
+  /**
+   * log q(theta | x) for n rows of theta [n, thetaDim]; x is one observation or n of them.
+   * With a prior: −Infinity outside its support, and (normalizeLeakage, default true) the
+   * density is renormalised to the support by the estimated acceptance rate, as sbi does.
+   */
+  logProb(theta: Float32Array, x: Float32Array, opts: { normalizeLeakage?: boolean; seed?: number } = {}): Float64Array {
+    const P = this.thetaDim;
+    if (theta.length % P !== 0 || theta.length === 0) throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected rows of ${P}`);
+    const n = theta.length / P;
+    const lp = this.network.logProb(theta, x, n);
+    if (!this.prior) return lp;
+    const shared = x.length === this.xDim;
+    const norm = opts.normalizeLeakage ?? true;
+    for (let i = 0; i < n; i++) {
+      if (!this.prior.inSupport(theta, i)) { lp[i] = -Infinity; continue; }
+      if (norm) lp[i] -= Math.log(this.acceptance(shared ? x : x.subarray(i * this.xDim, (i + 1) * this.xDim), opts.seed ?? 0));
+    }
+    return lp;
+  }
+
+  /** Fraction of q(· | x) inside the prior support, estimated from 10,000 draws (cached per x). */
+  acceptance(x: Float32Array, seed = 0): number {
+    const key = Array.from(x).join(",");
+    const hit = this.acceptanceCache.get(key);
+    if (hit !== undefined) return hit;
+    const n = 10_000, P = this.thetaDim, buf = new Float32Array(n * P);
+    this.network.sample(n, x, new Rng(seed), buf);
+    let inside = 0;
+    for (let i = 0; i < n; i++) if (!this.prior || this.prior.inSupport(buf, i)) inside++;
+    const rate = Math.max(inside, 1) / n;
+    this.acceptanceCache.set(key, rate);
+    return rate;
+  }
+
+  /**
+   * Maximum a posteriori estimate: the best of `numInit` high-density draws (out of
+   * `numCandidates`), refined by gradient ascent on log q (Adam in z-scored units), kept inside
+   * the prior's box support. As sbi's `map()`.
+   */
+  map(x: Float32Array, opts: { seed?: number; numCandidates?: number; numInit?: number; iterations?: number; learningRate?: number } = {}): Float32Array {
+    this.checkObservation(x, 1, "observation");
+    const P = this.thetaDim, net = this.network, rng = new Rng(opts.seed ?? 0);
+    const nc = opts.numCandidates ?? 1000, ni = Math.min(opts.numInit ?? 10, nc), iters = opts.iterations ?? 300, lr = opts.learningRate ?? 0.01;
+    const cand = this.sample(nc, x, { rng });
+    const lpc = net.logProb(cand, x, nc);
+    const order = Array.from({ length: nc }, (_, i) => i).sort((a, b) => lpc[b] - lpc[a]).slice(0, ni);
+    const start = new Float32Array(ni * P);
+    order.forEach((r, i) => start.set(cand.subarray(r * P, (r + 1) * P), i * P));
+    const z = net.standardizeTheta(start, ni);
+    const g = net.buildGraph(ni, { grad: false, thetaGrad: true });
+    const xs = net.standardizeX(x, 1);
+    const k = net.kernels;
+    for (let i = 0; i < ni; i++) k.heap.f32.set(xs, g.x.ptr + i * g.x.ld);
+    const { thetaMean: mu, thetaStd: sd } = net.config.standardization;
+    const lo = this.prior?.lower, hi = this.prior?.upper;
+    const m = new Float64Array(ni * P), v = new Float64Array(ni * P);
+    for (let t = 1; t <= iters; t++) {
+      g.theta.setRows(z, ni);
+      g.tape.forward(ni);
+      net.store.zeroGrad();
+      k.heap.f32.fill(1, g.logProb.grad, g.logProb.grad + ni);
+      g.tape.backward(ni);
+      const f = k.heap.f32;
+      for (let i = 0; i < ni; i++) for (let j = 0; j < P; j++) {
+        const q = i * P + j, gr = f[g.theta.grad + i * g.theta.ld + j];
+        m[q] = 0.9 * m[q] + 0.1 * gr; v[q] = 0.999 * v[q] + 0.001 * gr * gr;
+        let next = z[q] + (lr * (m[q] / (1 - 0.9 ** t))) / (Math.sqrt(v[q] / (1 - 0.999 ** t)) + 1e-8);
+        if (lo && hi) next = Math.min(Math.max(next, (lo[j] - mu[j]) / sd[j]), (hi[j] - mu[j]) / sd[j]);
+        z[q] = next;
+      }
+    }
+    const final = new Float32Array(z);
+    net.unstandardizeTheta(final, ni);
+    const lpf = net.logProb(final, x, ni);
+    let best = 0;
+    for (let i = 1; i < ni; i++) if (lpf[i] > lpf[best]) best = i;
+    return final.slice(best * P, (best + 1) * P);
+  }
+
+  /** Mean, std and quantiles of n draws for x. */
+  summarize(n: number, x: Float32Array, opts: SampleOptions = {}): PosteriorSummary {
+    return summarizeSamples(this.sample(n, x, opts), n, this.parameterNames);
+  }
+
+  private checkObservation(x: Float32Array, m: number, what: string): void {
+    if (x.length !== m * this.xDim) throw new NsbiInputError(`${what}: ${x.length} values, expected ${m} x ${this.xDim}`);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new NsbiInputError(`${what}: value ${i} is ${x[i]}, expected a finite number`);
+  }
+}
