@@ -23,9 +23,9 @@ function run(cmd, argv) {
 }
 
 const results = [];
-for (const [kp, n] of [["wasm-relaxed-simd", steps], ["wasm-simd", steps], ["ts", Math.min(steps, 300)]]) {
-  process.stderr.write(`bench: nsbi ${kp} (${n} steps)...\n`);
-  const r = run(process.execPath, [path.join(here, "seed000.mjs"), dataDir, kp, String(n)]);
+for (const [kp, n, threads] of [["wasm-relaxed-simd", steps, 2], ["wasm-relaxed-simd", steps, 1], ["wasm-simd", steps, 1], ["ts", Math.min(steps, 300), 1]]) {
+  process.stderr.write(`bench: nsbi ${kp}, ${threads} thread(s) (${n} steps)...\n`);
+  const r = run(process.execPath, [path.join(here, "seed000.mjs"), dataDir, kp, String(n), String(threads)]);
   if (r) results.push(r);
 }
 const python = "/usr/bin/python3";
@@ -43,10 +43,10 @@ if (torchOk) {
 const fmt = (v, d = 2) => (v === undefined || v === null ? "-" : Number(v).toFixed(d));
 const ratio = (a, b, inverse) => (torch1 ? `${fmt(inverse ? b / a : a / b)}x` : "-");
 console.log("\nseed-000 network: embedding 58-45-32-20 + MAF 3 x 55 hidden, theta dim 4, batch 512, Adam 1e-3");
-console.log("engine                      | steps/s (x torch1) | log-prob 100k s (x) | sample 100k s (x) | peak RSS MB (x) | loss@1 / @100 / @last | test NLL");
+console.log("engine                            | steps/s (x torch1) | log-prob 100k s (x) | sample 100k s (x) | peak RSS MB (x) | loss@1 / @100 / @last | test NLL");
 for (const r of results) {
   const last = Object.keys(r.loss_at).map(Number).sort((a, b) => a - b).pop();
-  console.log(`${r.engine.padEnd(27)} | ${fmt(r.steps_per_s, 0).padStart(6)} (${ratio(r.steps_per_s, torch1?.steps_per_s)}) | `
+  console.log(`${r.engine.padEnd(33)} | ${fmt(r.steps_per_s, 0).padStart(6)} (${ratio(r.steps_per_s, torch1?.steps_per_s)}) | `
     + `${fmt(r.logprob_100k_s, 3)} (${ratio(r.logprob_100k_s, torch1?.logprob_100k_s, true)}) | `
     + `${fmt(r.sample_100k_s, 3)} (${ratio(r.sample_100k_s, torch1?.sample_100k_s, true)}) | `
     + `${fmt(r.peak_rss_mb, 0)} (${ratio(r.peak_rss_mb, torch1?.peak_rss_mb)}) | `

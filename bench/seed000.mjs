@@ -1,13 +1,14 @@
 // The nsbi side of `npm run bench` (run by bench/run.mjs in its own process so that peak memory is
-// its own). usage: node bench/seed000.mjs DATA_DIR KERNEL_PATH STEPS
+// its own). usage: node bench/seed000.mjs DATA_DIR KERNEL_PATH STEPS [THREADS=1|2]
 // Trains the seed-000 network from the initial weights in DATA_DIR/init.f32 on the fixed batch
 // order, then times log-prob of 100,000 pairs and 100,000 posterior draws; prints one JSON line.
 import fs from "node:fs";
 import path from "node:path";
-import { Adam, NpeNetwork, Rng, createKernels, npeLoss } from "../dist/node.js";
+import { Adam, NpeNetwork, NpeThread, Rng, createKernels, npeLoss } from "../dist/node.js";
 import { readF32, seedNetworkConfig } from "./seed000-data.mjs";
 
-const [dataDir, kernelPath, stepsArg] = process.argv.slice(2);
+const [dataDir, kernelPath, stepsArg, threadsArg] = process.argv.slice(2);
+const threads = Number(threadsArg ?? 1);
 const steps = Number(stepsArg ?? 2000);
 const meta = JSON.parse(fs.readFileSync(path.join(dataDir, "meta.json"), "utf8"));
 const P = meta.thetaDim, D = meta.xDim, B = meta.batchSize;
@@ -27,22 +28,38 @@ net.store.loadNamed(tensors, "init.f32");
 const g = net.buildGraph(B, { grad: true });
 const graph = { tape: g.tape, inputs: [g.theta, g.x], output: g.logProb };
 const adam = new Adam(net.store, { learningRate: meta.learningRate });
+// Training data and batch order in the kernel heap, gathered by a kernel (as the trainer does).
+const heap = kernels.heap;
+const thetaPtr = heap.alloc(trainTheta.length), xPtr = heap.alloc(trainX.length), orderPtr = heap.allocI32(batches.length);
+heap.f32.set(trainTheta, thetaPtr); heap.f32.set(trainX, xPtr); heap.i32.set(batches, orderPtr);
+// Two threads: the worker takes the second half of every batch (as the trainer does with a helper).
+const thread = threads === 2 ? new NpeThread(net) : null;
+const helper = thread ? thread.trainingHelper(trainTheta, trainX, batches.length, 1, B) : null;
+helper?.setOrder("train", batches);
+const own = helper ? B / 2 : B;
+const helperGrads = heap.alloc(net.store.total);
 const losses = [], times = [];
 const nb = batches.length / B;
 for (let s = 0; s < steps; s++) {
   const t0 = performance.now();
-  const idx = batches.subarray((s % nb) * B, (s % nb + 1) * B);
-  const f = kernels.heap.f32;
-  for (let i = 0; i < B; i++) {
-    const r = idx[i];
-    for (let j = 0; j < P; j++) f[g.theta.ptr + i * g.theta.ld + j] = trainTheta[r * P + j];
-    for (let j = 0; j < D; j++) f[g.x.ptr + i * g.x.ld + j] = trainX[r * D + j];
+  const o = orderPtr + (s % nb) * B, st = net.store;
+  if (helper) {
+    helper.params.set(heap.f32.subarray(st.valuesPtr, st.valuesPtr + st.total));
+    helper.start("train", (s % nb) * B + own, B - own, true, (B - own) / B);
   }
-  g.tape.forward(B);
-  const loss = npeLoss.value(graph, B);
-  net.store.zeroGrad();
-  npeLoss.seedGradient(graph, B);
-  g.tape.backward(B);
+  kernels.gatherRows(thetaPtr, P, o, g.theta.ptr, g.theta.ld, own, P);
+  kernels.gatherRows(xPtr, D, o, g.x.ptr, g.x.ld, own, D);
+  g.tape.forward(own);
+  let loss = npeLoss.value(graph, own);
+  st.zeroGrad();
+  npeLoss.seedGradient(graph, own);
+  g.tape.backward(own);
+  if (helper) {
+    loss = (loss * own + helper.finish()) / B;
+    kernels.scale(st.gradsPtr, st.total, own / B);
+    heap.f32.set(helper.grads, helperGrads);
+    kernels.addRows(helperGrads, 0, st.gradsPtr, 0, 1, st.total, 1);
+  }
   adam.step();
   losses.push(loss);
   times.push(performance.now() - t0);
@@ -54,10 +71,12 @@ function medianTime(fn, reps = 3) {
   for (let i = 0; i < reps; i++) { const t0 = performance.now(); r = fn(); ts.push((performance.now() - t0) / 1e3); }
   return [ts.sort((a, b) => a - b)[Math.floor(reps / 2)], r];
 }
+thread?.syncWeights();
+const exec = thread ?? net;
 const nTest = testTheta.length / P;
-const [lpS, lp] = medianTime(() => net.logProb(testTheta, testX, nTest));
+const [lpS, lp] = medianTime(() => exec.logProb(testTheta, testX, nTest));
 const out = new Float32Array(100000 * P);
-const [smS] = medianTime(() => net.sample(100000, xo, new Rng(1), out));
+const [smS] = medianTime(() => exec.sample(100000, xo, new Rng(1), out));
 const mean = [], std = [];
 for (let j = 0; j < P; j++) {
   let m = 0, v = 0;
@@ -69,7 +88,7 @@ for (let j = 0; j < P; j++) {
 const window = (steps >= 300 ? times.slice(100, 300) : times).sort((a, b) => a - b);
 const med = window[Math.floor(window.length / 2)];
 console.log(JSON.stringify({
-  engine: `nsbi ${kernels.path}`,
+  engine: `nsbi ${kernels.path}${threads === 2 ? " 2 threads" : ""}`,
   steps,
   step_ms_median: med,
   steps_per_s: 1e3 / med,
@@ -82,3 +101,4 @@ console.log(JSON.stringify({
   sample_std: std,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
 }));
+thread?.close();

@@ -66,13 +66,9 @@ export class Linear {
 
   /** W transposed into the scratch buffer; returns its offset (leading dimension pad4(in)). */
   transposed(): number {
-    const f = this.kernels.heap.f32;
-    const W = this.W, ldt = pad4(this.inFeatures), wt = this.wt;
-    for (let r = 0; r < W.rows; r++) {
-      const src = W.ptr + r * W.ld;
-      for (let c = 0; c < W.cols; c++) f[wt + c * ldt + r] = f[src + c];
-    }
-    return wt;
+    const W = this.W;
+    this.kernels.transpose(W.ptr, W.ld, W.rows, W.cols, this.wt, pad4(this.inFeatures));
+    return this.wt;
   }
 }
 
@@ -110,7 +106,7 @@ export class LinearOp implements Op {
     const dP = y.grad;
     if (L.act === Act.relu && !this.gradIsPreactivation) k.reluBackward(dP, y.ld, y.ptr, y.ld, n, y.ld);
     else if (L.act === Act.tanh || L.act === Act.elu) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
-    if (A && A.requiresGrad) addRows(k, dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1]);
+    if (A && A.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
     k.gemmTN(x.ptr, x.ld, dP, y.ld, L.W.grad, L.W.ld, n, L.inFeatures, y.ld, 1, L.kRange);
     if (L.W.maskPtr) k.mulInPlace(L.W.grad, L.W.maskPtr, L.W.size);
     if (L.b) k.colSum(dP, y.ld, L.b.grad, n, y.ld, 1);
@@ -119,17 +115,6 @@ export class LinearOp implements Op {
       k.gemmNN(dP, y.ld, L.transposed(), x.ld, 0, acc ? x.grad : 0, x.ld, x.grad, x.ld,
         n, L.outFeatures, x.ld, 0, L.kRangeT, this.fuseInputRelu ? x.ptr : 0, x.ld, this.fuseInputRelu ? 1 : 0);
     }
-  }
-}
-
-/** dst[i, :m] (+)= src[i, :m] over n rows. */
-export function addRows(k: Kernels, src: number, lds: number, dst: number, ldd: number, n: number, m: number, acc: boolean): void {
-  const f = k.heap.f32;
-  if (!acc && lds === ldd) { f.copyWithin(dst, src, src + n * lds); return; }
-  for (let i = 0; i < n; i++) {
-    const s = src + i * lds, d = dst + i * ldd;
-    if (acc) for (let j = 0; j < m; j++) f[d + j] += f[s + j];
-    else for (let j = 0; j < m; j++) f[d + j] = f[s + j];
   }
 }
 

@@ -71,8 +71,11 @@ export class ParamStore {
 
   get isFinalized(): boolean { return this.finalized; }
 
-  /** Allocate memory and initialise every parameter (in declaration order) from `rng`. */
-  finalize(rng: Rng): void {
+  /**
+   * Allocate memory and initialise every parameter (in declaration order) from `rng`; with null,
+   * values stay unset (the caller loads them, e.g. from a saved model).
+   */
+  finalize(rng: Rng | null): void {
     if (this.finalized) return;
     this.total = this.params.reduce((s, p) => s + p.size, 0);
     const heap = this.kernels.heap;
@@ -90,7 +93,7 @@ export class ParamStore {
       }
     }
     this.finalized = true;
-    for (const p of this.params) {
+    if (rng) for (const p of this.params) {
       const v = new Float64Array(p.rows * p.cols);
       p.spec.init(v, rng);
       this.setDense(p, v);

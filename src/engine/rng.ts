@@ -101,7 +101,12 @@ export class Rng {
 
   /** An independent generator seeded from this one (for sub-tasks that must not share a stream). */
   fork(): Rng {
-    return new Rng(this.nextU32() * 0x100000 + (this.nextU32() >>> 12));
+    return new Rng(this.forkSeed());
+  }
+
+  /** The seed fork() would use (to start an equal generator in another thread). */
+  forkSeed(): number {
+    return this.nextU32() * 0x100000 + (this.nextU32() >>> 12);
   }
 }
 

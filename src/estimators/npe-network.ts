@@ -46,7 +46,7 @@ export class NpeNetwork {
   readonly store: ParamStore;
   readonly embedding: Mlp | null;
   readonly flow: ConditionalFlow;
-  private evalGraph: NpeGraph | null = null;
+  private evalGraph: (NpeGraph & { stage: number; stats: number }) | null = null;
   private embedGraph: { tape: Tape; x: Tensor; c: Tensor } | null = null;
 
   constructor(readonly config: NpeNetworkConfig, readonly kernels: Kernels) {
@@ -142,19 +142,38 @@ export class NpeNetwork {
     if (theta.length !== n * P) throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected ${n} x ${P}`);
     const shared = x.length === D;
     if (!shared && x.length !== n * D) throw new NsbiInputError(`logProb: x has ${x.length} values, expected ${D} or ${n} x ${D}`);
-    const g = this.evalGraph ?? (this.evalGraph = this.buildGraph(EVAL_ROWS, { grad: false }));
-    const ts = this.standardizeTheta(theta, n), xs = this.standardizeX(x, shared ? 1 : n);
+    const g = this.evaluationGraph(), k = this.kernels, heap = k.heap;
+    // Raw rows are staged in the heap and z-scored by a kernel straight into the graph's inputs.
+    const mT = g.stats, iT = mT + P, mX = iT + P, iX = mX + D;
     const out = new Float64Array(n), jac = this.thetaLogJacobian;
-    if (shared) for (let i = 0; i < EVAL_ROWS; i++) this.kernels.heap.f32.set(xs, g.x.ptr + i * g.x.ld);
+    if (shared) {
+      heap.f32.set(x, g.stage);
+      k.standardizeRows(g.stage, D, mX, iX, g.x.ptr, g.x.ld, 1, D);
+      for (let i = 1; i < EVAL_ROWS; i++) heap.f32.copyWithin(g.x.ptr + i * g.x.ld, g.x.ptr, g.x.ptr + D);
+    }
     for (let s = 0; s < n; s += EVAL_ROWS) {
       const r = Math.min(EVAL_ROWS, n - s);
-      g.theta.setRows(ts, r, s * P);
-      if (!shared) g.x.setRows(xs, r, s * D);
+      heap.f32.set(theta.subarray(s * P, (s + r) * P), g.stage);
+      k.standardizeRows(g.stage, P, mT, iT, g.theta.ptr, g.theta.ld, r, P);
+      if (!shared) {
+        heap.f32.set(x.subarray(s * D, (s + r) * D), g.stage);
+        k.standardizeRows(g.stage, D, mX, iX, g.x.ptr, g.x.ld, r, D);
+      }
       g.tape.forward(r);
-      const f = this.kernels.heap.f32;
+      const f = heap.f32;
       for (let i = 0; i < r; i++) out[s + i] = f[g.logProb.ptr + i] + jac;
     }
     return out;
+  }
+
+  /** The inference graph for EVAL_ROWS rows, with a staging buffer and the z-scoring statistics in the heap. */
+  private evaluationGraph(): NpeGraph & { stage: number; stats: number } {
+    if (this.evalGraph) return this.evalGraph;
+    const g = this.buildGraph(EVAL_ROWS, { grad: false }), heap = this.kernels.heap, st = this.config.standardization;
+    const stage = heap.alloc(EVAL_ROWS * Math.max(this.thetaDim, this.xDim));
+    const stats = heap.alloc(2 * (this.thetaDim + this.xDim));
+    heap.f32.set([...st.thetaMean, ...st.thetaStd.map((v) => 1 / v), ...st.xMean, ...st.xStd.map((v) => 1 / v)], stats);
+    return (this.evalGraph = { ...g, stage, stats });
   }
 
   /**

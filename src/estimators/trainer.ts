@@ -4,6 +4,7 @@ import type { ParamStore } from "../engine/params.js";
 import type { Rng } from "../engine/rng.js";
 import type { Tape } from "../engine/tape.js";
 import type { Tensor } from "../engine/tensor.js";
+import type { BatchHelper } from "./batch-helper.js";
 
 /** A recorded network whose inputs the trainer fills batch by batch. */
 export interface TrainableGraph {
@@ -97,7 +98,7 @@ export function resolveTrainOptions(o: TrainOptions): Required<Omit<TrainOptions
  * z-scoring Jacobian, so losses are in the original units).
  */
 export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, data: TrainingSet,
-  options: TrainOptions, split: DataSplit, shuffleRng: Rng, lossOffset = 0): TrainingHistory {
+  options: TrainOptions, split: DataSplit, shuffleRng: Rng, lossOffset = 0, helper: BatchHelper | null = null): TrainingHistory {
   const o = resolveTrainOptions(options);
   if (graph.inputs.length !== data.columns.length) throw new NsbiInputError("trainLoop: graph inputs and data columns differ in number");
   const batch = Math.min(o.batchSize, graph.inputs[0].rows);
@@ -105,6 +106,34 @@ export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, 
   const trainIdx = split.train.slice(), valIdx = split.validation;
   const nTrain = trainIdx.length, nVal = valIdx.length;
   const adam = new Adam(store, { learningRate: o.learningRate, weightDecay: o.weightDecay });
+  // The data and the epoch's row order live in the kernel heap for the duration of training, so
+  // batches are gathered by a kernel without allocating.
+  const heap = store.kernels.heap, k = store.kernels, mark = heap.mark();
+  const columns = data.columns.map((c, i) => {
+    const d = graph.inputs[i].cols;
+    if (c.length !== data.n * d) throw new NsbiInputError(`trainLoop: column ${i} has ${c.length} values, expected ${data.n} x ${d}`);
+    const ptr = heap.alloc(c.length);
+    heap.f32.set(c, ptr);
+    return ptr;
+  });
+  const trainOrder = heap.allocI32(nTrain), valOrder = heap.allocI32(nVal);
+  heap.i32.set(valIdx, valOrder);
+  helper?.setOrder("validation", valIdx);
+  // With a helper, the caller's share of each batch: the first ceil(n/2) rows.
+  const helperGrads = helper ? heap.alloc(store.total) : 0;
+  const own = (n: number) => (helper && n > 1 ? Math.ceil(n / 2) : n);
+  const startHelper = (which: "train" | "validation", s: number, n: number, grad: boolean) => {
+    if (!helper || own(n) === n) return;
+    helper.params.set(heap.f32.subarray(store.valuesPtr, store.valuesPtr + store.total));
+    helper.start(which, s + own(n), n - own(n), grad, (n - own(n)) / n);
+  };
+  const batchRows = (order: number, s: number, n: number) => {
+    const inputs = graph.inputs;
+    for (let c = 0; c < inputs.length; c++) {
+      const t = inputs[c];
+      store.kernels.gatherRows(columns[c], t.cols, order + s, t.ptr, t.ld, n, t.cols);
+    }
+  };
   const t0 = performance.now();
   const history: TrainingHistory = {
     epochs: 0, steps: 0, trainLoss: [], validationLoss: [], bestEpoch: 0, bestValidationLoss: Infinity,
@@ -113,15 +142,25 @@ export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, 
   let best: Float32Array | null = null, since = 0;
   for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
     rng.shuffle(trainIdx);
+    heap.i32.set(trainIdx, trainOrder);
+    helper?.setOrder("train", trainIdx);
     let sum = 0;
     for (let s = 0; s < nTrain; s += batch) {
-      const n = Math.min(batch, nTrain - s);
-      gather(graph, data, trainIdx, s, n);
-      graph.tape.forward(n);
-      sum += loss.value(graph, n) * n;
+      const n = Math.min(batch, nTrain - s), m = own(n);
+      startHelper("train", s, n, true);
+      batchRows(trainOrder, s, m);
+      graph.tape.forward(m);
+      sum += loss.value(graph, m) * m;
       store.zeroGrad();
-      loss.seedGradient(graph, n);
-      graph.tape.backward(n);
+      loss.seedGradient(graph, m);
+      graph.tape.backward(m);
+      if (m < n) {
+        // gradient of the batch mean = (m/n)·ours + ((n−m)/n)·helper's (already scaled)
+        sum += helper!.finish();
+        k.scale(store.gradsPtr, store.total, m / n);
+        heap.f32.set(helper!.grads, helperGrads);
+        k.addRows(helperGrads, 0, store.gradsPtr, 0, 1, store.total, 1);
+      }
       if (o.clipMaxNorm > 0 && Number.isFinite(o.clipMaxNorm)) store.clipGradNorm(o.clipMaxNorm);
       adam.step();
       history.steps++;
@@ -129,10 +168,12 @@ export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, 
     const trainLoss = sum / nTrain + lossOffset;
     let vsum = 0;
     for (let s = 0; s < nVal; s += batch) {
-      const n = Math.min(batch, nVal - s);
-      gather(graph, data, valIdx, s, n);
-      graph.tape.forward(n);
-      vsum += loss.value(graph, n) * n;
+      const n = Math.min(batch, nVal - s), m = own(n);
+      startHelper("validation", s, n, false);
+      batchRows(valOrder, s, m);
+      graph.tape.forward(m);
+      vsum += loss.value(graph, m) * m;
+      if (m < n) vsum += helper!.finish();
     }
     const valLoss = vsum / nVal + lossOffset;
     history.trainLoss.push(trainLoss);
@@ -151,6 +192,7 @@ export function trainLoop(store: ParamStore, graph: TrainableGraph, loss: Loss, 
     if (since >= o.stopAfterEpochs) { history.stopReason = "early_stopping"; break; }
   }
   if (best) store.restore(best);
+  heap.release(mark);
   history.seconds = (performance.now() - t0) / 1e3;
   return history;
 }
@@ -167,15 +209,4 @@ export function splitData(n: number, validationFraction: number, rng: Rng): Data
   if (n - nVal < 1) throw new NsbiInputError(`${n} simulations leave none for training after the validation split`);
   const perm = rng.permutation(n);
   return { train: perm.slice(0, n - nVal), validation: perm.slice(n - nVal) };
-}
-
-/** Copy rows idx[start .. start+n) of every column into the graph's input tensors. */
-function gather(graph: TrainableGraph, data: TrainingSet, idx: Int32Array, start: number, n: number): void {
-  graph.inputs.forEach((t, c) => {
-    const src = data.columns[c], d = t.cols, f = t.heap.f32;
-    for (let i = 0; i < n; i++) {
-      const r = idx[start + i] * d, dst = t.ptr + i * t.ld;
-      for (let j = 0; j < d; j++) f[dst + j] = src[r + j];
-    }
-  });
 }

@@ -13,5 +13,7 @@ export interface TrainingMetadata {
   droppedRows: number;
   options: ReturnType<typeof resolveTrainOptions>;
   kernelPath: string;
+  /** Threads that shared each batch (results are reproducible per seed, kernel path and threads). */
+  threads: number;
   seconds: number;
 }

@@ -10,6 +10,7 @@ import { cleanSimulations, columnStats, type Simulations } from "../estimators/t
 import { resolveTrainOptions, splitData, trainLoop, type TrainOptions, type TrainingHistory } from "../estimators/trainer.js";
 import { Posterior } from "./posterior.js";
 import type { TrainingMetadata } from "../estimators/training-metadata.js";
+import type { BatchHelperFactory } from "../estimators/batch-helper.js";
 
 export interface NpeOptions extends FlowOptions {
   /** The prior the simulations were drawn from (leakage rejection, parameter dimension). */
@@ -68,7 +69,7 @@ export class NPE {
   }
 
   /** Train (or retrain from scratch) on all appended simulations. */
-  train(options: TrainOptions = {}): TrainingHistory {
+  train(options: TrainOptions & { helper?: BatchHelperFactory } = {}): TrainingHistory {
     if (this.parts.length === 0) throw new NsbiInputError("NPE.train: no simulations; call appendSimulations first");
     const o = resolveTrainOptions(options);
     const data = concat(this.parts);
@@ -88,16 +89,20 @@ export class NPE {
     const net = new NpeNetwork(config, kernels);
     net.initialize(initRng);
     const graph = net.buildGraph(o.batchSize, { grad: true });
-    const history = trainLoop(net.store, { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, npeLoss,
-      { columns: [net.standardizeTheta(data.theta, data.n), net.standardizeX(data.x, data.n)], n: data.n },
-      options, split, shuffleRng, -net.thetaLogJacobian);
+    const thetaZ = net.standardizeTheta(data.theta, data.n), xZ = net.standardizeX(data.x, data.n);
+    const helper = options.helper ? options.helper(net, thetaZ, xZ, split.train.length, split.validation.length, o.batchSize) : null;
+    let history: TrainingHistory;
+    try {
+      history = trainLoop(net.store, { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, npeLoss,
+        { columns: [thetaZ, xZ], n: data.n }, options, split, shuffleRng, -net.thetaLogJacobian, helper);
+    } finally { helper?.close(); }
     this.network = net;
     this.history = history;
     this.metadata = {
       seed: o.seed, epochs: history.epochs, steps: history.steps, bestEpoch: history.bestEpoch,
       bestValidationLoss: history.bestValidationLoss, stopReason: history.stopReason,
       trainingRows: history.trainingRows, validationRows: history.validationRows, droppedRows: this.dropped,
-      options: o, kernelPath: resolveKernelPath(this.options.kernels ?? "auto"), seconds: history.seconds,
+      options: o, kernelPath: resolveKernelPath(this.options.kernels ?? "auto"), threads: helper ? 2 : 1, seconds: history.seconds,
     };
     return history;
   }

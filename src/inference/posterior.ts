@@ -4,6 +4,7 @@ import { Rng } from "../engine/rng.js";
 import type { NpeNetwork } from "../estimators/npe-network.js";
 import type { TrainingMetadata } from "../estimators/training-metadata.js";
 import type { Prior } from "../flows/priors/prior.js";
+import type { NetworkExecutor } from "./network-executor.js";
 import { summarizeSamples, type PosteriorSummary } from "./summary.js";
 
 export interface SampleOptions {
@@ -31,10 +32,13 @@ const LOW_ACCEPTANCE = 0.01;
  */
 export class Posterior {
   private readonly acceptanceCache = new Map<string, number>();
+  /** Runs large sample / log-prob calls; the network itself unless threads were enabled. */
+  executor: NetworkExecutor;
 
   constructor(readonly network: NpeNetwork, readonly prior: Prior | null, readonly parameterNames: string[],
     readonly metadata: TrainingMetadata | null = null) {
     if (prior && prior.dim !== network.thetaDim) throw new NsbiInputError(`Posterior: prior dimension ${prior.dim} != ${network.thetaDim}`);
+    this.executor = network;
   }
 
   get thetaDim(): number { return this.network.thetaDim; }
@@ -52,7 +56,7 @@ export class Posterior {
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
     const P = this.thetaDim, out = new Float32Array(n * P);
     if (!this.prior) {
-      this.network.sample(n, x, rng, out);
+      this.executor.sample(n, x, rng, out);
       return { samples: out, acceptanceRate: 1, draws: n };
     }
     const maxDraws = (opts.maxDrawsPerSample ?? 10_000) * n;
@@ -61,7 +65,7 @@ export class Posterior {
       const rate = draws > 0 ? Math.max(inside / draws, 1e-3) : 1;
       const m = Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144);
       const buf = new Float32Array(m * P);
-      this.network.sample(m, x, rng, buf);
+      this.executor.sample(m, x, rng, buf);
       for (let i = 0; i < m; i++) {
         if (!this.prior.inSupport(buf, i)) continue;
         inside++;
@@ -105,7 +109,7 @@ export class Posterior {
     const P = this.thetaDim;
     if (theta.length % P !== 0 || theta.length === 0) throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected rows of ${P}`);
     const n = theta.length / P;
-    const lp = this.network.logProb(theta, x, n);
+    const lp = this.executor.logProb(theta, x, n);
     if (!this.prior) return lp;
     const shared = x.length === this.xDim;
     const norm = opts.normalizeLeakage ?? true;
@@ -122,7 +126,7 @@ export class Posterior {
     const hit = this.acceptanceCache.get(key);
     if (hit !== undefined) return hit;
     const n = 10_000, P = this.thetaDim, buf = new Float32Array(n * P);
-    this.network.sample(n, x, new Rng(seed), buf);
+    this.executor.sample(n, x, new Rng(seed), buf);
     let inside = 0;
     for (let i = 0; i < n; i++) if (!this.prior || this.prior.inSupport(buf, i)) inside++;
     const rate = Math.max(inside, 1) / n;

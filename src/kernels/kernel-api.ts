@@ -39,4 +39,12 @@ export interface Kernels {
     n: number, dims: number, scaleMode: number): void;
   affineBackward(X: number, ldx: number, P: number, ldp: number, G: number, ldg: number, GL: number,
     dP: number, lddp: number, dX: number, lddx: number, accX: number, n: number, dims: number, scaleMode: number): void;
+  /** dst[i, :d] = src[idx[i], :d] for i < n; idx is an int32 offset. */
+  gatherRows(src: number, lds: number, idx: number, dst: number, ldd: number, n: number, d: number): void;
+  /** T[c, r] = W[r, c] for r < rows, c < cols. */
+  transpose(W: number, ldw: number, rows: number, cols: number, T: number, ldt: number): void;
+  /** dst[i, :m] (+)= src[i, :m] for i < n (m a multiple of 4). */
+  addRows(src: number, lds: number, dst: number, ldd: number, n: number, m: number, acc: number): void;
+  /** dst[i, j] = (src[i, j] − mean[j]) · invStd[j] for i < n, j < d. */
+  standardizeRows(src: number, lds: number, mean: number, invStd: number, dst: number, ldd: number, n: number, d: number): void;
 }

@@ -110,5 +110,24 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         }
       }
     },
+    gatherRows(src, lds, idx, dst, ldd, n, d) {
+      const f = heap.f32, ix = heap.i32;
+      for (let i = 0; i < n; i++) f.copyWithin(dst + i * ldd, src + ix[idx + i] * lds, src + ix[idx + i] * lds + d);
+    },
+    transpose(W, ldw, rows, cols, T, ldt) {
+      const f = heap.f32;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) f[T + c * ldt + r] = f[W + r * ldw + c];
+    },
+    addRows(src, lds, dst, ldd, n, m, acc) {
+      const f = heap.f32;
+      for (let i = 0; i < n; i++) {
+        if (acc) for (let j = 0; j < m; j++) f[dst + i * ldd + j] += f[src + i * lds + j];
+        else f.copyWithin(dst + i * ldd, src + i * lds, src + i * lds + m);
+      }
+    },
+    standardizeRows(src, lds, mean, invStd, dst, ldd, n, d) {
+      const f = heap.f32;
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) f[dst + i * ldd + j] = (f[src + i * lds + j] - f[mean + j]) * f[invStd + j];
+    },
   };
 }

@@ -17,6 +17,10 @@ interface WasmExports {
   mulInPlace(a: number, b: number, n: number): void;
   affineForward(...a: number[]): void;
   affineBackward(...a: number[]): void;
+  gatherRows(...a: number[]): void;
+  transpose(...a: number[]): void;
+  addRows(...a: number[]): void;
+  standardizeRows(...a: number[]): void;
 }
 
 const modules = new Map<WasmVariant, WebAssembly.Module | null>();
@@ -71,5 +75,9 @@ export function createWasmKernels(variant: WasmVariant): Kernels {
       e.affineForward(b(X), ldx, b(P), ldp, b(Z), ldz, b(L), n, dims, mode),
     affineBackward: (X, ldx, P, ldp, G, ldg, GL, dP, lddp, dX, lddx, accX, n, dims, mode) =>
       e.affineBackward(b(X), ldx, b(P), ldp, b(G), ldg, b(GL), b(dP), lddp, b(dX), lddx, accX, n, dims, mode),
+    gatherRows: (src, lds, idx, dst, ldd, n, d) => e.gatherRows(b(src), lds, b(idx), b(dst), ldd, n, d),
+    transpose: (W, ldw, rows, cols, T, ldt) => e.transpose(b(W), ldw, rows, cols, b(T), ldt),
+    addRows: (src, lds, dst, ldd, n, m, acc) => e.addRows(b(src), lds, b(dst), ldd, n, m, acc),
+    standardizeRows: (src, lds, mean, invStd, dst, ldd, n, d) => e.standardizeRows(b(src), lds, b(mean), b(invStd), b(dst), ldd, n, d),
   };
 }

@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { NsbiInputError } from "../../errors.js";
+import { priorFromConfig } from "../../flows/priors/prior-from-config.js";
+import type { Prior, PriorConfig } from "../../flows/priors/prior.js";
+import { NPE } from "../../inference/npe.js";
+import { saveModel } from "../../node/model-io.js";
+import { twoThreadTraining } from "../../node/parallel/threads.js";
+import { readSimulationsFile } from "../../node/simulations-file.js";
+import { fraction, intList, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "../options.js";
+import { trainingBar } from "../progress.js";
+import { out, runAction, settings } from "../run-action.js";
+
+interface TrainNpeOptions {
+  data: string; out: string; estimator: "maf" | "nsf"; embedding: number[]; hiddenFeatures: number; hiddenLayers: number;
+  transforms: number; bins: number; batchSize: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
+  validationFraction: number; clipMaxNorm: number; seed: number; prior?: string;
+}
+
+export function registerTrain(program: Command): void {
+  const train = program.command("train").description("train a neural estimator on simulations");
+  train.command("npe")
+    .description("neural posterior estimation: fit q(theta | x) to the pairs in an .npz and save the model folder")
+    .requiredOption("--data <sims.npz>", "float32 arrays theta [N, P] and x [N, D] (from `nsbi simulate` or NumPy)")
+    .requiredOption("--out <model/>", "output folder (config.json + model.safetensors)")
+    .option("--estimator <maf|nsf>", "density estimator: masked autoregressive flow or neural spline flow", oneOf(["maf", "nsf"]), "nsf")
+    .option("--embedding <sizes>", "MLP embedding of x, hidden and output sizes, e.g. 45,32,20 (default: none)", intList, [])
+    .option("--hidden-features <H>", "hidden units per MADE layer", positiveInt, 50)
+    .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, 2)
+    .option("--transforms <K>", "number of flow transforms", positiveInt, 5)
+    .option("--bins <B>", "spline bins (nsf)", positiveInt, 10)
+    .option("--batch-size <B>", "training batch size", positiveInt, 200)
+    .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, 5e-4)
+    .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, 20)
+    .option("--max-epochs <E>", "upper bound on epochs (default: early stopping decides)", positiveInt)
+    .option("--validation-fraction <F>", "fraction held out for early stopping", fraction, 0.1)
+    .option("--clip-max-norm <C>", "gradient-norm clipping (0 disables)", Number, 5)
+    .option("--seed <S>", "seed of the split, initial weights and batches", nonNegativeInt, 0)
+    .option("--prior <prior.json>", "prior for leakage rejection (default: the one `nsbi simulate` stored in the data)")
+    .action(runAction((o: TrainNpeOptions) => {
+      const sims = readSimulationsFile(o.data);
+      const prior = resolvePrior(o.prior, sims.meta.prior, sims.thetaDim, o.data);
+      if (!prior) out.info("no prior given or stored with the data: samples will not be restricted to a support");
+      const names = sims.meta.parameterNames?.length === sims.thetaDim ? sims.meta.parameterNames : undefined;
+      const npe = new NPE({
+        prior: prior ?? undefined, thetaDim: sims.thetaDim, estimator: o.estimator, embedding: o.embedding,
+        hiddenFeatures: o.hiddenFeatures, hiddenLayers: o.hiddenLayers, transforms: o.transforms, bins: o.bins,
+        kernels: settings.kernels, parameterNames: names,
+      });
+      npe.appendSimulations(sims.theta, sims.x, o.data);
+      const bar = trainingBar();
+      let h;
+      try {
+        h = npe.train({
+          batchSize: o.batchSize, learningRate: o.learningRate, stopAfterEpochs: o.stopAfterEpochs, maxEpochs: o.maxEpochs,
+          validationFraction: o.validationFraction, clipMaxNorm: o.clipMaxNorm, seed: o.seed, onEpoch: (e) => bar.onEpoch(e),
+          helper: settings.threads === 2 ? twoThreadTraining : undefined,
+        });
+      } finally { bar.stop(); }
+      saveModel(npe.buildPosterior(), o.out);
+      out.info(`trained ${h.epochs} epochs (${h.stopReason.replace("_", " ")}) in ${h.seconds.toFixed(1)} s; `
+        + `best validation loss ${h.bestValidationLoss.toFixed(4)} at epoch ${h.bestEpoch}; model saved to ${o.out}`);
+    }));
+}
+
+function resolvePrior(file: string | undefined, stored: PriorConfig | undefined, dim: number, data: string): Prior | null {
+  let prior: Prior | null = null;
+  if (file) {
+    let cfg: unknown;
+    try { cfg = JSON.parse(readFileSync(file, "utf8")); } catch (e) {
+      throw new NsbiInputError(`--prior '${file}': cannot read a JSON prior (${(e as Error).message})`);
+    }
+    prior = priorFromConfig(cfg as PriorConfig, `--prior '${file}'`);
+  } else if (stored) prior = priorFromConfig(stored, `${data}: nsbi_meta`);
+  if (prior && prior.dim !== dim) throw new NsbiInputError(`prior has dimension ${prior.dim} but theta in '${data}' has ${dim} columns`);
+  return prior;
+}

@@ -1,0 +1,56 @@
+/**
+ * nsbi — neural simulation-based inference in TypeScript. The browser-safe public API: nothing
+ * exported here imports a Node-only module. Node users get the same plus file helpers from the
+ * package's "node" entry (chosen automatically by `import "nsbi"` under Node).
+ */
+export { NSBI_VERSION } from "./version.js";
+export { NsbiInputError, NsbiFormatError, NsbiInternalError } from "./errors.js";
+export { setWarningHandler, type WarningHandler } from "./logging.js";
+
+// kernels and engine
+export { createKernels, resolveKernelPath, type KernelChoice } from "./kernels/select.js";
+export type { KernelPath, Kernels, ActivationName } from "./kernels/kernel-api.js";
+export { Rng } from "./engine/rng.js";
+export { Tensor } from "./engine/tensor.js";
+export { Tape, type Op } from "./engine/tape.js";
+export { ParamStore, Param, type NamedTensor } from "./engine/params.js";
+export { Linear, type LinearOptions } from "./engine/linear.js";
+export { Mlp, type MlpOptions } from "./engine/mlp.js";
+export { Adam, type AdamOptions } from "./engine/adam.js";
+
+// flows and priors
+export type { Prior, PriorConfig } from "./flows/priors/prior.js";
+export { BoxUniform } from "./flows/priors/box-uniform.js";
+export { Gaussian } from "./flows/priors/gaussian.js";
+export { MultivariateGaussian } from "./flows/priors/multivariate-gaussian.js";
+export { LogNormal } from "./flows/priors/lognormal.js";
+export { priorFromConfig } from "./flows/priors/prior-from-config.js";
+export { ConditionalFlow } from "./flows/conditional-flow.js";
+export { resolveFlowConfig, type FlowConfig, type FlowOptions } from "./flows/flow-config.js";
+
+// estimators and inference
+export { NpeNetwork, type NpeNetworkConfig, type Standardization } from "./estimators/npe-network.js";
+export { trainLoop, splitData, resolveTrainOptions, type TrainOptions, type TrainingHistory, type EpochInfo, type Loss, type TrainableGraph, type TrainingSet } from "./estimators/trainer.js";
+export { npeLoss } from "./estimators/npe-loss.js";
+export type { TrainingMetadata } from "./estimators/training-metadata.js";
+export { NPE, type NpeOptions } from "./inference/npe.js";
+export { Posterior, type SampleOptions, type SampleResult } from "./inference/posterior.js";
+export { summarizeSamples, type PosteriorSummary } from "./inference/summary.js";
+export { serializePosterior, deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelFiles } from "./inference/model-file.js";
+
+// diagnostics
+export { c2st, type C2stResult } from "./diagnostics/c2st.js";
+
+// tasks
+export type { Task } from "./workflows/tasks/task.js";
+export { getTask, taskNames } from "./workflows/tasks/registry.js";
+
+// file formats (bytes in, bytes out)
+export type { NdArray, Float32Matrix, DType } from "./io/ndarray.js";
+export { encodeNpy, decodeNpy } from "./io/npy.js";
+export { encodeNpz, decodeNpz } from "./io/npz.js";
+export { parseCsv, formatCsv, type CsvTable } from "./io/csv.js";
+export { encodeSafetensors, decodeSafetensors } from "./io/safetensors.js";
+export { decompressBz2 } from "./io/bz2.js";
+export type { BatchHelper, BatchHelperFactory } from "./estimators/batch-helper.js";
+export type { NetworkExecutor } from "./inference/network-executor.js";

@@ -1,0 +1,61 @@
+import { NsbiFormatError } from "../errors.js";
+import { createKernels, type KernelChoice } from "../kernels/select.js";
+import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js";
+import type { TrainingMetadata } from "../estimators/training-metadata.js";
+import { priorFromConfig } from "../flows/priors/prior-from-config.js";
+import type { PriorConfig } from "../flows/priors/prior.js";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { NSBI_VERSION } from "../version.js";
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelConfigSchema, type ModelConfig } from "./model-config.js";
+import { Posterior } from "./posterior.js";
+
+/** File names inside a model folder. */
+export const MODEL_CONFIG_FILE = "config.json";
+export const MODEL_WEIGHTS_FILE = "model.safetensors";
+
+/** A model as two in-memory files (browser-safe; Node's saveModel/loadModel put them in a folder). */
+export interface ModelFiles {
+  /** config.json text. */
+  config: string;
+  /** model.safetensors bytes: weights in PyTorch layout [out, in], plus `<name>_mask` for masked layers. */
+  weights: Uint8Array;
+}
+
+/** Serialise a posterior (network, z-scoring, prior, names, training metadata). */
+export function serializePosterior(posterior: Posterior): ModelFiles {
+  const net = posterior.network;
+  const config: ModelConfig = {
+    format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, nsbiVersion: NSBI_VERSION, weights: MODEL_WEIGHTS_FILE,
+    parameterNames: posterior.parameterNames,
+    prior: posterior.prior ? (posterior.prior.toConfig() as unknown as Record<string, unknown>) : null,
+    network: net.config as ModelConfig["network"],
+    training: posterior.metadata as unknown as Record<string, unknown> | null,
+  };
+  const weights = encodeSafetensors(net.store.namedTensors(true), { format: "pt", producer: `nsbi ${NSBI_VERSION}` });
+  return { config: JSON.stringify(config, null, 2) + "\n", weights };
+}
+
+/**
+ * Rebuild a posterior from its two files. Every failure names the file and what was wrong:
+ * invalid JSON, a field that does not fit the schema, a missing or misshapen tensor.
+ */
+export function deserializePosterior(files: ModelFiles, opts: { kernels?: KernelChoice; source?: string } = {}): Posterior {
+  const src = opts.source ?? "model";
+  const cfgName = `${src}/${MODEL_CONFIG_FILE}`, wName = `${src}/${MODEL_WEIGHTS_FILE}`;
+  let raw: unknown;
+  try { raw = JSON.parse(files.config); } catch (e) { throw new NsbiFormatError(`${cfgName}: not valid JSON (${(e as Error).message})`); }
+  const parsed = modelConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new NsbiFormatError(`${cfgName}: field '${issue.path.join(".") || "(root)"}' ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (c.parameterNames.length !== c.network.thetaDim) {
+    throw new NsbiFormatError(`${cfgName}: ${c.parameterNames.length} parameter names for thetaDim ${c.network.thetaDim}`);
+  }
+  const prior = c.prior ? priorFromConfig(c.prior as unknown as PriorConfig, cfgName) : null;
+  const net = new NpeNetwork(c.network as NpeNetworkConfig, createKernels(opts.kernels ?? "auto"));
+  net.store.finalize(null);
+  net.store.loadNamed(decodeSafetensors(files.weights, wName).tensors, wName);
+  return new Posterior(net, prior, c.parameterNames, c.training as unknown as TrainingMetadata | null);
+}
