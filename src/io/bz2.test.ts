@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { describe, expect, test } from "vitest";
 import { NsbiFormatError } from "../errors.js";
 import { decompressBz2 } from "./bz2.js";
+import { expectFormatError } from "../testing/expect-error.js";
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -25,16 +26,6 @@ function repeat(parts: (string | number[])[], times: number): Uint8Array {
   return new Uint8Array(Array.from({ length: times }, () => one).flat());
 }
 
-function expectFormatError(f: () => unknown, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(NsbiFormatError);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
 
 describe("decompressBz2 reads files written by Python's bz2 module", () => {
   test("a small CSV", () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { NsbiFormatError, NsbiInputError } from "../errors.js";
+import { NsbiInputError } from "../errors.js";
 import type { NdArray } from "./ndarray.js";
 import { decodeNpy, encodeNpy } from "./npy.js";
+import { expectFormatError } from "../testing/expect-error.js";
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
@@ -22,16 +23,6 @@ function makeNpy(dict: string, data: Uint8Array, major = 1): Uint8Array {
   return out;
 }
 
-function expectFormatError(f: () => unknown, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(NsbiFormatError);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
 
 describe("encodeNpy", () => {
   test("writes exactly the header np.save writes (version 1.0, 64-byte aligned)", () => {

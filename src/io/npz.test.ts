@@ -4,22 +4,13 @@ import { describe, expect, test } from "vitest";
 import { NsbiFormatError, NsbiInputError } from "../errors.js";
 import type { NdArray } from "./ndarray.js";
 import { decodeNpz, encodeNpz } from "./npz.js";
+import { expectFormatError } from "../testing/expect-error.js";
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 const theta = new Float32Array([0, 1, 2, 3, 4, 5, 6, 7].map((i) => Math.fround(i / 3)));
 const x = new Float64Array(Array.from({ length: 12 }, (_, i) => -1 + (2 * i) / 11));
 
-function expectFormatError(f: () => unknown, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(NsbiFormatError);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
 
 describe("decodeNpz reads NumPy archives", () => {
   test.each(["sims.npz", "sims_compressed.npz"])("%s (np.savez / np.savez_compressed)", (name) => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { NsbiFormatError, NsbiInputError } from "../errors.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+import { expectFormatError } from "../testing/expect-error.js";
 
 /** Builds a file by hand from a header object (or raw header text) and a data buffer. */
 function build(header: unknown, data: Uint8Array, pad = true): Uint8Array {
@@ -14,16 +15,6 @@ function build(header: unknown, data: Uint8Array, pad = true): Uint8Array {
   return out;
 }
 
-function expectFormatError(f: () => unknown, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(NsbiFormatError);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
 
 const f32 = (xs: number[]): Uint8Array => new Uint8Array(new Float32Array(xs).buffer);
 

@@ -47,3 +47,9 @@ export function checkRows(theta: ArrayLike<number>, n: number, dim: number, name
 
 /** log √(2π). */
 export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Whether every entry of row i of theta is finite (the support of priors on all of R^dim). */
+export function rowIsFinite(theta: ArrayLike<number>, i: number, dim: number): boolean {
+  for (let j = 0, o = i * dim; j < dim; j++) if (!Number.isFinite(theta[o + j])) return false;
+  return true;
+}

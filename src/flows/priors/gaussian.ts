@@ -1,5 +1,5 @@
 import type { Rng } from "../../engine/rng.js";
-import { checkCount, checkRows, finiteVector, HALF_LOG_2PI, positiveVector, sameLength } from "./checks.js";
+import { checkCount, checkRows, finiteVector, HALF_LOG_2PI, positiveVector, sameLength, rowIsFinite } from "./checks.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
 /**
@@ -65,8 +65,7 @@ export class Gaussian implements Prior {
 
   /** Whether every entry of row i is finite. */
   inSupport(theta: ArrayLike<number>, i: number): boolean {
-    for (let j = 0, o = i * this.dim; j < this.dim; j++) if (!Number.isFinite(theta[o + j])) return false;
-    return true;
+    return rowIsFinite(theta, i, this.dim);
   }
 
   /** Marginal means. */

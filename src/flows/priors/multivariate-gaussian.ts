@@ -1,6 +1,6 @@
 import { NsbiInputError } from "../../errors.js";
 import type { Rng } from "../../engine/rng.js";
-import { checkCount, checkRows, finiteVector, HALF_LOG_2PI } from "./checks.js";
+import { checkCount, checkRows, finiteVector, HALF_LOG_2PI, rowIsFinite } from "./checks.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
 /**
@@ -98,8 +98,7 @@ export class MultivariateGaussian implements Prior {
 
   /** Whether every entry of row i is finite. */
   inSupport(theta: ArrayLike<number>, i: number): boolean {
-    for (let j = 0, o = i * this.dim; j < this.dim; j++) if (!Number.isFinite(theta[o + j])) return false;
-    return true;
+    return rowIsFinite(theta, i, this.dim);
   }
 
   /** Marginal means. */
