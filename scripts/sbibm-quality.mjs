@@ -1,6 +1,6 @@
 // Quality bar of issue #2: NPE at a simulation budget (default 10,000) on sbibm tasks with shipped
 // reference posteriors, C2ST (sbibm definition) against the reference for observations 1..10.
-// usage: npm run build && node scripts/sbibm-quality.mjs [--budget 10000] [--tasks two_moons,gaussian_linear] [--seed 1] [--json out.json]
+// usage: npm run build && node scripts/sbibm-quality.mjs [--budget 10000] [--tasks two_moons,gaussian_linear] [--observations 1-10] [--seed 1] [--json out.json]
 import fs from "node:fs";
 import {
   NPE, Rng, c2st, getTask, loadObservation, loadReferenceSamples, twoThreadTraining, enableThreads,
@@ -10,6 +10,7 @@ const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const budget = Number(opt("--budget", 10000)), seed = Number(opt("--seed", 1));
 const tasks = opt("--tasks", "two_moons,gaussian_linear").split(",");
+const [o0, o1] = opt("--observations", "1-10").split("-").map(Number);
 const results = [];
 for (const name of tasks) {
   const task = getTask(name), rng = new Rng(seed);
@@ -22,11 +23,11 @@ for (const name of tasks) {
   const posterior = npe.buildPosterior();
   const stop = enableThreads(posterior);
   const scores = [];
-  for (let o = 1; o <= 10; o++) {
+  for (let o = o0; o <= (o1 ?? o0); o++) {
     const ref = loadReferenceSamples(name, o);
     const s = posterior.sample(ref.rows, loadObservation(name, o), { seed: seed + o });
     scores.push(c2st(ref.data, s, ref.cols, { seed: o }).accuracy);
-    process.stderr.write(`${name} observation ${o}: C2ST ${scores[o - 1].toFixed(4)}\n`);
+    process.stderr.write(`${name} observation ${o}: C2ST ${scores[scores.length - 1].toFixed(4)}\n`);
   }
   stop();
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
