@@ -20,7 +20,6 @@ const program = new Command("nsbi")
   .addOption(new Option("--threads <n>", "threads for training batches and large sampling/log-prob calls (results are reproducible per seed, kernels and threads)")
     .choices(["1", "2"]).default(availableParallelism() >= 2 ? "2" : "1", "2 when the machine has 2+ cores"))
   .option("-q, --quiet", "no progress bars or messages (errors still go to stderr)")
-  .showHelpAfterError("(run with --help for usage)")
   .hook("preAction", (cmd) => {
     const g = cmd.opts<{ kernels: KernelChoice; threads: string; quiet?: boolean }>();
     settings.kernels = g.kernels;

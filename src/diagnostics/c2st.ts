@@ -1,147 +1,260 @@
 import { NsbiInputError } from "../errors.js";
-import { createKernels, type KernelChoice } from "../kernels/select.js";
-import { Adam } from "../engine/adam.js";
+import { bceWithLogits, type BceWithLogitsOp } from "../engine/bce-loss.js";
 import { Linear } from "../engine/linear.js";
-import { ParamStore } from "../engine/params.js";
+import { ParamStore, type Param } from "../engine/params.js";
 import { Rng } from "../engine/rng.js";
-import { Tape } from "../engine/tape.js";
-import { Tensor } from "../engine/tensor.js";
-import { bceGradient, bceValue } from "./bce-loss.js";
+import { Tape, type Op } from "../engine/tape.js";
+import { Tensor, allocVector } from "../engine/tensor.js";
+import type { Kernels } from "../kernels/kernel-api.js";
+import { createKernels, type KernelChoice } from "../kernels/select.js";
 
 export interface C2stOptions {
-  /** Seed of the folds, initial weights and batch order. Default 0. */
+  /** Seed of the folds, the initial weights and the batch order. Default 0. */
   seed?: number;
-  /** Cross-validation folds; default 5 (sbibm). */
+  /** Cross-validation folds (KFold n_splits); default 5, as sbibm. */
   folds?: number;
-  /** Epoch limit per fold; default 10,000 (sbibm's max_iter). */
+  /** Epoch limit per fold (MLPClassifier max_iter); default 10,000, as sbibm. */
   maxEpochs?: number;
+  /** Kernel path; default "auto" (the fastest this runtime supports). */
   kernels?: KernelChoice;
 }
 
 export interface C2stResult {
-  /** Mean held-out accuracy: 0.5 = indistinguishable, 1 = separable. */
+  /** Mean held-out accuracy over the folds: 0.5 = indistinguishable, 1 = separable. */
   accuracy: number;
   foldAccuracies: number[];
   nReference: number;
   nSamples: number;
 }
 
+/*
+ * What "as sbibm defines it" means here, read from the sources:
+ *
+ * sbibm/metrics/c2st.py (sbi-benchmark/sbibm; Lueckmann et al. 2021, arXiv:2101.04653):
+ *   X_mean, X_std = torch.mean(X, 0), torch.std(X, 0)          # X = reference; std is unbiased
+ *   X = (X − X_mean)/X_std;  Y = (Y − X_mean)/X_std
+ *   clf = MLPClassifier(activation="relu", hidden_layer_sizes=(10·ndim, 10·ndim), max_iter=10000,
+ *                       solver="adam", random_state=seed)
+ *   data = cat(X, Y); target = cat(zeros(len X), ones(len Y))   # reference 0, samples 1
+ *   cross_val_score(clf, data, target, cv=KFold(n_splits=5, shuffle=True, random_state=seed),
+ *                   scoring="accuracy").mean()
+ *
+ * scikit-learn MLPClassifier defaults and internals (sklearn/neural_network/_multilayer_perceptron.py,
+ * _stochastic_optimizers.py, _base.py; checked against scikit-learn 1.2.1):
+ *   - alpha=1e-4: batch loss += 0.5·alpha·Σ||W||²/n_batch, coef_grads += alpha·W then /= n_batch;
+ *     weights only, not intercepts.
+ *   - batch_size="auto" = min(200, n_samples); shuffle=True: sample indices reshuffled every
+ *     epoch; the last batch of an epoch may be smaller.
+ *   - output: one logistic unit with binary_log_loss; predict() = [σ(z) > 0.5] = [z > 0].
+ *   - _init_coef: bound = sqrt(factor/(fan_in + fan_out)), U(−bound, bound) for coef then
+ *     intercept, layer by layer; factor = 2 only when the *hidden* activation is "logistic", so
+ *     with relu every layer (the output layer too) uses factor 6.
+ *   - Adam: lr 1e-3, β 0.9/0.999, ε 1e-8, p −= lr·sqrt(1−β2^t)/(1−β1^t) · m/(sqrt(v) + ε)
+ *     (ε is added to the uncorrected sqrt(v), unlike PyTorch).
+ *   - tol=1e-4, n_iter_no_change=10, early_stopping=False: after each epoch, with loss the
+ *     row-weighted mean of the batch losses (L2 term included), count += 1 if
+ *     loss > best − tol else count = 0; best = min(best, loss); stop when count > 10. The final
+ *     (not the best) weights are kept.
+ *   - cross_val_score clones the classifier with the same integer random_state for every fold,
+ *     so every fold starts from the same initial weights and batch-order stream; we do the same
+ *     with one seed drawn from our Rng.
+ *   - KFold(shuffle=True): one permutation of the rows, split into n_splits consecutive folds,
+ *     the first n mod n_splits of them one row larger.
+ * Our random streams (xoshiro) differ from NumPy's, so scores agree with scikit-learn's in
+ * distribution, not digit for digit.
+ */
+const HIDDEN_PER_DIM = 10;
+const LEARNING_RATE = 1e-3, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+const ALPHA = 1e-4, TOL = 1e-4, N_ITER_NO_CHANGE = 10, MAX_BATCH = 200;
+
 /**
- * Classifier two-sample test as sbibm defines it (Lueckmann et al. 2021, sbibm/metrics/c2st.py):
- * both sets are z-scored with the reference's mean and standard deviation; an MLP with two hidden
- * layers of 10·dim ReLU units and a logistic output is trained with Adam to tell them apart, with
- * scikit-learn's MLPClassifier defaults (lr 1e-3, batch min(200, n), L2 alpha 1e-4, Glorot-uniform
- * init, stop when the training loss has not improved by 1e-4 for more than 10 epochs); the score is
- * the mean held-out accuracy over shuffled 5-fold cross-validation.
+ * Classifier two-sample test as sbibm defines it (sbibm/metrics/c2st.py with scikit-learn's
+ * MLPClassifier defaults; see the notes above): both sets are z-scored with the reference's mean
+ * and standard deviation, a ReLU MLP (two hidden layers of 10·dim units, logistic output) is
+ * trained to tell reference (0) from samples (1), and the score is the mean held-out accuracy over
+ * shuffled 5-fold cross-validation.
+ *
+ * @param reference row-major [nReference, dim] draws (e.g. a reference posterior).
+ * @param samples row-major [nSamples, dim] draws to test.
+ * @param dim columns per row.
+ * @see Lopez-Paz & Oquab 2017, "Revisiting classifier two-sample tests", arXiv:1610.06545.
+ * @example
+ * const { accuracy } = c2st(referenceSamples, posteriorSamples, 2, { seed: 1 }); // ≈ 0.5 is good
  */
 export function c2st(reference: Float32Array, samples: Float32Array, dim: number, options: C2stOptions = {}): C2stResult {
   if (!Number.isInteger(dim) || dim < 1) throw new NsbiInputError(`c2st: dim must be a positive integer, got ${dim}`);
-  for (const [name, a] of [["reference", reference], ["samples", samples]] as const) {
-    if (a.length % dim !== 0) throw new NsbiInputError(`c2st: ${name} has ${a.length} values, not a multiple of dim ${dim}`);
-    if (a.length / dim < 10) throw new NsbiInputError(`c2st: ${name} has ${a.length / dim} rows, need at least 10`);
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new NsbiInputError(`c2st: ${name} row ${Math.floor(i / dim) + 1} has a non-finite value`);
-  }
-  const folds = options.folds ?? 5, maxEpochs = options.maxEpochs ?? 10_000;
-  if (!Number.isInteger(folds) || folds < 2) throw new NsbiInputError(`c2st: folds must be an integer >= 2, got ${folds}`);
+  checkRows("reference", reference, dim);
+  checkRows("samples", samples, dim);
   const nR = reference.length / dim, nS = samples.length / dim, n = nR + nS;
-  // z-score both sets by the reference (unbiased std, as torch.std)
+  const folds = options.folds ?? 5, maxEpochs = options.maxEpochs ?? 10_000, seed = options.seed ?? 0;
+  if (!Number.isInteger(folds) || folds < 2 || folds > n) throw new NsbiInputError(`c2st: options.folds must be an integer in [2, ${n}], got ${folds}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new NsbiInputError(`c2st: options.maxEpochs must be a positive integer, got ${maxEpochs}`);
+  if (!Number.isFinite(seed)) throw new NsbiInputError(`c2st: options.seed must be a finite number, got ${seed}`);
+
+  // z-score both sets with the reference's mean and unbiased std (torch.std); a constant
+  // reference column is left unscaled rather than divided by zero.
   const mean = new Float64Array(dim), std = new Float64Array(dim);
-  for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) mean[j] += reference[i * dim + j] / nR;
-  for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) std[j] += (reference[i * dim + j] - mean[j]) ** 2 / (nR - 1);
-  for (let j = 0; j < dim; j++) std[j] = Math.sqrt(std[j]) || 1;
-  const data = new Float32Array(n * dim), labels = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const src = i < nR ? reference : samples, r = i < nR ? i : i - nR;
-    for (let j = 0; j < dim; j++) data[i * dim + j] = (src[r * dim + j] - mean[j]) / std[j];
-    labels[i] = i < nR ? 0 : 1;
+  for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) mean[j] += reference[i * dim + j];
+  for (let j = 0; j < dim; j++) mean[j] /= nR;
+  for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) std[j] += (reference[i * dim + j] - mean[j]) ** 2;
+  for (let j = 0; j < dim; j++) std[j] = Math.sqrt(std[j] / (nR - 1)) || 1;
+
+  const k = createKernels(options.kernels ?? "auto"), heap = k.heap;
+  // data [n, dim] (reference rows first) and labels [n] live in the heap for batch gathering
+  const dataPtr = heap.alloc(n * dim), labelPtr = heap.alloc(n);
+  {
+    const f = heap.f32;
+    for (let i = 0; i < n; i++) {
+      const src = i < nR ? reference : samples, r = i < nR ? i : i - nR;
+      for (let j = 0; j < dim; j++) f[dataPtr + i * dim + j] = (src[r * dim + j] - mean[j]) / std[j];
+      f[labelPtr + i] = i < nR ? 0 : 1;
+    }
   }
-  const rng = new Rng(options.seed ?? 0);
+  const rng = new Rng(seed);
   const perm = rng.permutation(n);
+  const modelSeed = rng.forkSeed();
   const foldAccuracies: number[] = [];
   let start = 0;
-  for (let f = 0; f < folds; f++) {
-    const size = Math.floor(n / folds) + (f < n % folds ? 1 : 0);
+  for (let fold = 0; fold < folds; fold++) {
+    const size = Math.floor(n / folds) + (fold < n % folds ? 1 : 0);
     const test = perm.slice(start, start + size);
-    const train = Int32Array.from([...perm.subarray(0, start), ...perm.subarray(start + size)]);
+    const train = new Int32Array(n - size);
+    train.set(perm.subarray(0, start));
+    train.set(perm.subarray(start + size), start);
     start += size;
-    foldAccuracies.push(fitAndScore(data, labels, dim, train, test, rng.fork(), maxEpochs, options.kernels ?? "auto"));
+    const mark = heap.mark();
+    foldAccuracies.push(fitAndScore(k, dataPtr, labelPtr, dim, train, test, new Rng(modelSeed), maxEpochs));
+    heap.release(mark);
   }
   return { accuracy: foldAccuracies.reduce((a, b) => a + b, 0) / folds, foldAccuracies, nReference: nR, nSamples: nS };
 }
 
-const ALPHA = 1e-4, TOL = 1e-4, NO_CHANGE = 10;
-
-/** Glorot-uniform bound as scikit-learn: sqrt(factor / (fan_in + fan_out)), factor 2 for the logistic output. */
-function glorot(fanIn: number, fanOut: number, factor: number) {
-  const bound = Math.sqrt(factor / (fanIn + fanOut));
-  return (v: Float64Array, r: Rng) => { for (let i = 0; i < v.length; i++) v[i] = (2 * r.uniform() - 1) * bound; };
+function checkRows(name: string, a: Float32Array, dim: number): void {
+  if (!(a instanceof Float32Array)) throw new NsbiInputError(`c2st: ${name} must be a Float32Array`);
+  if (a.length % dim !== 0) throw new NsbiInputError(`c2st: ${name} has ${a.length} values, not a multiple of dim ${dim}`);
+  if (a.length / dim < 10) throw new NsbiInputError(`c2st: ${name} has ${a.length / dim} rows, need at least 10`);
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new NsbiInputError(`c2st: ${name} row ${Math.floor(i / dim) + 1} has a non-finite value (${a[i]}) in column ${(i % dim) + 1}`);
+  }
 }
 
-function fitAndScore(data: Float32Array, labels: Float32Array, dim: number, train: Int32Array, test: Int32Array,
-  rng: Rng, maxEpochs: number, kernelChoice: KernelChoice): number {
-  const k = createKernels(kernelChoice), store = new ParamStore(k), H = 10 * dim;
+/**
+ * scikit-learn's L2 term for one batch: value 0.5·alpha·Σ||W||²/n, gradient alpha·W/n added to
+ * each weight's gradient (biases are not penalised). Recorded after the loss, so its backward
+ * runs first and the layers' weight-gradient GEMMs (which accumulate) add on top.
+ */
+class WeightPenaltyOp implements Op {
+  readonly inputs: readonly Tensor[] = [];
+  accumulate: boolean[] = [];
+  value = 0;
+  constructor(private readonly k: Kernels, private readonly weights: readonly Param[], private readonly alpha: number) {}
+
+  forward(n: number): void {
+    let sq = 0;
+    for (const W of this.weights) sq += this.k.sumSq(W.ptr, W.size); // padding columns are zero
+    this.value = (0.5 * this.alpha * sq) / n;
+  }
+
+  backward(n: number): void {
+    const f = this.k.heap.f32, c = this.alpha / n;
+    for (const W of this.weights) {
+      const p = W.ptr, g = W.grad;
+      for (let i = 0; i < W.size; i++) f[g + i] += c * f[p + i];
+    }
+  }
+}
+
+/** The classifier of one fold: an MLP with its training tape for batches of up to `batch` rows. */
+export interface C2stClassifier {
+  store: ParamStore;
+  tape: Tape;
+  /** Input rows [batch, dim]. */
+  x: Tensor;
+  /** 0/1 labels [batch]. */
+  labels: Tensor;
+  /** Output logits [batch, 1]. */
+  logits: Tensor;
+  bce: BceWithLogitsOp;
+  penalty: { readonly value: number };
+}
+
+/**
+ * Build sbibm's classifier (dim → 10·dim → 10·dim → 1, ReLU, scikit-learn's Glorot-uniform
+ * initialisation drawn from `rng`) and its tape: forward gives the logits, the mean binary
+ * cross-entropy (`bce.value`) and the L2 term (`penalty.value`); backward the gradient of their
+ * sum. Exported for the tests; not part of the public API.
+ */
+export function buildC2stClassifier(k: Kernels, dim: number, batch: number, rng: Rng, alpha = ALPHA): C2stClassifier {
+  const store = new ParamStore(k), H = HIDDEN_PER_DIM * dim;
   const sizes = [dim, H, H, 1];
-  const layers = sizes.slice(0, -1).map((fin, l) => {
-    const fout = sizes[l + 1], init = glorot(fin, fout, l === 2 ? 2 : 6);
-    return new Linear(k, store, { name: `classifier.${l}`, inFeatures: fin, outFeatures: fout, activation: l < 2 ? "relu" : "none", weightInit: init, biasInit: init });
+  const layers = [0, 1, 2].map((l) => {
+    const init = glorotUniform(sizes[l], sizes[l + 1]);
+    return new Linear(k, store, {
+      name: `classifier.${l}`, inFeatures: sizes[l], outFeatures: sizes[l + 1],
+      activation: l < 2 ? "relu" : "none", weightInit: init, biasInit: init,
+    });
   });
   store.finalize(rng);
-  const batch = Math.min(200, train.length);
-  const tape = new Tape(), x = Tensor.alloc(k, batch, dim, false);
+  const tape = new Tape(), x = Tensor.alloc(k, batch, dim, false), labels = allocVector(k, batch, false);
   let h = x;
-  for (const l of layers) h = l.apply(tape, h, { grad: true });
+  for (const layer of layers) h = layer.apply(tape, h, { grad: true });
+  const bce = bceWithLogits(tape, h, labels);
+  const penalty = tape.record(new WeightPenaltyOp(k, layers.map((l) => l.W), alpha));
   tape.finalize();
-  const heap = k.heap;
-  const dataPtr = heap.alloc(data.length);
-  heap.f32.set(data, dataPtr);
-  const order = heap.allocI32(Math.max(train.length, test.length));
-  const batchLabels = new Float32Array(batch);
-  const adam = new Adam(store, { learningRate: 1e-3 });
-  const weights = layers.map((l) => l.W);
+  return { store, tape, x, labels, logits: h, bce, penalty };
+}
+
+/** scikit-learn's _init_coef for activation="relu": U(±sqrt(6/(fan_in + fan_out))), weights and biases. */
+function glorotUniform(fanIn: number, fanOut: number): (v: Float64Array, r: Rng) => void {
+  const bound = Math.sqrt(6 / (fanIn + fanOut));
+  return (v, r) => { for (let i = 0; i < v.length; i++) v[i] = (2 * r.uniform() - 1) * bound; };
+}
+
+/** Train on `train` with scikit-learn's protocol, return the accuracy on `test`. */
+function fitAndScore(k: Kernels, dataPtr: number, labelPtr: number, dim: number, train: Int32Array, test: Int32Array,
+  rng: Rng, maxEpochs: number): number {
+  const heap = k.heap, nTrain = train.length;
+  const batch = Math.min(MAX_BATCH, nTrain);
+  const { store, tape, x, labels, logits, bce, penalty } = buildC2stClassifier(k, dim, batch, rng);
+  const order = heap.allocI32(nTrain);
+  // scikit-learn's Adam in the engine's kernel: p −= (lr/bc1)·m/(sqrt(v)/sqrt(bc2) + ε/sqrt(bc2))
+  const m = heap.alloc(store.total), v = heap.alloc(store.total);
+  let t = 0;
+
   const idx = train.slice();
   let best = Infinity, noImprovement = 0;
   for (let epoch = 0; epoch < maxEpochs; epoch++) {
     rng.shuffle(idx);
     heap.i32.set(idx, order);
     let total = 0;
-    for (let s = 0; s < idx.length; s += batch) {
-      const m = Math.min(batch, idx.length - s);
-      k.gatherRows(dataPtr, dim, order + s, x.ptr, x.ld, m, dim);
-      for (let i = 0; i < m; i++) batchLabels[i] = labels[idx[s + i]];
-      tape.forward(m);
-      const f = heap.f32;
-      let loss = bceValue(f, h.ptr, h.ld, batchLabels, 0, m);
+    for (let s = 0; s < nTrain; s += batch) {
+      const nb = Math.min(batch, nTrain - s);
+      k.gatherRows(dataPtr, dim, order + s, x.ptr, x.ld, nb, dim);
+      k.gatherRows(labelPtr, 1, order + s, labels.ptr, labels.ld, nb, 1);
+      tape.forward(nb);
+      total += (bce.value + penalty.value) * nb;
       store.zeroGrad();
-      bceGradient(f, h.ptr, h.grad, h.ld, batchLabels, 0, m);
-      tape.backward(m);
-      // scikit-learn's L2 penalty: 0.5·alpha·||W||² / batch, on weights only
-      let sq = 0;
-      for (const W of weights) {
-        const g = heap.f32, c = ALPHA / m;
-        for (let r = 0; r < W.rows; r++) for (let q = 0; q < W.cols; q++) {
-          const w = g[W.ptr + r * W.ld + q];
-          sq += w * w;
-          g[W.grad + r * W.ld + q] += c * w;
-        }
-      }
-      loss += (0.5 * ALPHA * sq) / m;
-      adam.step();
-      total += loss * m;
+      tape.backward(nb);
+      t++;
+      const bc1 = 1 - Math.pow(BETA1, t), bc2 = 1 - Math.pow(BETA2, t);
+      k.adam(store.valuesPtr, store.gradsPtr, m, v, store.total, LEARNING_RATE, BETA1, BETA2, EPS / Math.sqrt(bc2), 0, 0, bc1, bc2);
     }
-    const epochLoss = total / idx.length;
-    if (epochLoss > best - TOL) noImprovement++; else noImprovement = 0;
-    if (epochLoss < best) best = epochLoss;
-    if (noImprovement > NO_CHANGE) break;
+    const loss = total / nTrain;
+    if (loss > best - TOL) noImprovement++; else noImprovement = 0;
+    if (loss < best) best = loss;
+    if (noImprovement > N_ITER_NO_CHANGE) break;
   }
-  // held-out accuracy: predict class 1 when the logit is positive
+
+  // held-out accuracy: predict "samples" (1) when the logit is positive
+  heap.i32.set(test, order);
   let correct = 0;
   for (let s = 0; s < test.length; s += batch) {
-    const m = Math.min(batch, test.length - s);
-    heap.i32.set(test.subarray(s, s + m), order);
-    k.gatherRows(dataPtr, dim, order, x.ptr, x.ld, m, dim);
-    tape.forward(m);
+    const nb = Math.min(batch, test.length - s);
+    k.gatherRows(dataPtr, dim, order + s, x.ptr, x.ld, nb, dim);
+    k.gatherRows(labelPtr, 1, order + s, labels.ptr, labels.ld, nb, 1);
+    tape.forward(nb);
     const f = heap.f32;
-    for (let i = 0; i < m; i++) if ((f[h.ptr + i * h.ld] > 0 ? 1 : 0) === labels[test[s + i]]) correct++;
+    for (let i = 0; i < nb; i++) if ((f[logits.ptr + i * logits.ld] > 0 ? 1 : 0) === f[labels.ptr + i * labels.ld]) correct++;
   }
   return correct / test.length;
 }
