@@ -1,9 +1,9 @@
-import { NsbiFormatError } from "../errors.js";
+import { NsbiFormatError, NsbiInputError } from "../errors.js";
 import { createKernels, type KernelChoice } from "../kernels/select.js";
 import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js";
 import type { TrainingMetadata } from "../estimators/training-metadata.js";
 import { priorFromConfig } from "../flows/priors/prior-from-config.js";
-import type { PriorConfig } from "../flows/priors/prior.js";
+import type { Prior, PriorConfig } from "../flows/priors/prior.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { NSBI_VERSION } from "../version.js";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelConfigSchema, type ModelConfig } from "./model-config.js";
@@ -53,8 +53,19 @@ export function deserializePosterior(files: ModelFiles, opts: { kernels?: Kernel
   if (c.parameterNames.length !== c.network.thetaDim) {
     throw new NsbiFormatError(`${cfgName}: ${c.parameterNames.length} parameter names for thetaDim ${c.network.thetaDim}`);
   }
-  const prior = c.prior ? priorFromConfig(c.prior as unknown as PriorConfig, cfgName) : null;
-  const net = new NpeNetwork(c.network as NpeNetworkConfig, createKernels(opts.kernels ?? "auto"));
+  const kernels = createKernels(opts.kernels ?? "auto");
+  let prior: Prior | null, net: NpeNetwork;
+  try {
+    prior = c.prior ? priorFromConfig(c.prior as unknown as PriorConfig, cfgName) : null;
+    net = new NpeNetwork(c.network as NpeNetworkConfig, kernels);
+  } catch (e) {
+    // a config that passes the schema but describes an impossible network or prior is a bad file
+    if (e instanceof NsbiInputError) throw new NsbiFormatError(e.message.startsWith(cfgName) ? e.message : `${cfgName}: ${e.message}`);
+    throw e;
+  }
+  if (prior && prior.dim !== c.network.thetaDim) {
+    throw new NsbiFormatError(`${cfgName}: prior has dimension ${prior.dim} but the network's thetaDim is ${c.network.thetaDim}`);
+  }
   net.store.finalize(null);
   net.store.loadNamed(decodeSafetensors(files.weights, wName).tensors, wName);
   return new Posterior(net, prior, c.parameterNames, c.training as unknown as TrainingMetadata | null);

@@ -31,10 +31,36 @@ const WRITE_EXTENSIONS = ".csv or .npy";
  * @param data - bytes, or a string written as UTF-8
  * @throws NsbiInputError if the directory does not exist; other I/O errors are rethrown
  */
+/**
+ * Check, before any expensive work, that an output file can be written: its folder exists, it is
+ * not a folder itself and (if given) it has one of the expected extensions.
+ * @param path the output path
+ * @param what how to name it in the message, e.g. "--out"
+ * @param extensions accepted endings such as [".npz"] (case-insensitive); empty accepts any
+ */
+export function checkOutputFile(path: string, what: string, extensions: string[] = []): void {
+  if (extensions.length && !extensions.some((e) => path.toLowerCase().endsWith(e))) {
+    throw new NsbiInputError(`${what} '${path}': expected a ${extensions.join(" or ")} file`);
+  }
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NsbiInputError(`${what} '${path}': folder '${dir}' does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new NsbiInputError(`${what} '${path}': is a folder, expected a file name`);
+}
+
+/**
+ * Check, before any expensive work, that an output folder can be used: it is not an existing file.
+ * @param dir the output folder (created later if missing)
+ * @param what how to name it in the message, e.g. "--out"
+ */
+export function checkOutputFolder(dir: string, what: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new NsbiInputError(`${what} '${dir}': exists and is not a folder`);
+}
+
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const dir = dirname(path);
   if (!existsSync(dir)) throw new NsbiInputError(`cannot write '${path}': directory '${dir}' does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new NsbiInputError(`cannot write '${path}': it is a directory, expected a file name`);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   let fd: number | undefined;
   try {

@@ -307,11 +307,10 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
 
   test("config.json whose standardisation or sizes do not fit the network is rejected", () => {
-    // (these messages do not name config.json yet; see the report) — they must still be user errors
-    expectFailure(editConfig((c) => { c.network.standardization.thetaMean = [0]; }), /thetaMean: expected 2/);
-    expectFailure(editConfig((c) => { c.network.standardization.thetaStd = [0, 1]; }), /standard deviations must be positive/);
-    expectFailure(editConfig((c) => { c.network.xDim = 4; }), /contextFeatures 3 != embedding output 4/);
-    expectFailure(editConfig((c) => { c.prior = { type: "box_uniform", low: [-1, -1, -1], high: [1, 1, 1] }; }), /prior dimension 3/);
+    expectFailure(editConfig((c) => { c.network.standardization.thetaMean = [0]; }), /config\.json: .*thetaMean: expected 2/);
+    expectFailure(editConfig((c) => { c.network.standardization.thetaStd = [0, 1]; }), /config\.json: .*standard deviations must be positive/);
+    expectFailure(editConfig((c) => { c.network.xDim = 4; }), /config\.json: .*contextFeatures 3 != embedding output 4/);
+    expectFailure(editConfig((c) => { c.prior = { type: "box_uniform", low: [-1, -1, -1], high: [1, 1, 1] }; }), /config\.json: prior has dimension 3/);
   });
 
   test("a tensor with the wrong shape (a weight stored transposed)", () => {

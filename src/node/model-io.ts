@@ -4,7 +4,7 @@ import { NsbiInputError } from "../errors.js";
 import type { KernelChoice } from "../kernels/select.js";
 import { deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, serializePosterior } from "../inference/model-file.js";
 import type { Posterior } from "../inference/posterior.js";
-import { writeFileAtomic } from "./files.js";
+import { checkOutputFolder, writeFileAtomic } from "./files.js";
 
 /**
  * Save a posterior to a folder: `model.safetensors` (weights) and `config.json` (everything else).
@@ -12,7 +12,7 @@ import { writeFileAtomic } from "./files.js";
  * at complete weights.
  */
 export function saveModel(posterior: Posterior, dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new NsbiInputError(`--out '${dir}': exists and is not a folder`);
+  checkOutputFolder(dir, "--out");
   mkdirSync(dir, { recursive: true });
   const files = serializePosterior(posterior);
   writeFileAtomic(join(dir, MODEL_WEIGHTS_FILE), files.weights);

@@ -1,7 +1,7 @@
 import { NsbiFormatError, NsbiInputError } from "../errors.js";
 import { toFloat32Matrix, type NdArray } from "../io/ndarray.js";
 import type { PriorConfig } from "../flows/priors/prior.js";
-import { readNpzFile, writeNpzFile } from "./files.js";
+import { checkOutputFile, readNpzFile, writeNpzFile } from "./files.js";
 
 /** What `nsbi simulate` records beside the arrays, so `nsbi train` can pick up prior and names. */
 export interface SimulationsMeta {
@@ -25,7 +25,7 @@ export interface SimulationsFile {
 const META = "nsbi_meta";
 
 export function writeSimulationsFile(path: string, s: SimulationsFile): void {
-  if (!path.toLowerCase().endsWith(".npz")) throw new NsbiInputError(`--out '${path}': expected a .npz file`);
+  checkOutputFile(path, "--out", [".npz"]);
   const json = new TextEncoder().encode(JSON.stringify(s.meta));
   const arrays: Record<string, NdArray> = {
     theta: { dtype: "float32", shape: [s.n, s.thetaDim], data: s.theta },

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { getTask, taskNames } from "../../workflows/tasks/registry.js";
+import { checkOutputFile } from "../../node/files.js";
 import { writeSimulationsFile } from "../../node/simulations-file.js";
 import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
 import { countBar } from "../progress.js";
@@ -17,6 +18,7 @@ export function registerSimulate(program: Command): void {
     .option("--seed <S>", "seed of the generator for theta and the simulator noise", nonNegativeInt, 0)
     .requiredOption("--out <sims.npz>", "output file (.npz)")
     .action(runAction((o: { task: string; numSimulations: number; seed: number; out: string }) => {
+      checkOutputFile(o.out, "--out", [".npz"]);
       const task = getTask(o.task);
       const n = o.numSimulations, P = task.thetaDim, D = task.xDim;
       const master = new Rng(o.seed);

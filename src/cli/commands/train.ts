@@ -4,6 +4,7 @@ import { NsbiInputError } from "../../errors.js";
 import { priorFromConfig } from "../../flows/priors/prior-from-config.js";
 import type { Prior, PriorConfig } from "../../flows/priors/prior.js";
 import { NPE } from "../../inference/npe.js";
+import { checkOutputFolder } from "../../node/files.js";
 import { saveModel } from "../../node/model-io.js";
 import { twoThreadTraining } from "../../node/parallel/threads.js";
 import { readSimulationsFile } from "../../node/simulations-file.js";
@@ -38,6 +39,7 @@ export function registerTrain(program: Command): void {
     .option("--seed <S>", "seed of the split, initial weights and batches", nonNegativeInt, 0)
     .option("--prior <prior.json>", "prior for leakage rejection (default: the one `nsbi simulate` stored in the data)")
     .action(runAction((o: TrainNpeOptions) => {
+      checkOutputFolder(o.out, "--out");
       const sims = readSimulationsFile(o.data);
       const prior = resolvePrior(o.prior, sims.meta.prior, sims.thetaDim, o.data);
       if (!prior) out.info("no prior given or stored with the data: samples will not be restricted to a support");
