@@ -40,6 +40,33 @@ export { serializePosterior, deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIG
 
 // diagnostics
 export { c2st, type C2stResult } from "./diagnostics/c2st.js";
+export { type CalibrationSamples, checkCalibrationSamples, sortedMarginals, quantileSorted } from "./diagnostics/calibration-samples.js";
+export { kolmogorovSurvival, ksPValue, ksOneSample, ksTwoSample, type KsResult } from "./diagnostics/ks.js";
+export { sbc, sbcRanks, dataAveragedPosteriorCheck, type SbcResult, type SbcOptions, type DataAveragedPosteriorCheck } from "./diagnostics/sbc.js";
+export { sbcRankHistogram, sbcEcdfBands, type RankHistogram, type EcdfBands } from "./diagnostics/sbc-bands.js";
+export { expectedCoverage, centralIntervalCoverage, type ExpectedCoverageResult, type CentralCoverageResult, type CoverageDeviation } from "./diagnostics/expected-coverage.js";
+export { tarp, type TarpOptions, type TarpResult, type TarpNormalization } from "./diagnostics/tarp.js";
+export { pulls, type PullsResult, type PullFit, type ResidualSummary, type TruthVsPredicted } from "./diagnostics/pulls.js";
+export {
+  coverageVerdict, pullsVerdict, tarpVerdict, sbcVerdict, dataAveragedPosteriorVerdict, overallVerdict, P_VALUE_THRESHOLD,
+  type CalibrationVerdict, type Verdict,
+} from "./diagnostics/verdict.js";
+export { runDiagnostics, DIAGNOSTIC_DEFINITIONS, type DiagnosticsReport, type DiagnosticsOptions, type DiagnosticsProgress } from "./diagnostics/run-diagnostics.js";
+
+// plots (Vega-Lite specs; renderSvg draws them headless)
+export { renderSvg, type RenderSvgOptions } from "./plots/render-svg.js";
+export type { PlotSpec, PlotMatrix, ParameterLabel, Numbers } from "./plots/plot-spec.js";
+export { OKABE_ITO, themeConfig } from "./plots/theme.js";
+export { pairPlot, type PairPlotInput } from "./plots/pair-plot.js";
+export { trueVsPredictedPlot, type TrueVsPredictedInput } from "./plots/true-vs-predicted-plot.js";
+export { pullHistogramPlot, type PullHistogramInput } from "./plots/pull-histogram-plot.js";
+export { residualCornerPlot, type ResidualCornerInput } from "./plots/residual-corner-plot.js";
+export { coveragePlot, type CoveragePlotInput } from "./plots/coverage-plot.js";
+export { sbcRankPlot, type SbcRankInput } from "./plots/sbc-rank-plot.js";
+export { binnedSpectrumPlot, type BinnedSpectrumInput } from "./plots/binned-spectrum-plot.js";
+export { parameterComparisonPlot, type ParameterComparisonInput, type ComparedParameter, type EstimateRow } from "./plots/parameter-comparison-plot.js";
+export { bandVsIndexPlot, type BandVsIndexInput } from "./plots/band-vs-index-plot.js";
+export { hpdContours, type HpdContour, type HpdContourOptions } from "./plots/hpd-contours.js";
 
 // tasks
 export type { Task } from "./workflows/tasks/task.js";

@@ -14,6 +14,7 @@ try {
 export * from "./index.js";
 export { writeFileAtomic, readMatrixFile, writeMatrixFile, readNpzFile, writeNpzFile, type MatrixFile } from "./node/files.js";
 export { saveModel, loadModel } from "./node/model-io.js";
+export { renderPng, type PngOptions } from "./node/render-png.js";
 export { loadObservation, loadTrueParameters, loadReferenceSamples, referenceTasks } from "./workflows/tasks/sbibm-reference.js";
 export { twoThreadTraining, enableThreads } from "./node/parallel/threads.js";
 export { NpeThread } from "./node/parallel/npe-thread.js";

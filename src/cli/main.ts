@@ -10,6 +10,8 @@ import { registerTrain } from "./commands/train.js";
 import { registerSample } from "./commands/sample.js";
 import { registerReference } from "./commands/reference.js";
 import { registerC2st } from "./commands/c2st.js";
+import { registerPlot } from "./commands/plot.js";
+import { registerDiagnose } from "./commands/diagnose.js";
 import { out, settings } from "./run-action.js";
 
 const program = new Command("nsbi")
@@ -32,5 +34,7 @@ registerTrain(program);
 registerSample(program);
 registerReference(program);
 registerC2st(program);
+registerPlot(program);
+registerDiagnose(program);
 
 await program.parseAsync(process.argv);

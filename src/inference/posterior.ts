@@ -13,6 +13,12 @@ export interface SampleOptions {
   rng?: Rng;
   /** Give up (throw) after this many flow draws per requested sample without enough accepted. Default 10,000. */
   maxDrawsPerSample?: number;
+  /**
+   * Also return log q of every draw, computed by the flow on the way (no extra pass, same random
+   * stream). It is the flow's density, not renormalised for leakage (as logProb with
+   * normalizeLeakage: false). Default false.
+   */
+  withLogProb?: boolean;
 }
 
 export interface SampleResult {
@@ -20,6 +26,8 @@ export interface SampleResult {
   /** Fraction of flow draws that fell inside the prior support. */
   acceptanceRate: number;
   draws: number;
+  /** log q of each returned draw [n] when withLogProb was set (without the leakage correction). */
+  logProb?: Float64Array;
 }
 
 /** Acceptance below this triggers a warning (sbi warns similarly). */
@@ -54,22 +62,26 @@ export class Posterior {
     if (!Number.isInteger(n) || n < 1) throw new NsbiInputError(`sample: number of samples must be a positive integer, got ${n}`);
     this.checkObservation(x, 1, "observation");
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
-    const P = this.thetaDim, out = new Float32Array(n * P);
+    const P = this.thetaDim, out = new Float32Array(n * P), outLp = opts.withLogProb ? new Float64Array(n) : undefined;
     if (!this.prior) {
-      this.executor.sample(n, x, rng, out);
-      return { samples: out, acceptanceRate: 1, draws: n };
+      this.executor.sample(n, x, rng, out, 0, outLp);
+      return { samples: out, acceptanceRate: 1, draws: n, ...(outLp ? { logProb: outLp } : {}) };
     }
     const maxDraws = (opts.maxDrawsPerSample ?? 10_000) * n;
     let accepted = 0, draws = 0, inside = 0;
     while (accepted < n) {
       const rate = draws > 0 ? Math.max(inside / draws, 1e-3) : 1;
       const m = Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144);
-      const buf = new Float32Array(m * P);
-      this.executor.sample(m, x, rng, buf);
+      const buf = new Float32Array(m * P), lp = outLp ? new Float64Array(m) : undefined;
+      this.executor.sample(m, x, rng, buf, 0, lp);
       for (let i = 0; i < m; i++) {
         if (!this.prior.inSupport(buf, i)) continue;
         inside++;
-        if (accepted < n) { out.set(buf.subarray(i * P, (i + 1) * P), accepted * P); accepted++; }
+        if (accepted < n) {
+          out.set(buf.subarray(i * P, (i + 1) * P), accepted * P);
+          if (outLp) outLp[accepted] = lp![i];
+          accepted++;
+        }
       }
       draws += m;
       if (accepted < n && draws >= maxDraws) {
@@ -81,23 +93,28 @@ export class Posterior {
     if (acceptanceRate < LOW_ACCEPTANCE) {
       warn(`only ${(100 * acceptanceRate).toFixed(2)}% of posterior draws were inside the prior support (leakage); results may be unreliable`);
     }
-    return { samples: out, acceptanceRate, draws };
+    return { samples: out, acceptanceRate, draws, ...(outLp ? { logProb: outLp } : {}) };
   }
 
   /**
    * n draws for each of m observations (xs [m, xDim]): [m, n, thetaDim] with per-observation
-   * acceptance rates. One generator serves all observations in order.
+   * acceptance rates, and with withLogProb the log q of every draw [m, n]. One generator serves
+   * all observations in order, so splitting the observations into consecutive calls that share
+   * `rng` gives the same draws as one call. (The flow samples one context per pass, so each
+   * observation is one executor call.)
    */
-  sampleBatched(n: number, xs: Float32Array, m: number, opts: SampleOptions = {}): { samples: Float32Array; acceptanceRates: Float64Array } {
+  sampleBatched(n: number, xs: Float32Array, m: number, opts: SampleOptions = {}): { samples: Float32Array; acceptanceRates: Float64Array; logProbs?: Float64Array } {
     this.checkObservation(xs, m, "observations");
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
     const D = this.xDim, P = this.thetaDim, out = new Float32Array(m * n * P), rates = new Float64Array(m);
+    const lps = opts.withLogProb ? new Float64Array(m * n) : undefined;
     for (let j = 0; j < m; j++) {
       const r = this.sampleWithInfo(n, xs.subarray(j * D, (j + 1) * D), { ...opts, rng });
       out.set(r.samples, j * n * P);
+      if (lps) lps.set(r.logProb!, j * n);
       rates[j] = r.acceptanceRate;
     }
-    return { samples: out, acceptanceRates: rates };
+    return { samples: out, acceptanceRates: rates, ...(lps ? { logProbs: lps } : {}) };
   }
 
   /**

@@ -7,6 +7,7 @@ import { Sir } from "./sir.js";
 import { Slcp } from "./slcp.js";
 import type { Task } from "./task.js";
 import { TwoMoons } from "./two-moons.js";
+import { T2kCc0pi, T2kCc0piAlt } from "../t2k/t2k-cc0pi-task.js";
 
 const FACTORIES: Readonly<Record<string, () => Task>> = {
   two_moons: () => new TwoMoons(),
@@ -16,6 +17,9 @@ const FACTORIES: Readonly<Record<string, () => Task>> = {
   gaussian_mixture: () => new GaussianMixture(),
   sir: () => new Sir(),
   lotka_volterra: () => new LotkaVolterra(),
+  // the T2K CC0π forward models (not sbibm tasks; see docs/t2k-model.md)
+  "t2k-cc0pi": () => new T2kCc0pi(),
+  "t2k-cc0pi-alt": () => new T2kCc0piAlt(),
 };
 
 /** Names of the built-in sbibm tasks, in sbibm's spelling. */
