@@ -12,6 +12,7 @@ import { registerReference } from "./commands/reference.js";
 import { registerC2st } from "./commands/c2st.js";
 import { registerPlot } from "./commands/plot.js";
 import { registerDiagnose } from "./commands/diagnose.js";
+import { registerT2k } from "./commands/t2k.js";
 import { out, settings } from "./run-action.js";
 
 const program = new Command("nsbi")
@@ -36,5 +37,6 @@ registerReference(program);
 registerC2st(program);
 registerPlot(program);
 registerDiagnose(program);
+registerT2k(program);
 
 await program.parseAsync(process.argv);

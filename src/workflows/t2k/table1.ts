@@ -26,6 +26,7 @@ function cell(row: TuneRow, p: number): string {
   const v = fmt(row.theta[p]!);
   if (!row.errDown || !row.errUp) return v;
   const lo = row.errDown[p]!, hi = row.errUp[p]!;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${v} (at bound)`;
   if (Math.abs(lo - hi) <= 0.05 * Math.max(lo, hi)) return `${v} ± ${fmt((lo + hi) / 2)}`;
   return `${v} +${fmt(hi)} −${fmt(lo)}`;
 }

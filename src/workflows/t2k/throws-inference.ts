@@ -1,4 +1,5 @@
 import { NsbiInputError } from "../../errors.js";
+import { setWarningHandler, warn } from "../../logging.js";
 import { Rng } from "../../engine/rng.js";
 import type { Posterior } from "../../inference/posterior.js";
 import { quantileSorted } from "../../inference/summary.js";
@@ -7,8 +8,10 @@ export interface ThrowsInference {
   /** Posterior mean and σ for the central values. */
   centralMean: number[];
   centralSd: number[];
-  /** Posterior mean for every throw, [m, P] row-major. */
+  /** Posterior mean for every throw, [m, P] row-major (NaN for a throw that could not be sampled). */
   throwMeans: Float64Array;
+  /** Throws dropped because their posterior could not be sampled inside the prior support. */
+  failed: number;
   /** 16th and 84th percentiles of (throw mean − central mean) per parameter. */
   p16: number[];
   p84: number[];
@@ -29,7 +32,7 @@ export interface ThrowsInference {
  * @param opts samples per posterior, seed, progress callback (done, total)
  */
 export function inferThrows(posterior: Posterior, central: Float32Array, throws: Float32Array, m: number,
-  opts: { numSamples?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {}): ThrowsInference {
+  opts: { numSamples?: number; seed?: number; maxDrawsPerSample?: number; onProgress?: (done: number, total: number) => void } = {}): ThrowsInference {
   const P = posterior.thetaDim, D = posterior.xDim, L = opts.numSamples ?? 1000;
   if (central.length !== D) throw new NsbiInputError(`inferThrows: central values have ${central.length} bins, expected ${D}`);
   if (!Number.isInteger(m) || m < 2 || throws.length !== m * D) throw new NsbiInputError(`inferThrows: throws must be [m ≥ 2, ${D}], got ${throws.length} values for m = ${m}`);
@@ -41,25 +44,53 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
     return { mean, sd: sd.map(Math.sqrt) };
   };
   const c = meanAndSd(posterior.sample(L, central, { rng }), 0);
-  const throwMeans = new Float64Array(m * P);
+  const throwMeans = new Float64Array(m * P).fill(Number.NaN);
+  // A throw whose posterior lies almost entirely outside the prior (the network extrapolating far
+  // from the training data) cannot be sampled; it is dropped and counted rather than failing all.
+  const maxDraws = opts.maxDrawsPerSample ?? 200;
+  let failed = 0, lowAcceptance = 0;
   const CHUNK = 50;
+  // per-throw leakage warnings are summarised once below
+  const previous = setWarningHandler(() => { lowAcceptance++; });
+  try {
   for (let s = 0; s < m; s += CHUNK) {
     const k = Math.min(CHUNK, m - s);
-    const { samples } = posterior.sampleBatched(L, throws.subarray(s * D, (s + k) * D), k, { rng });
+    let samples: Float32Array | null = null;
+    try {
+      samples = posterior.sampleBatched(L, throws.subarray(s * D, (s + k) * D), k, { rng, maxDrawsPerSample: maxDraws }).samples;
+    } catch {
+      samples = null;
+    }
     for (let j = 0; j < k; j++) {
-      const r = meanAndSd(samples, j * L * P);
+      let block: Float32Array | null = samples, off = j * L * P;
+      if (!samples) {
+        try {
+          block = posterior.sample(L, throws.subarray((s + j) * D, (s + j + 1) * D), { rng, maxDrawsPerSample: maxDraws });
+          off = 0;
+        } catch {
+          failed++;
+          continue;
+        }
+      }
+      const r = meanAndSd(block!, off);
       for (let p = 0; p < P; p++) throwMeans[(s + j) * P + p] = r.mean[p]!;
     }
     opts.onProgress?.(s + k, m);
   }
+  } finally {
+    setWarningHandler(previous);
+  }
+  if (lowAcceptance) warn(`inferThrows: ${lowAcceptance} of ${m} throws had a leakage acceptance below 1% (posterior mostly outside the prior)`);
+  if (failed === m) throw new NsbiInputError(`inferThrows: no throw could be sampled inside the prior support (all ${m} failed)`);
+  if (failed) warn(`inferThrows: ${failed} of ${m} throws dropped: their posterior lies almost entirely outside the prior support`);
   const p16: number[] = [], p84: number[] = [];
   for (let p = 0; p < P; p++) {
-    const dev = Float64Array.from({ length: m }, (_, j) => throwMeans[j * P + p]! - c.mean[p]!).sort();
+    const dev = Float64Array.from({ length: m }, (_, j) => throwMeans[j * P + p]! - c.mean[p]!).filter((v) => Number.isFinite(v)).sort();
     p16.push(quantileSorted(dev, 0.16));
     p84.push(quantileSorted(dev, 0.84));
   }
   return {
-    centralMean: c.mean, centralSd: c.sd, throwMeans, p16, p84,
+    centralMean: c.mean, centralSd: c.sd, throwMeans, p16, p84, failed,
     errDown: p16.map((v) => Math.max(0, -v)), errUp: p84.map((v) => Math.max(0, v)),
   };
 }
