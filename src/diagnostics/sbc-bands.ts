@@ -1,4 +1,7 @@
 import { NsbiInputError } from "../errors.js";
+import { binomialCdf, binomialQuantile, quantileFromCdf } from "./binomial.js";
+
+export { binomialQuantile };
 import { Rng } from "../engine/rng.js";
 
 /** Rank histogram with binomial bands, for plotting SBC. */
@@ -102,7 +105,7 @@ export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: numbe
   };
   const difference = fractionalRanks.map((u) => ecdfCounts(u).map((c, k) => c / N - z[k]));
   // two-sided pointwise tail probability of each count, tables per z_k
-  const cdfs = z.map((zk) => binomialCdfTable(N, zk));
+  const cdfs = z.map((zk) => binomialCdf(N, zk));
   const tail = (k: number, c: number) => 2 * Math.min(cdfs[k][c], 1 - (c > 0 ? cdfs[k][c - 1] : 0));
   const rng = new Rng(opts.seed ?? 0), minTail = new Float64Array(S), u = new Float64Array(N);
   for (let s = 0; s < S; s++) {
@@ -111,45 +114,9 @@ export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: numbe
   }
   minTail.sort();
   const gamma = minTail[Math.min(S - 1, Math.floor((1 - level) * S))];
-  const lower = z.map((zk, k) => quantileFromTable(cdfs[k], gamma / 2) / N - zk);
-  const upper = z.map((zk, k) => quantileFromTable(cdfs[k], 1 - gamma / 2) / N - zk);
+  const lower = z.map((zk, k) => quantileFromCdf(cdfs[k], gamma / 2) / N - zk);
+  const upper = z.map((zk, k) => quantileFromCdf(cdfs[k], 1 - gamma / 2) / N - zk);
   return { z, difference, lower, upper, level, pointwiseGamma: gamma };
-}
-
-/**
- * Quantile of Binomial(n, p): the smallest k with P(X ≤ k) ≥ q (scipy's binom.ppf).
- *
- * @param n trials (integer ≥ 0).
- * @param p success probability in [0, 1].
- * @param q probability in [0, 1].
- * @see Johnson, Kemp & Kotz 2005, "Univariate Discrete Distributions", ch. 3.
- */
-export function binomialQuantile(n: number, p: number, q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new NsbiInputError(`binomialQuantile: q must be in [0, 1], got ${q}`);
-  return quantileFromTable(binomialCdfTable(n, p), q);
-}
-
-/** CDF of Binomial(n, p) at 0..n, by the pmf recurrence in log space (no underflow for large n). */
-function binomialCdfTable(n: number, p: number): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new NsbiInputError(`binomial: n must be a non-negative integer, got ${n}`);
-  if (!(p >= 0 && p <= 1)) throw new NsbiInputError(`binomial: p must be in [0, 1], got ${p}`);
-  const cdf = new Float64Array(n + 1);
-  if (p === 0) { cdf.fill(1); return cdf; }
-  if (p === 1) { cdf[n] = 1; return cdf; }
-  const lr = Math.log(p) - Math.log1p(-p);
-  let lpmf = n * Math.log1p(-p), acc = 0;
-  for (let k = 0; k <= n; k++) {
-    acc += Math.exp(lpmf);
-    cdf[k] = Math.min(acc, 1);
-    lpmf += Math.log((n - k) / (k + 1)) + lr;
-  }
-  return cdf;
-}
-
-function quantileFromTable(cdf: Float64Array, q: number): number {
-  // relative tolerance: the accumulated CDF carries rounding of order 1e-15
-  for (let k = 0; k < cdf.length; k++) if (cdf[k] >= q * (1 - 1e-12)) return k;
-  return cdf.length - 1;
 }
 
 function checkLevel(level: number, fn: string): void {

@@ -79,6 +79,7 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
     ...slices,
     { name: "parameters", caption: "Parameters of every row with their 1σ errors; shaded: the prior range.",
       spec: parameterComparisonPlot({
+        columns: 2,
         parameters: PARAMS.map((p, i) => ({ ...p, prior: [T2K_PRIOR_LOW[i]!, T2K_PRIOR_HIGH[i]!] as [number, number] })),
         rows: withTheta.map((r) => ({ name: r.name, values: r.theta!, lower: r.errDown!.map((v) => (Number.isFinite(v) ? v : 0)), upper: r.errUp!.map((v) => (Number.isFinite(v) ? v : 0)) })),
       }) },

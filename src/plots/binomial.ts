@@ -3,48 +3,9 @@
  */
 
 import { NsbiInputError } from "../errors.js";
+import { binomialCdf, binomialQuantile, quantileFromCdf } from "../diagnostics/binomial.js";
 
-function logFactorialTable(n: number): Float64Array {
-  const t = new Float64Array(n + 1);
-  for (let i = 2; i <= n; i++) t[i] = t[i - 1]! + Math.log(i);
-  return t;
-}
-
-/**
- * The binomial CDF P(X ≤ k) for X ~ Binomial(n, p), for every k = 0 … n.
- */
-export function binomialCdf(n: number, p: number): Float64Array {
-  if (!Number.isSafeInteger(n) || n < 0) throw new NsbiInputError(`n: expected a non-negative integer, got ${n}`);
-  if (!(p >= 0 && p <= 1)) throw new NsbiInputError(`p: expected a probability in [0, 1], got ${p}`);
-  const cdf = new Float64Array(n + 1);
-  if (p === 0 || p === 1) {
-    for (let k = 0; k <= n; k++) cdf[k] = p === 0 || k === n ? 1 : 0;
-    return cdf;
-  }
-  const lf = logFactorialTable(n), lp = Math.log(p), lq = Math.log1p(-p);
-  let acc = 0;
-  for (let k = 0; k <= n; k++) {
-    acc += Math.exp(lf[n]! - lf[k]! - lf[n - k]! + k * lp + (n - k) * lq);
-    cdf[k] = Math.min(1, acc);
-  }
-  return cdf;
-}
-
-/**
- * The binomial quantile: the smallest k with P(X ≤ k) ≥ q, for X ~ Binomial(n, p) (the
- * convention of R's `qbinom` and SciPy's `binom.ppf`).
- * @param q - probability in [0, 1]
- */
-export function binomialQuantile(n: number, p: number, q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new NsbiInputError(`q: expected a probability in [0, 1], got ${q}`);
-  return quantileFromCdf(binomialCdf(n, p), q);
-}
-
-function quantileFromCdf(cdf: Float64Array, q: number): number {
-  // tolerate rounding in the summed pmf (1e-12), as SciPy does
-  for (let k = 0; k < cdf.length; k++) if (cdf[k]! >= q * (1 - 1e-12)) return k;
-  return cdf.length - 1;
-}
+export { binomialCdf, binomialQuantile };
 
 /** The band of a histogram of SBC ranks. */
 export interface SbcBand {

@@ -149,7 +149,7 @@ describe("binomial quantiles and SBC bands", () => {
     expect(binomialQuantile(37, 0.9, 0.5)).toBe(33);
     expect(binomialQuantile(5, 0, 0.5)).toBe(0);
     expect(binomialQuantile(5, 1, 0.5)).toBe(5);
-    expect(() => binomialQuantile(5, 1.5, 0.5)).toThrow(/p: expected a probability/);
+    expect(() => binomialQuantile(5, 1.5, 0.5)).toThrow(/p must be in \[0, 1\]/);
   });
 
   test("SBC bands", () => {
