@@ -3,9 +3,9 @@
 // + 1e-3 (scaleMode 0, as nflows/sbi) or s = exp(u) (scaleMode 1, Papamakarios et al. 2017).
 // Parameters per row are interleaved: P[i, 2d] = t_d (shift), P[i, 2d + 1] = u_d (raw scale).
 
-const MIN_SCALE: f32 = 1e-3;
+export const MIN_SCALE: f32 = 1e-3;
 
-@inline function softplus(u: f32): f32 {
+@inline export function softplus(u: f32): f32 {
   return (u > 0 ? u : 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(u)));
 }
 @inline function sigmoid(u: f32): f32 {

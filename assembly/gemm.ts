@@ -16,6 +16,13 @@ const ACT_RELU: i32 = 1;
 @inline function min32(a: i32, b: i32): i32 { return a < b ? a : b; }
 @inline function max32(a: i32, b: i32): i32 { return a > b ? a : b; }
 
+// max(v, 0) as a pseudo-max (v < 0 ? 0 : v): one x86 maxps, where f32x4.max compiles to a
+// NaN-propagating sequence of several instructions. NaN still propagates (NaN < 0 is false), and
+// -0 stays -0, as in the TypeScript kernels.
+@inline function relu(v: v128): v128 {
+  return f32x4.pmax(v, f32x4.splat(0));
+}
+
 @inline function reluMask(v: v128, z: v128): v128 {
   return v128.and(v, f32x4.gt(z, f32x4.splat(0)));
 }
@@ -69,8 +76,8 @@ export function gemmNN(
         xp += 4; wp += sw;
       }
       if (act == ACT_RELU) {
-        c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero);
-        c20 = f32x4.max(c20, zero); c21 = f32x4.max(c21, zero); c30 = f32x4.max(c30, zero); c31 = f32x4.max(c31, zero);
+        c00 = relu(c00); c01 = relu(c01); c10 = relu(c10); c11 = relu(c11);
+        c20 = relu(c20); c21 = relu(c21); c30 = relu(c30); c31 = relu(c31);
       }
       if (dact == ACT_RELU) {
         const zp = Z + <usize>i * sz + ob;
@@ -85,9 +92,46 @@ export function gemmNN(
       v128.store(yo + 2 * sy, c20); v128.store(yo + 2 * sy, c21, 16);
       v128.store(yo + 3 * sy, c30); v128.store(yo + 3 * sy, c31, 16);
     }
-    for (; o < m; o += 4) nnRows(X, sx, W, sw, bias, A, sa, Y, sy, i, 4, k, o, act, kRange, Z, sz, dact);
+    if (o < m) nn4x4(X, sx, W, sw, bias, A, sa, Y, sy, i, k, o, act, kRange, Z, sz, dact);
   }
   for (; i < n; i++) for (let o = 0; o < m; o += 4) nnRows(X, sx, W, sw, bias, A, sa, Y, sy, i, 1, k, o, act, kRange, Z, sz, dact);
+}
+
+// Rows [i, i + 4) of the last 4-column group when m is not a multiple of 8 (a 20-wide embedding
+// output, the input gradient of a 4-wide theta, a spline's outputs during sampling): four
+// independent accumulator chains instead of one row at a time, each summed in nnRows' order.
+function nn4x4(
+  X: usize, sx: usize, W: usize, sw: usize, bias: usize, A: usize, sa: usize, Y: usize, sy: usize,
+  i: i32, k: i32, o: i32, act: i32, kRange: usize, Z: usize, sz: usize, dact: i32,
+): void {
+  let ks = 0, ke = k;
+  if (kRange != 0) { ks = rStart(kRange, o >> 2); ke = min32(k, rEnd(kRange, o >> 2)); }
+  const ob = <usize>o << 2;
+  const b = bias != 0 ? v128.load(bias + ob) : f32x4.splat(0);
+  let c0 = b, c1 = b, c2 = b, c3 = b;
+  if (A != 0) {
+    const ap = A + <usize>i * sa + ob;
+    c0 = f32x4.add(c0, v128.load(ap)); c1 = f32x4.add(c1, v128.load(ap + sa));
+    c2 = f32x4.add(c2, v128.load(ap + 2 * sa)); c3 = f32x4.add(c3, v128.load(ap + 3 * sa));
+  }
+  let xp = X + <usize>i * sx + (<usize>ks << 2), wp = W + <usize>ks * sw + ob;
+  for (let kk = ks; kk < ke; kk++) {
+    const w = v128.load(wp);
+    c0 = madd(v128.load32_splat(xp), w, c0);
+    c1 = madd(v128.load32_splat(xp + sx), w, c1);
+    c2 = madd(v128.load32_splat(xp + 2 * sx), w, c2);
+    c3 = madd(v128.load32_splat(xp + 3 * sx), w, c3);
+    xp += 4; wp += sw;
+  }
+  const zero = f32x4.splat(0);
+  if (act == ACT_RELU) { c0 = relu(c0); c1 = relu(c1); c2 = relu(c2); c3 = relu(c3); }
+  if (dact == ACT_RELU) {
+    const zp = Z + <usize>i * sz + ob;
+    c0 = reluMask(c0, v128.load(zp)); c1 = reluMask(c1, v128.load(zp + sz));
+    c2 = reluMask(c2, v128.load(zp + 2 * sz)); c3 = reluMask(c3, v128.load(zp + 3 * sz));
+  }
+  const yo = Y + <usize>i * sy + ob;
+  v128.store(yo, c0); v128.store(yo + sy, c1); v128.store(yo + 2 * sy, c2); v128.store(yo + 3 * sy, c3);
 }
 
 // Rows [i, i + rows) (rows <= 4) of one 4-column group, a row at a time (edges of gemmNN).
@@ -106,7 +150,7 @@ function nnRows(
       c = madd(v128.load32_splat(xp), v128.load(wp), c);
       xp += 4; wp += sw;
     }
-    if (act == ACT_RELU) c = f32x4.max(c, f32x4.splat(0));
+    if (act == ACT_RELU) c = relu(c);
     if (dact == ACT_RELU) c = reluMask(c, v128.load(Z + <usize>r * sz + ob));
     v128.store(Y + <usize>r * sy + ob, c);
   }

@@ -2,6 +2,7 @@
 export { gemmNN, gemmTN, colSum, reluBackward } from "./gemm";
 export { adam, sumSq, scale, mulInPlace } from "./optim";
 export { affineForward, affineBackward } from "./affine";
+export { affineInverse, affineInverseDot } from "./affine-inverse";
 export { gatherRows, transpose, addRows, standardizeRows } from "./rows";
 
 /** First byte of linear memory that the engine's heap may use. */

@@ -78,9 +78,45 @@ export class Rng {
     return r % n;
   }
 
-  /** Fill `out` with standard normals. */
+  /**
+   * Fill `out` with standard normals: the same values as `count` calls of normal(), with the
+   * generator state held in locals (several times faster for bulk draws such as sampling).
+   */
   fillNormal(out: Float32Array | Float64Array, offset = 0, count = out.length - offset): void {
-    for (let i = offset; i < offset + count; i++) out[i] = this.normal();
+    let i = offset;
+    const end = offset + count;
+    if (i < end && this.hasSpare) { out[i++] = this.spare; this.hasSpare = false; }
+    if (i >= end) return;
+    // state kept as int32 (| 0): the bitwise steps give the same bits as nextU32's unsigned values
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    while (i < end) {
+      let u: number, v: number, s: number;
+      do {
+        // four xoshiro128** steps (as nextU32) -> two 53-bit uniforms (as uniform())
+        let r = Math.imul(s1, 5), t = s1 << 9;
+        r = Math.imul((r << 7) | (r >>> 25), 9);
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        const h0 = r >>> 5;
+        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul((r << 7) | (r >>> 25), 9);
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        u = 2 * ((h0 * 67108864 + (r >>> 6)) * TWO_POW_M53) - 1;
+        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul((r << 7) | (r >>> 25), 9);
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        const h1 = r >>> 5;
+        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul((r << 7) | (r >>> 25), 9);
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        v = 2 * ((h1 * 67108864 + (r >>> 6)) * TWO_POW_M53) - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      out[i++] = u * f;
+      if (i < end) out[i++] = v * f;
+      else { this.spare = v * f; this.hasSpare = true; }
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
   }
 
   /** In-place Fisher–Yates shuffle. */
@@ -109,6 +145,9 @@ export class Rng {
     return this.nextU32() * 0x100000 + (this.nextU32() >>> 12);
   }
 }
+
+/** 2^-53: multiplying by it is exact, and equal to uniform()'s division by 2^53 (cheaper). */
+const TWO_POW_M53 = 1.1102230246251565e-16;
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;

@@ -43,9 +43,14 @@ const cases: [string, FlowOptions, number, number][] = [
   ["MAF coupling, D=5, C=3, tanh, 3 hidden layers", { estimator: "maf", form: "coupling", transforms: 2, hiddenFeatures: 8, activation: "tanh", hiddenLayers: 3 }, 5, 3],
   ["MAF D=1, C=2, elu", { estimator: "maf", transforms: 2, hiddenFeatures: 6, activation: "elu" }, 1, 2],
 ];
+// the spline's inverse takes the generic output-layer path of sampling (not the fused affine one)
+const samplingCases: typeof cases = [...cases,
+  ["NSF D=3, C=2", { estimator: "nsf", transforms: 2, hiddenFeatures: 10, bins: 4 }, 3, 2],
+  ["NSF coupling, D=4, unconditional, tanh", { estimator: "nsf", form: "coupling", transforms: 2, hiddenFeatures: 7, bins: 3, activation: "tanh" }, 4, 0],
+];
 
 describe.each(paths)("conditional flow (%s)", (path) => {
-  test.each(cases)("%s: sampling inverts the density and its log-prob matches", (_name, opts, D, C) => {
+  test.each(samplingCases)("%s: sampling inverts the density and its log-prob matches", (_name, opts, D, C) => {
     const f = randomFlow(path, opts, D, C);
     const n = 50;
     const { tape, x, c, lp } = tapeFor(f, n, false);

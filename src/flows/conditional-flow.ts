@@ -3,9 +3,10 @@ import type { ParamStore } from "../engine/params.js";
 import type { Rng } from "../engine/rng.js";
 import type { Tape } from "../engine/tape.js";
 import { pad4, type Tensor } from "../engine/tensor.js";
-import { AutoregressiveTransform, type InverseWorkspace } from "./autoregressive.js";
+import { AutoregressiveTransform } from "./autoregressive.js";
+import { allocInverseWorkspace, type InverseWorkspace } from "./autoregressive-inverse.js";
 import type { FlowConfig } from "./flow-config.js";
-import { applyPermutation, invertPermutation, validatePermutation } from "./permutation.js";
+import { applyPermutation, inversePermutation, validatePermutation } from "./permutation.js";
 import { sampleStandardNormal, standardNormalLogProb, zeroLogDet } from "./standard-normal.js";
 import { univariateFromConfig } from "./univariate/univariate-from-config.js";
 
@@ -16,8 +17,8 @@ interface SampleWorkspace {
   a: number;
   b: number;
   ld: number;
-  bias: number[];
   inverse: InverseWorkspace;
+  inverseColumns: Int32Array[];
 }
 
 /**
@@ -66,7 +67,7 @@ export class ConditionalFlow {
     const k = this.kernels, D = this.features;
     const ws = this.workspace();
     const f = () => k.heap.f32;
-    this.transforms.forEach((t, i) => t.contextBias(context, ws.bias[i]));
+    for (const t of this.transforms) t.sampler().prepare(context);
     const mark = k.heap.mark();
     const L = logProb ? k.heap.alloc(SAMPLE_CHUNK) : 0;
     const halfLog2Pi = 0.5 * Math.log(2 * Math.PI);
@@ -84,15 +85,14 @@ export class ConditionalFlow {
       }
       let y = ws.a, x = ws.b;
       for (let t = this.transforms.length - 1; t >= 0; t--) {
-        if (t < this.permutations.length) {
-          invertPermutation(k, y, ws.ld, x, ws.ld, m, this.permutations[t]);
-          [y, x] = [x, y];
-        }
-        this.transforms[t].inverse(ws.inverse, y, ws.ld, x, ws.ld, m, ws.bias[t], L);
+        // the permutation after transform t is undone as transform t's inverse reads its input
+        const cols = t < this.permutations.length ? ws.inverseColumns[t] : null;
+        this.transforms[t].sampler().inverse(ws.inverse, y, ws.ld, x, ws.ld, m, L, cols);
         [y, x] = [x, y];
       }
       const h = f();
-      for (let i = 0; i < m; i++) for (let j = 0; j < D; j++) out[offset + (done + i) * D + j] = h[y + i * ws.ld + j];
+      if (ws.ld === D) out.set(h.subarray(y, y + m * D), offset + done * D);
+      else for (let i = 0; i < m; i++) out.set(h.subarray(y + i * ws.ld, y + i * ws.ld + D), offset + (done + i) * D);
       if (L) for (let i = 0; i < m; i++) logProb![done + i] += h[L + i];
     }
     k.heap.release(mark);
@@ -100,11 +100,12 @@ export class ConditionalFlow {
 
   private workspace(): SampleWorkspace {
     if (this.ws) return this.ws;
-    const k = this.kernels, ld = pad4(this.features);
+    const k = this.kernels, c = this.config, ld = pad4(this.features);
+    for (const t of this.transforms) t.sampler(); // their per-context buffers, outside sample()'s scoped heap
     this.ws = {
       a: k.heap.alloc(SAMPLE_CHUNK * ld), b: k.heap.alloc(SAMPLE_CHUNK * ld), ld,
-      bias: this.transforms.map(() => k.heap.alloc(pad4(this.config.hiddenFeatures))),
-      inverse: this.transforms[0].allocWorkspace(SAMPLE_CHUNK),
+      inverse: allocInverseWorkspace(k, SAMPLE_CHUNK, c.features, c.hiddenLayers, c.hiddenFeatures, c.features * this.transforms[0].univariate.paramsPerDim),
+      inverseColumns: this.permutations.map(inversePermutation),
     };
     return this.ws;
   }

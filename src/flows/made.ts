@@ -36,7 +36,7 @@ export interface MadeOptions {
  * sorted ascending, where degree-0 units see only the context (so the first pass's parameters
  * depend on the context; in nflows' MADE they would be constants). Sorting makes every mask a
  * block-triangular pattern whose zero blocks the kernels skip, and it makes sampling incremental:
- * pass p computes only the hidden units of degree p−1 (see AutoregressiveTransform.inverse).
+ * pass p computes only the hidden units of degree p−1 (see AutoregressiveInverse).
  * Context enters the first hidden layer through its own linear layer, as in nflows.
  */
 export class Made {

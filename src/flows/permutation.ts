@@ -34,10 +34,20 @@ export function applyPermutation(tape: Tape, k: Kernels, x: Tensor, perm: Int32A
   return y;
 }
 
-/** in = out[:, perm^-1] for n rows (sampling direction). */
-export function invertPermutation(k: Kernels, y: number, ldy: number, x: number, ldx: number, n: number, perm: Int32Array): void {
-  const f = k.heap.f32, D = perm.length;
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) f[x + i * ldx + perm[j]] = f[y + i * ldy + j];
+/** The inverse permutation: q[perm[j]] = j (in = out[:, q] undoes out = in[:, perm]). */
+export function inversePermutation(perm: Int32Array): Int32Array {
+  const q = new Int32Array(perm.length);
+  for (let j = 0; j < perm.length; j++) q[perm[j]] = j;
+  return q;
+}
+
+/** x[:, d] = y[:, cols[d]] for n rows (a column gather, e.g. a permutation undone while sampling). */
+export function gatherColumns(k: Kernels, y: number, ldy: number, x: number, ldx: number, n: number, cols: Int32Array): void {
+  const f = k.heap.f32;
+  // column by column: one strided stream each, cheaper in JS than a row loop with an inner index lookup
+  for (let d = 0; d < cols.length; d++) {
+    for (let i = 0, src = y + cols[d], dst = x + d; i < n; i++, src += ldy, dst += ldx) f[dst] = f[src];
+  }
 }
 
 class PermutationOp implements Op {

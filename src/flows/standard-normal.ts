@@ -29,7 +29,8 @@ export function zeroLogDet(tape: Tape, k: Kernels, rows: number, grad: boolean):
 /** Fill n rows × dim columns (leading dimension ld) of the heap with standard normals. */
 export function sampleStandardNormal(k: Kernels, out: number, ld: number, n: number, dim: number, rng: Rng): void {
   const f = k.heap.f32;
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) f[out + i * ld + j] = rng.normal();
+  if (ld === dim) rng.fillNormal(f, out, n * dim);
+  else for (let i = 0; i < n; i++) rng.fillNormal(f, out + i * ld, dim);
 }
 
 class StandardNormalOp implements Op {

@@ -37,6 +37,16 @@ export interface Kernels {
   mulInPlace(a: number, b: number, n: number): void;
   affineForward(X: number, ldx: number, P: number, ldp: number, Z: number, ldz: number, L: number,
     n: number, dims: number, scaleMode: number): void;
+  /** X = (Z − t) / s (sampling direction); L[i] += sum_d log s when L != 0. */
+  affineInverse(Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number, L: number,
+    n: number, dims: number, scaleMode: number): void;
+  /**
+   * One dimension's affine inverse with its parameters t, u computed from hidden units:
+   * t = bias[0] + H[i, :k]·Wt[0, :k], u = bias[1] + H[i, :k]·Wt[1, :k] (Wt rows ldwt apart, k a
+   * multiple of 4); X[i] = (Z[i] − t) / s; L[i] += log s when L != 0.
+   */
+  affineInverseDot(H: number, ldh: number, Wt: number, ldwt: number, bias: number, Z: number, ldz: number,
+    X: number, ldx: number, L: number, n: number, k: number, scaleMode: number): void;
   affineBackward(X: number, ldx: number, P: number, ldp: number, G: number, ldg: number, GL: number,
     dP: number, lddp: number, dX: number, lddx: number, accX: number, n: number, dims: number, scaleMode: number): void;
   /** dst[i, :d] = src[idx[i], :d] for i < n; idx is an int32 offset. */

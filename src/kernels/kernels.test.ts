@@ -40,6 +40,8 @@ describe.each(wasmPaths)("%s agrees with the TypeScript kernels", (path) => {
     [13, 58, 48, true, false, 1],
     [64, 55, 56, true, true, 1],
     [5, 3, 4, false, true, 0],
+    [1030, 55, 4, true, false, 0],
+    [10, 20, 20, true, true, 1],
   ])("gemmNN n=%i k=%i m=%i bias=%s addend=%s relu=%i", (n, k, m, bias, addend, relu) => {
     const ks = pair(path);
     const ldx = (k + 3) & ~3;
@@ -111,5 +113,49 @@ describe.each(wasmPaths)("%s agrees with the TypeScript kernels", (path) => {
     for (const [a, b, len] of [[Z, Z, n * 4], [L, L, n], [dP, dP, n * 8], [dX, dX, n * 4]] as const) {
       expect(maxDiff(ks[0], a[0], ks[1], b[1], len)).toBeLessThan(2e-5);
     }
+  });
+
+  test.each([0, 1])("affine inverse with parameters from hidden units, scale mode %i", (mode) => {
+    const ks = pair(path);
+    const n = 23, k = 28, ldh = 32, ldwt = 32;
+    const H = same(ks, n * ldh, 32), Wt = same(ks, 2 * ldwt, 33, 0.3), b = same(ks, 2, 34), Z = same(ks, n * 4, 35, 2);
+    const X = same(ks, n * 4, 36), L = same(ks, n, 37);
+    ks.forEach((kk, i) => kk.heap.f32.fill(0, L[i], L[i] + n));
+    ks.forEach((kk, i) => kk.affineInverseDot(H[i], ldh, Wt[i], ldwt, b[i], Z[i] + 1, 4, X[i] + 1, 4, L[i], n, k, mode));
+    expect(maxDiff(ks[0], X[0], ks[1], X[1], n * 4)).toBeLessThan(2e-5 * k);
+    expect(maxDiff(ks[0], L[0], ks[1], L[1], n)).toBeLessThan(2e-5 * k);
+    // a row's result does not depend on whether it falls in a 4-row block or in the tail
+    const Xb = ks[1].heap.alloc(n * 4);
+    ks[1].affineInverseDot(H[1], ldh, Wt[1], ldwt, b[1], Z[1] + 1, 4, Xb + 1, 4, 0, n - 2, k, mode);
+    for (let r = 0; r < n - 2; r++) expect(ks[1].heap.f32[Xb + 4 * r + 1]).toBe(ks[1].heap.f32[X[1] + 4 * r + 1]);
+    // the same as the GEMM of the interleaved output layer followed by affineInverse
+    const kk = ks[1], W = kk.heap.alloc(k * 4), P = kk.heap.alloc(n * 4), X2 = kk.heap.alloc(n * 4), L2 = kk.heap.alloc(n);
+    for (let r = 0; r < k; r++) for (let c = 0; c < 2; c++) kk.heap.f32[W + r * 4 + c] = kk.heap.f32[Wt[1] + c * ldwt + r];
+    kk.gemmNN(H[1], ldh, W, 4, 0, 0, 0, P, 4, n, k, 4, 0, 0, 0, 0, 0);
+    for (let r = 0; r < n; r++) { kk.heap.f32[P + 4 * r] += kk.heap.f32[b[1]]; kk.heap.f32[P + 4 * r + 1] += kk.heap.f32[b[1] + 1]; }
+    kk.affineInverse(Z[1] + 1, 4, P, 4, X2 + 1, 4, L2, n, 1, mode);
+    for (let r = 0; r < n; r++) {
+      expect(kk.heap.f32[X2 + 4 * r + 1]).toBeCloseTo(kk.heap.f32[X[1] + 4 * r + 1], 4);
+      expect(kk.heap.f32[L2 + r]).toBeCloseTo(kk.heap.f32[L[1] + r], 5);
+    }
+  });
+
+  test.each([0, 1])("affine inverse undoes affine forward, scale mode %i", (mode) => {
+    const ks = pair(path);
+    const n = 11, d = 3;
+    const X = same(ks, n * 4, 26, 2), P = same(ks, n * 8, 27, 1.5), Z = same(ks, n * 4, 28), L = same(ks, n, 29);
+    const Xi = same(ks, n * 4, 30), Li = same(ks, n, 31);
+    ks.forEach((kk, i) => {
+      kk.heap.f32.fill(0, L[i], L[i] + n); kk.heap.f32.fill(0, Li[i], Li[i] + n);
+      kk.affineForward(X[i], 4, P[i], 8, Z[i], 4, L[i], n, d, mode);
+      kk.affineInverse(Z[i], 4, P[i], 8, Xi[i], 4, Li[i], n, d, mode);
+    });
+    for (const [a, b, len] of [[Xi, Xi, n * 4], [Li, Li, n]] as const) {
+      expect(maxDiff(ks[0], a[0], ks[1], b[1], len)).toBeLessThan(2e-5);
+    }
+    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) {
+      expect(ks[1].heap.f32[Xi[1] + r * 4 + j]).toBeCloseTo(ks[1].heap.f32[X[1] + r * 4 + j], 4);
+    }
+    expect(maxDiff(ks[1], L[1], ks[1], Li[1], n)).toBeLessThan(1e-6);
   });
 });

@@ -95,6 +95,30 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         f[L + i] += ld;
       }
     },
+    affineInverse(Z, ldz, P, ldp, X, ldx, L, n, dims, scaleMode) {
+      const f = heap.f32;
+      for (let i = 0; i < n; i++) {
+        let ld = 0;
+        for (let d = 0; d < dims; d++) {
+          const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
+          const s = scaleMode === 0 ? softplus(u) + MIN_SCALE : Math.exp(u);
+          f[X + i * ldx + d] = (f[Z + i * ldz + d] - t) / s;
+          ld += scaleMode === 0 ? Math.log(s) : u;
+        }
+        if (L) f[L + i] += ld;
+      }
+    },
+    affineInverseDot(H, ldh, Wt, ldwt, bias, Z, ldz, X, ldx, L, n, k, scaleMode) {
+      const f = heap.f32;
+      for (let i = 0; i < n; i++) {
+        let t = 0, u = 0;
+        for (let kk = 0; kk < k; kk++) { const h = f[H + i * ldh + kk]; t += h * f[Wt + kk]; u += h * f[Wt + ldwt + kk]; }
+        t += f[bias]; u += f[bias + 1];
+        const s = scaleMode === 0 ? softplus(u) + MIN_SCALE : Math.exp(u);
+        f[X + i * ldx] = (f[Z + i * ldz] - t) / s;
+        if (L) f[L + i] += scaleMode === 0 ? Math.log(s) : u;
+      }
+    },
     affineBackward(X, ldx, P, ldp, G, ldg, GL, dP, lddp, dX, lddx, accX, n, dims, scaleMode) {
       const f = heap.f32;
       for (let i = 0; i < n; i++) {

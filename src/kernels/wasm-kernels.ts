@@ -17,6 +17,8 @@ interface WasmExports {
   mulInPlace(a: number, b: number, n: number): void;
   affineForward(...a: number[]): void;
   affineBackward(...a: number[]): void;
+  affineInverse(...a: number[]): void;
+  affineInverseDot(...a: number[]): void;
   gatherRows(...a: number[]): void;
   transpose(...a: number[]): void;
   addRows(...a: number[]): void;
@@ -73,6 +75,10 @@ export function createWasmKernels(variant: WasmVariant): Kernels {
     mulInPlace: (a, bb, n) => e.mulInPlace(b(a), b(bb), n),
     affineForward: (X, ldx, P, ldp, Z, ldz, L, n, dims, mode) =>
       e.affineForward(b(X), ldx, b(P), ldp, b(Z), ldz, b(L), n, dims, mode),
+    affineInverse: (Z, ldz, P, ldp, X, ldx, L, n, dims, mode) =>
+      e.affineInverse(b(Z), ldz, b(P), ldp, b(X), ldx, b(L), n, dims, mode),
+    affineInverseDot: (H, ldh, Wt, ldwt, bias, Z, ldz, X, ldx, L, n, k, mode) =>
+      e.affineInverseDot(b(H), ldh, b(Wt), ldwt, b(bias), b(Z), ldz, b(X), ldx, b(L), n, k, mode),
     affineBackward: (X, ldx, P, ldp, G, ldg, GL, dP, lddp, dX, lddx, accX, n, dims, mode) =>
       e.affineBackward(b(X), ldx, b(P), ldp, b(G), ldg, b(GL), b(dP), lddp, b(dX), lddx, accX, n, dims, mode),
     gatherRows: (src, lds, idx, dst, ldd, n, d) => e.gatherRows(b(src), lds, b(idx), b(dst), ldd, n, d),

@@ -34,7 +34,7 @@ function resultsJson(run: T2kTuneRun): unknown {
       prediction: r.prediction, chi2_full: r.chi2Full, chi2_diag: r.chi2Diag, integrated_over_data: r.integrated / a.dataIntegrated,
     })),
     mock: a.mock,
-    throws: { count: run.settings.numThrows, p16: a.throws.p16, p84: a.throws.p84, central_mean: a.throws.centralMean, central_sd: a.throws.centralSd },
+    throws: { count: run.settings.numThrows, dropped: a.throws.failed ?? null, p16: a.throws.p16, p84: a.throws.p84, central_mean: a.throws.centralMean, central_sd: a.throws.centralSd },
     fits: a.fits.map((f) => ({ name: f.name, objective: f.objective, parameters: f.theta, sigma: f.sigma, chi2: f.chi2, at_bound: f.atBound })),
     diagnostics: {
       pulls: d.pulls.fit.map((f, p) => ({ parameter: d.parameterNames[p], mean: f.mean, width: f.width, robust_width: f.robustWidth })),
@@ -69,7 +69,7 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
       spec: binnedSpectrumPlot({
         edges, xTitle: "p_μ [GeV/c]", yTitle: `d²σ/dp_μ dcos θ_μ [${UNIT}]`, title: cos,
         data: { label: "T2K data", values: run.measurement.values.subarray(lo, hi), errors: err.subarray(lo, hi) },
-        models: shown.map(([name, r]) => ({ name, values: r.prediction.slice(lo, hi) })),
+        models: shown.filter(([, r]) => r.prediction.every(Number.isFinite)).map(([name, r]) => ({ name, values: r.prediction.slice(lo, hi) })),
       }),
     });
   }
@@ -83,9 +83,9 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
         parameters: PARAMS.map((p, i) => ({ ...p, prior: [T2K_PRIOR_LOW[i]!, T2K_PRIOR_HIGH[i]!] as [number, number] })),
         rows: withTheta.map((r) => ({ name: r.name, values: r.theta!, lower: r.errDown!.map((v) => (Number.isFinite(v) ? v : 0)), upper: r.errUp!.map((v) => (Number.isFinite(v) ? v : 0)) })),
       }) },
-    { name: "posterior-t2k", caption: "Posterior for the T2K central values (68% and 95% HPD contours); dashed: the posterior mean.",
+    ...(a.centralSamples ? [{ name: "posterior-t2k", caption: "Posterior for the T2K central values (68% and 95% HPD contours); dashed: the posterior mean.",
       spec: pairPlot({ samples: { data: a.centralSamples, rows: a.centralSamples.length / 4, cols: 4 }, parameters: PARAMS, truth: a.throws.centralMean,
-        labels: { samples: "posterior (T2K data)", truth: "posterior mean" } }) },
+        labels: { samples: "posterior (T2K data)", truth: "posterior mean" } }) }] : []),
     { name: "throws", caption: `Mean ± 1σ of ${run.settings.numThrows} multivariate-normal throws of the data (full covariance) vs bin index, with the central values.`,
       spec: bandVsIndexPlot({ mean: a.throws.binMean, std: a.throws.binStd, central: [{ name: "T2K central values", values: run.measurement.values }],
         yTitle: `d²σ/dp_μ dcos θ_μ [${UNIT}]`, bandLabel: "throws: mean ± 1σ" }) },

@@ -9,6 +9,7 @@ import { NPE } from "../inference/npe.js";
 import type { Posterior } from "../inference/posterior.js";
 import { parseCsv } from "../io/csv.js";
 import { toFloat32Matrix } from "../io/ndarray.js";
+import { CovarianceThrows } from "../workflows/t2k/covariance-throws.js";
 import { dialsToPhysical } from "../workflows/t2k/genie-dials.js";
 import { T2kCc0pi, T2kCc0piAlt } from "../workflows/t2k/t2k-cc0pi-task.js";
 import { trainingSetFromArrays, trainingSetFromTable, type T2kTrainingSet } from "../workflows/t2k/training-set.js";
@@ -49,7 +50,7 @@ export interface T2kTuneRun {
 }
 
 /** The settings that decide each step's output, for --resume. */
-const SIMULATION_KEYS: (keyof T2kTuneSettings)[] = ["numTrain", "numTest", "generatedEvents", "simulationSeed", "trainingSet", "genieDials"];
+const SIMULATION_KEYS: (keyof T2kTuneSettings)[] = ["numTrain", "numTest", "generatedEvents", "noise", "simulationSeed", "trainingSet", "genieDials"];
 const TRAINING_KEYS: (keyof T2kTuneSettings)[] = [...SIMULATION_KEYS, "trainingSeed", "learningRate", "batchSize", "stopAfterEpochs", "maxEpochs",
   "validationFraction", "embedding", "hiddenFeatures", "transforms"];
 const pick = (s: T2kTuneSettings, keys: (keyof T2kTuneSettings)[]) => JSON.stringify(keys.map((k) => s[k] ?? null));
@@ -114,7 +115,8 @@ export function runT2kTune(dir: string, s: T2kTuneSettings, opts: T2kTuneOptions
   // 1. training and test sets
   const reuseSims = can("simulate", SIMULATION_KEYS) && existsSync(trainFile) && existsSync(testFile);
   ui.step?.(reuseSims ? "simulations: reusing simulations/ (--resume)" : s.trainingSet ? `reading ${s.trainingSet}` : `simulating ${s.numTrain} + ${s.numTest} configurations`);
-  let source = s.trainingSet ? `user training set ${s.trainingSet}` : `built-in forward model t2k-cc0pi (N = ${s.generatedEvents} events per configuration)`;
+  let source = s.trainingSet ? `user training set ${s.trainingSet}`
+    : `built-in forward model t2k-cc0pi (N = ${s.generatedEvents} events per configuration${s.noise === "poisson+covariance" ? ", plus N(0, V_T2K) measurement noise" : ""})`;
   timed(timings, "simulate", reuseSims, () => {
     if (reuseSims) return;
     const meta = { task: model.name, prior: model.prior.toConfig(), parameterNames: model.parameterNames, seed: s.simulationSeed };
@@ -128,6 +130,8 @@ export function runT2kTune(dir: string, s: T2kTuneSettings, opts: T2kTuneOptions
       return;
     }
     const master = new Rng(s.simulationSeed);
+    const measurement = s.noise === "poisson+covariance" ? loadT2kMeasurement() : null;
+    const noise = measurement ? new CovarianceThrows(new Float64Array(58), measurement.covariance, "T2K total covariance (58 bins)") : null;
     for (const [file, n, label] of [[trainFile, s.numTrain, "simulating training set"], [testFile, s.numTest, "simulating test set"]] as const) {
       const rng = master.fork();
       const theta = model.prior.sample(n, rng), x = new Float32Array(n * 58);
@@ -136,6 +140,10 @@ export function runT2kTune(dir: string, s: T2kTuneSettings, opts: T2kTuneOptions
       for (let i = 0; i < n; i += CHUNK) {
         const k = Math.min(CHUNK, n - i);
         x.set(model.simulate(theta.subarray(i * 4, (i + k) * 4), k, rng), i * 58);
+        if (noise) {
+          const z = noise.sample(k, rng);
+          for (let j = 0; j < k * 58; j++) x[i * 58 + j]! += z[j]!;
+        }
         bar?.update(i + k);
       }
       bar?.stop();

@@ -2,14 +2,14 @@ import type { Command } from "commander";
 import { writeT2kReport } from "../../node/t2k-report.js";
 import { runT2kTune } from "../../node/t2k-tune.js";
 import { T2K_TUNE_DEFAULTS, T2K_TUNE_QUICK, type T2kTuneSettings } from "../../workflows/t2k/tune-settings.js";
-import { nonNegativeInt, positiveInt, positiveNumber, fraction } from "../options.js";
+import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "../options.js";
 import { countBar, trainingBar } from "../progress.js";
 import { out, runAction, settings } from "../run-action.js";
 
 interface TuneCliOptions {
   out: string; quick?: boolean; resume?: boolean; trainingSet?: string; genieDials?: boolean;
   numTrain?: number; numTest?: number; numThrows?: number; numSamples?: number; generatedEvents?: number;
-  seed?: number; trainingSeed?: number; learningRate?: number; stopAfterEpochs?: number; maxEpochs?: number; validationFraction?: number;
+  seed?: number; noise?: "poisson" | "poisson+covariance"; trainingSeed?: number; learningRate?: number; stopAfterEpochs?: number; maxEpochs?: number; validationFraction?: number;
 }
 
 export function registerT2k(program: Command): void {
@@ -26,6 +26,7 @@ export function registerT2k(program: Command): void {
     .option("--num-throws <N>", `covariance throws of the data (default ${T2K_TUNE_DEFAULTS.numThrows})`, positiveInt)
     .option("--num-samples <L>", `posterior draws per inference (default ${T2K_TUNE_DEFAULTS.numSamples})`, positiveInt)
     .option("--generated-events <N>", `events per simulated configuration for the finite-statistics fluctuation, 0 = none (default ${T2K_TUNE_DEFAULTS.generatedEvents})`, nonNegativeInt)
+    .option("--noise <kind>", "noise of the simulated histograms: poisson (finite statistics, the paper's setting) or poisson+covariance (plus the T2K measurement covariance)", oneOf(["poisson", "poisson+covariance"]))
     .option("--seed <S>", "seed of the simulations", nonNegativeInt)
     .option("--training-seed <S>", `seed of the split, weights and batches (default ${T2K_TUNE_DEFAULTS.trainingSeed}, the paper's)`, nonNegativeInt)
     .option("--learning-rate <LR>", `Adam learning rate (default ${T2K_TUNE_DEFAULTS.learningRate}; the paper used 1e-2, see docs)`, positiveNumber)
@@ -36,7 +37,7 @@ export function registerT2k(program: Command): void {
       const s: T2kTuneSettings = { ...T2K_TUNE_DEFAULTS, ...(o.quick ? T2K_TUNE_QUICK : {}) };
       const set = <K extends keyof T2kTuneSettings>(k: K, v: T2kTuneSettings[K] | undefined) => { if (v !== undefined) s[k] = v; };
       set("numTrain", o.numTrain); set("numTest", o.numTest); set("numThrows", o.numThrows); set("numSamples", o.numSamples);
-      set("generatedEvents", o.generatedEvents); set("simulationSeed", o.seed); set("trainingSeed", o.trainingSeed);
+      set("generatedEvents", o.generatedEvents); set("noise", o.noise); set("simulationSeed", o.seed); set("trainingSeed", o.trainingSeed);
       set("learningRate", o.learningRate); set("stopAfterEpochs", o.stopAfterEpochs); set("maxEpochs", o.maxEpochs);
       set("validationFraction", o.validationFraction); set("trainingSet", o.trainingSet); set("genieDials", o.genieDials);
       let training: ReturnType<typeof trainingBar> | null = null;

@@ -30,17 +30,12 @@ export class AffineTransform implements UnivariateTransform {
 
   inverse(k: Kernels, Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number,
     L: number, n: number, d0: number, d1: number): void {
-    const f = k.heap.f32, exp = this.mode === ScaleMode.exp;
-    for (let i = 0; i < n; i++) {
-      let ld = 0;
-      for (let d = d0; d < d1; d++) {
-        const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
-        const s = exp ? Math.exp(u) : Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u))) + MIN_SCALE;
-        f[X + i * ldx + d] = (f[Z + i * ldz + d] - t) / s;
-        ld += exp ? u : Math.log(s);
-      }
-      if (L) f[L + i] += ld;
-    }
+    k.affineInverse(Z + d0, ldz, P + 2 * d0, ldp, X + d0, ldx, L, n, d1 - d0, this.mode);
+  }
+
+  inverseFromHidden(k: Kernels, H: number, ldh: number, Wt: number, ldwt: number, bias: number,
+    Zc: number, ldz: number, Xc: number, ldx: number, L: number, n: number, kCount: number): void {
+    k.affineInverseDot(H, ldh, Wt, ldwt, bias, Zc, ldz, Xc, ldx, L, n, kCount, this.mode);
   }
 
   identityParams(): Float64Array {

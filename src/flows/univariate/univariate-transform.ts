@@ -35,6 +35,14 @@ export interface UnivariateTransform {
   inverse(k: Kernels, Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number,
     L: number, n: number, d0: number, d1: number): void;
   /**
+   * Optional fused sampling step for one dimension: computes its P parameters from hidden units
+   * H[:, :kCount] (Wt: the P transposed output-weight columns, ldwt apart; bias: their P biases),
+   * then x = f^{-1}(z) as `inverse` does, with z read from column Zc and x written to column Xc
+   * (offsets of the dimension's column, rows ldz / ldx apart).
+   */
+  inverseFromHidden?(k: Kernels, H: number, ldh: number, Wt: number, ldwt: number, bias: number,
+    Zc: number, ldz: number, Xc: number, ldx: number, L: number, n: number, kCount: number): void;
+  /**
    * Raw parameter values that make f the identity map (used to initialise the conditioner's
    * output bias so that a fresh flow starts near the identity); length paramsPerDim.
    */

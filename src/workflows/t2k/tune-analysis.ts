@@ -1,6 +1,7 @@
 import { Rng } from "../../engine/rng.js";
 import type { Posterior } from "../../inference/posterior.js";
 import { summarizeSamples } from "../../inference/summary.js";
+import { warn } from "../../logging.js";
 import { Chi2 } from "./chi2.js";
 import { fitChi2, type Chi2FitResult } from "./chi2-fit.js";
 import { CovarianceThrows } from "./covariance-throws.js";
@@ -40,12 +41,15 @@ export interface ConventionalFit extends Chi2FitResult {
 export interface T2kAnalysis {
   rows: TuneRow[];
   /** Posterior draws for the T2K central values [numSamples, 4] (for the corner plot). */
-  centralSamples: Float32Array;
-  throws: ThrowsInference & { binMean: number[]; binStd: number[] };
+  /** null when the central-value inference failed (posterior outside the prior support). */
+  centralSamples: Float32Array | null;
+  /** Throws' per-bin mean and std of the data; the inference part is absent when the central inference failed. */
+  throws: Partial<ThrowsInference> & { binMean: number[]; binStd: number[] };
   fits: ConventionalFit[];
   /** Integrated cross section Σ v·Δp·Δcos of the data [10⁻³⁸ cm²/nucleon]. */
   dataIntegrated: number;
-  mock: { tune: PosteriorEstimate; alt: PosteriorEstimate };
+  /** null where the inference failed. */
+  mock: { tune: PosteriorEstimate | null; alt: PosteriorEstimate | null };
 }
 
 export interface PosteriorEstimate {
@@ -56,8 +60,15 @@ export interface PosteriorEstimate {
   acceptanceRate: number;
 }
 
-function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): { est: PosteriorEstimate; samples: Float32Array } {
-  const r = posterior.sampleWithInfo(n, x, { rng });
+/** Posterior summary for one observation; null when (almost) no draw falls inside the prior support. */
+function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): { est: PosteriorEstimate; samples: Float32Array } | null {
+  let r;
+  try {
+    r = posterior.sampleWithInfo(n, x, { rng, maxDrawsPerSample: 2000 });
+  } catch (e) {
+    warn(`${(e as Error).message.split(";")[0]}: this inference is reported as failed`);
+    return null;
+  }
   const s = summarizeSamples(r.samples, n, posterior.parameterNames, [0.16, 0.84]);
   return {
     est: { mean: s.mean, std: s.std, q16: s.quantiles[0]!.values, q84: s.quantiles[1]!.values, acceptanceRate: r.acceptanceRate },
@@ -91,17 +102,18 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
 
   // validation 1: mock data at the MicroBooNE tune (noiseless prediction)
   const tunePred = model.expected58(MICROBOONE_TUNE);
-  const tune = estimate(posterior, f32(tunePred), L, master.fork()).est;
+  const tune = estimate(posterior, f32(tunePred), L, master.fork())?.est ?? null;
   // validation 2: the alternative model's prediction as mock data
   const altPred = alt.expected58(ALT_DEFAULT);
-  const altFit = estimate(posterior, f32(altPred), L, master.fork()).est;
+  const altFit = estimate(posterior, f32(altPred), L, master.fork())?.est ?? null;
   // real data: central values, then throws
   const central = estimate(posterior, f32(data.values), L, master.fork());
   const thrower = new CovarianceThrows(data.values, data.covariance, "T2K total covariance (58 bins)");
   const throwValues = thrower.sample(m, master.fork());
-  const thr = inferThrows(posterior, f32(data.values), f32(throwValues), m, {
-    numSamples: L, seed: master.forkSeed(), onProgress: (d, t) => opts.onProgress?.("throws", d, t),
-  });
+  const throwSeed = master.forkSeed();
+  const thr = central ? inferThrows(posterior, f32(data.values), f32(throwValues), m, {
+    numSamples: L, seed: throwSeed, onProgress: (d, t) => opts.onProgress?.("throws", d, t),
+  }) : null;
   const binMean = new Array<number>(58).fill(0), binStd = new Array<number>(58).fill(0);
   for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binMean[b]! += throwValues[t * 58 + b]! / m;
   for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binStd[b]! += (throwValues[t * 58 + b]! - binMean[b]!) ** 2 / (m - 1);
@@ -122,17 +134,21 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
     return { ...r, objective, name: `χ² fit (${String.fromCharCode(97 + k)}): ${objective}` };
   });
 
-  const mean = (e: PosteriorEstimate) => e.mean;
+  const FAILED = "inference failed: posterior outside the prior support";
+  const inferred = (name: string, e: PosteriorEstimate | null, down: number[] | undefined, up: number[] | undefined, kind: string) => (e
+    ? row(name, e.mean, model.expected58(e.mean), down ?? e.std, up ?? e.std, kind)
+    : { name, theta: null, errDown: null, errUp: null, errorKind: FAILED, prediction: new Array<number>(58).fill(Number.NaN), chi2Full: Number.NaN, chi2Diag: Number.NaN, integrated: Number.NaN });
   const rows: TuneRow[] = [
     row("MicroBooNE tune (main model)", [...MICROBOONE_TUNE], tunePred, TUNE_ERR_DOWN, TUNE_ERR_UP, "quoted tune errors"),
-    row("Inferred MicroBooNE tune", mean(tune), model.expected58(mean(tune)), tune.std, tune.std, "posterior σ"),
+    inferred("Inferred MicroBooNE tune", tune, undefined, undefined, "posterior σ"),
     row("Alternative model (t2k-cc0pi-alt)", null, altPred, null, null, "–"),
-    row("Inferred alternative (surrogate)", mean(altFit), model.expected58(mean(altFit)), altFit.std, altFit.std, "posterior σ"),
-    row("Inferred T2K", central.est.mean, model.expected58(central.est.mean), thr.errDown, thr.errUp, `${m} covariance throws, 16–84%`),
+    inferred("Inferred alternative (surrogate)", altFit, undefined, undefined, "posterior σ"),
+    inferred("Inferred T2K", central?.est ?? null, thr?.errDown, thr?.errUp,
+      `${m} covariance throws, 16–84%${thr?.failed ? ` (${thr.failed} throws dropped: posterior outside the prior)` : ""}`),
     ...fits.map((f) => row(f.name, f.theta, model.expected58(f.theta), f.sigma, f.sigma, "Δχ² = 1 (curvature)")),
   ];
   return {
-    rows, centralSamples: central.samples, throws: { ...thr, binMean, binStd }, fits,
+    rows, centralSamples: central?.samples ?? null, throws: thr ? { ...thr, binMean, binStd } : { binMean, binStd }, fits,
     dataIntegrated: integrated(data.values), mock: { tune, alt: altFit },
   };
 }
