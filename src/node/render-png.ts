@@ -32,6 +32,22 @@ export interface PngOptions {
   fontDirs?: string[];
   /** Load the system fonts (default true). */
   loadSystemFonts?: boolean;
+  /** Load DejaVu Sans (regular and bold) from the `dejavu-fonts-ttf` dependency, so text renders on a system without fonts (default true). */
+  bundledFonts?: boolean;
+}
+
+let bundled: string[] | undefined;
+
+/** Paths of the DejaVu Sans files shipped by the `dejavu-fonts-ttf` package (empty if it is missing). */
+function bundledFontFiles(): string[] {
+  if (!bundled) {
+    const req = createRequire(import.meta.url);
+    bundled = [];
+    for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]) {
+      try { bundled.push(req.resolve(`dejavu-fonts-ttf/ttf/${f}`)); } catch { /* not installed: system fonts only */ }
+    }
+  }
+  return bundled;
 }
 
 /**
@@ -52,7 +68,7 @@ export function renderPng(svg: string, opts: PngOptions = {}): Uint8Array {
   try {
     png = new Resvg(svg, {
       fitTo: { mode: "zoom", value: scale },
-      font: { loadSystemFonts: opts.loadSystemFonts ?? true, fontFiles: opts.fontFiles ?? [], fontDirs: opts.fontDirs ?? [] },
+      font: { loadSystemFonts: opts.loadSystemFonts ?? true, fontFiles: [...(opts.bundledFonts ?? true ? bundledFontFiles() : []), ...(opts.fontFiles ?? [])], fontDirs: opts.fontDirs ?? [] },
     }).render().asPng();
   } catch (e) {
     throw new NsbiInputError(`svg: cannot be rendered: ${(e as Error).message}`);
