@@ -35,7 +35,7 @@ describe("nsbi diagnose", () => {
     expect(Object.keys(report.definitions)).toEqual(expect.arrayContaining(["sbc", "expectedCoverage", "tarp", "pulls"]));
     const doc = new JSDOM(readFileSync(join(dir, "report", "index.html"), "utf8")).window.document;
     const imgs = [...doc.querySelectorAll("img")].map((i) => decodeURI(i.getAttribute("src")!));
-    expect(imgs.sort()).toEqual(["coverage.svg", "pulls.svg", "residuals.svg", "sbc-ranks.svg", "true-vs-predicted.svg"]);
+    expect(imgs.sort()).toEqual(["coverage.svg", "pulls.svg", "residuals.svg", "sbc-ecdf.svg", "sbc-ranks.svg", "true-vs-predicted.svg"]);
     for (const f of imgs) {
       expect(readFileSync(join(dir, "report", f), "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       expect([...readFileSync(join(dir, "report", f.replace(".svg", ".png"))).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);

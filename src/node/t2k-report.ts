@@ -48,7 +48,7 @@ function resultsJson(run: T2kTuneRun): unknown {
     settings: run.settings,
     training_set: run.trainingSetSource,
     training: run.training && { epochs: run.training.epochs, best_epoch: run.training.bestEpoch, best_validation_loss: run.training.bestValidationLoss, seconds: run.training.seconds },
-    timings: run.timings,
+    timings: { ...run.timings, throws_inference: { seconds: a.seconds.throws }, chi2_fits: { seconds: a.seconds.fits } },
   };
 }
 
@@ -126,7 +126,8 @@ export async function writeT2kReport(dir: string, run: T2kTuneRun): Promise<void
     { title: "Parameters, posterior and throws", figures: figs.filter((f) => /parameters|posterior|throws/.test(f.file)) },
     { title: `Calibration on ${run.diagnostics.numTests} test configurations`, figures: dfigs },
     ...diagnosticsSections(run.diagnostics),
-    { title: "Run", tables: [{ header: ["step", "seconds", "reused (--resume)"], rows: Object.entries(run.timings).map(([k, v]) => [k, v.seconds.toFixed(1), v.reused ? "yes" : "no"]) }],
+    { title: "Run", tables: [{ header: ["step", "seconds", "reused (--resume)"], rows: [...Object.entries(run.timings).map(([k, v]) => [k, v.seconds.toFixed(1), v.reused ? "yes" : "no"]),
+      [`analyse: inference on ${run.settings.numThrows} throws`, a.seconds.throws.toFixed(1), "–"], ["analyse: three χ² fits", a.seconds.fits.toFixed(1), "–"]] }],
       text: [`Settings: ${JSON.stringify(run.settings)}`] },
   ];
   writeFileAtomic(join(dir, "index.html"), renderHtmlReport({

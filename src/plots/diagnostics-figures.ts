@@ -54,6 +54,7 @@ export function diagnosticsFigures(r: DiagnosticsReport, parameters?: ParameterL
   const central = r.centralCoverage.coverage.map((c, p) => ({ name: r.parameterNames[p]!, coverage: onGrid(r.centralCoverage.levels, c, grid) }));
   const tarpOnGrid = onGrid(r.tarp.alpha, r.tarp.ecp, grid);
   const h = r.rankHistogram;
+  const ranksMatrix = matrix((p, i) => r.sbc.ranks[p]![i]!);
   const counts = { data: Float64Array.from({ length: h.bins * P }, (_, k) => h.counts[k % P]![Math.floor(k / P)]!), rows: h.bins, cols: P };
 
   return [
@@ -67,5 +68,7 @@ export function diagnosticsFigures(r: DiagnosticsReport, parameters?: ParameterL
       spec: coveragePlot({ levels: grid, central, hpd: r.expectedCoverage.coverage, tarp: tarpOnGrid }) },
     { name: "sbc-ranks", caption: `SBC rank histograms (${N} tests, ${r.numSamples} draws each) with the per-bin ${Math.round(h.level * 100)}% binomial band.`,
       spec: sbcRankPlot({ counts, band: { lower: h.lower, upper: h.upper }, parameters: params }) },
+    { name: "sbc-ecdf", caption: "SBC: ECDF of the ranks minus the uniform CDF, with the 99% binomial band (outside the band: miscalibrated; ∪-shape over-confident, ∩-shape under-confident).",
+      spec: sbcRankPlot({ ranks: ranksMatrix, nDraws: r.numSamples, parameters: params, kind: "ecdf", confidence: 0.99 }) },
   ];
 }

@@ -47,7 +47,7 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
   const throwMeans = new Float64Array(m * P).fill(Number.NaN);
   // A throw whose posterior lies almost entirely outside the prior (the network extrapolating far
   // from the training data) cannot be sampled; it is dropped and counted rather than failing all.
-  const maxDraws = opts.maxDrawsPerSample ?? 200;
+  const maxDraws = opts.maxDrawsPerSample ?? 50;
   let failed = 0, lowAcceptance = 0;
   const CHUNK = 50;
   // per-throw leakage warnings are summarised once below

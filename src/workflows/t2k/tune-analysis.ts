@@ -48,6 +48,8 @@ export interface T2kAnalysis {
   fits: ConventionalFit[];
   /** Integrated cross section Σ v·Δp·Δcos of the data [10⁻³⁸ cm²/nucleon]. */
   dataIntegrated: number;
+  /** Wall time of the throws' inference and of the three χ² fits. */
+  seconds: { throws: number; fits: number };
   /** null where the inference failed. */
   mock: { tune: PosteriorEstimate | null; alt: PosteriorEstimate | null };
 }
@@ -111,9 +113,11 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   const thrower = new CovarianceThrows(data.values, data.covariance, "T2K total covariance (58 bins)");
   const throwValues = thrower.sample(m, master.fork());
   const throwSeed = master.forkSeed();
+  const tThrows = performance.now();
   const thr = central ? inferThrows(posterior, f32(data.values), f32(throwValues), m, {
     numSamples: L, seed: throwSeed, onProgress: (d, t) => opts.onProgress?.("throws", d, t),
   }) : null;
+  const throwSeconds = (performance.now() - tThrows) / 1000;
   const binMean = new Array<number>(58).fill(0), binStd = new Array<number>(58).fill(0);
   for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binMean[b]! += throwValues[t * 58 + b]! / m;
   for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binStd[b]! += (throwValues[t * 58 + b]! - binMean[b]!) ** 2 / (m - 1);
@@ -128,12 +132,14 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
     ["diagonal only", (t) => chi2.diagonal(model.expected58(t))],
     ["norm-shape", (t) => nsChi2.full(ns.transform(model.expected58(t)))],
   ];
+  const tFits = performance.now();
   const fits: ConventionalFit[] = objectives.map(([objective, f], k) => {
     const r = fitChi2(f, lower, upper, starts);
     opts.onProgress?.("fits", k + 1, objectives.length);
     return { ...r, objective, name: `χ² fit (${String.fromCharCode(97 + k)}): ${objective}` };
   });
 
+  const fitSeconds = (performance.now() - tFits) / 1000;
   const FAILED = "inference failed: posterior outside the prior support";
   const inferred = (name: string, e: PosteriorEstimate | null, down: number[] | undefined, up: number[] | undefined, kind: string) => (e
     ? row(name, e.mean, model.expected58(e.mean), down ?? e.std, up ?? e.std, kind)
@@ -149,6 +155,6 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   ];
   return {
     rows, centralSamples: central?.samples ?? null, throws: thr ? { ...thr, binMean, binStd } : { binMean, binStd }, fits,
-    dataIntegrated: integrated(data.values), mock: { tune, alt: altFit },
+    dataIntegrated: integrated(data.values), mock: { tune, alt: altFit }, seconds: { throws: throwSeconds, fits: fitSeconds },
   };
 }
