@@ -6,6 +6,7 @@ import { Tensor, allocVector } from "../engine/tensor.js";
 import { createKernels } from "../kernels/select.js";
 import { wasmAvailable } from "../kernels/wasm-kernels.js";
 import { fillRandom, gradCheck, type GradTarget } from "../testing/gradcheck.js";
+import { loadReferenceSamples } from "../workflows/tasks/sbibm-reference.js";
 import { buildC2stClassifier, c2st } from "./c2st.js";
 
 const paths = (["ts", "wasm-simd", "wasm-relaxed-simd"] as const).filter((p) => p === "ts" || wasmAvailable(p));
@@ -84,6 +85,21 @@ describe("c2st (sbibm definition)", () => {
     const r = c2st(gaussian(1000, 2, 0, rng), gaussian(1000, 2, 1, rng), 2, { seed: 3 });
     expect(r.accuracy).toBeGreaterThanOrEqual(0.7);
     expect(r.accuracy).toBeLessThan(0.8);
+  });
+
+  test("issue #3's checks on sbibm's two_moons reference posterior: disjoint halves ≤ 0.53, a one-σ shift ≥ 0.75", () => {
+    const ref = loadReferenceSamples("two_moons", 1);
+    const half = (ref.rows >> 1) * 2;
+    expect(c2st(ref.data.subarray(0, half), ref.data.subarray(half, 2 * half), 2, { seed: 1 }).accuracy).toBeLessThanOrEqual(0.53);
+    // shift every coordinate by its own standard deviation
+    const shifted = Float32Array.from(ref.data);
+    for (let j = 0; j < 2; j++) {
+      let m = 0, v = 0;
+      for (let i = 0; i < ref.rows; i++) m += ref.data[2 * i + j]! / ref.rows;
+      for (let i = 0; i < ref.rows; i++) v += (ref.data[2 * i + j]! - m) ** 2 / (ref.rows - 1);
+      for (let i = 0; i < ref.rows; i++) shifted[2 * i + j]! += Math.sqrt(v);
+    }
+    expect(c2st(ref.data, shifted, 2, { seed: 1 }).accuracy).toBeGreaterThanOrEqual(0.75);
   });
 
   test("the same seed gives the same result", () => {
