@@ -53,5 +53,7 @@ for (const r of results) {
     + `${fmt(r.loss_at["1"], 3)} / ${fmt(r.loss_at["100"], 3)} / ${fmt(r.loss_at[String(last)], 3)} @${last} | ${fmt(r.test_nll, 3)}`);
 }
 console.log("ratios: speed columns are torch-time / nsbi-time (higher is faster); memory is nsbi / torch (lower is better)");
+const diag = run(process.execPath, [path.join(here, "diagnostics.mjs")]);
+if (diag) console.log(`diagnostics (1000 tests x 1000 draws: SBC, expected coverage, TARP, pulls): ${fmt(diag.diagnostics_seconds)} s (target < 10 s)`);
 const out = opt("--json");
 if (out) fs.writeFileSync(out, JSON.stringify(results, null, 1));
