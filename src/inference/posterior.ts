@@ -71,7 +71,8 @@ export class Posterior {
     let accepted = 0, draws = 0, inside = 0;
     while (accepted < n) {
       const rate = draws > 0 ? Math.max(inside / draws, 1e-3) : 1;
-      const m = Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144);
+      // never draw past the budget: a hopeless observation fails after maxDraws, not 262,144 more
+      const m = Math.max(1, Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144, maxDraws - draws));
       const buf = new Float32Array(m * P), lp = outLp ? new Float64Array(m) : undefined;
       this.executor.sample(m, x, rng, buf, 0, lp);
       for (let i = 0; i < m; i++) {
