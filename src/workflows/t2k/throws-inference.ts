@@ -49,14 +49,17 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
   // from the training data) cannot be sampled; it is dropped and counted rather than failing all.
   // at most maxDraws flow draws per requested sample: a throw whose acceptance is below 1/maxDraws
   // (default 1%: 99% of its posterior outside the prior) is dropped after a bounded cost
-  const maxDraws = opts.maxDrawsPerSample ?? 100;
+  const maxDraws = opts.maxDrawsPerSample ?? 100, PILOT = 50;
   let failed = 0, lowAcceptance = 0;
   // per-throw leakage warnings are summarised once below
   const previous = setWarningHandler(() => { lowAcceptance++; });
   try {
     for (let j = 0; j < m; j++) {
       try {
-        const block = posterior.sample(L, throws.subarray(j * D, (j + 1) * D), { rng, maxDrawsPerSample: maxDraws });
+        const x = throws.subarray(j * D, (j + 1) * D);
+        // a cheap pilot (50 accepted draws within 50·maxDraws) rejects a hopeless throw before the full draw
+        posterior.sample(PILOT, x, { rng, maxDrawsPerSample: maxDraws });
+        const block = posterior.sample(L, x, { rng, maxDrawsPerSample: maxDraws });
         const r = meanAndSd(block, 0);
         for (let p = 0; p < P; p++) throwMeans[j * P + p] = r.mean[p]!;
       } catch {
