@@ -71,6 +71,9 @@ export { hpdContours, type HpdContour, type HpdContourOptions } from "./plots/hp
 // tasks
 export type { Task } from "./workflows/tasks/task.js";
 export { getTask, taskNames } from "./workflows/tasks/registry.js";
+export {
+  exactReferencePosterior, exactReferenceTasks, syntheticObservation, SYNTHETIC_OBSERVATION_SEED, type ExactReferencePosterior,
+} from "./workflows/tasks/reference-posterior.js";
 
 // file formats (bytes in, bytes out)
 export type { NdArray, Float32Matrix, DType } from "./io/ndarray.js";
