@@ -9,6 +9,10 @@ import { histogram2d } from "./histogram.js";
 import { gaussianSmooth2d, hpdThresholds } from "./hpd.js";
 import { isolines, type Grid, type Polyline } from "./contours.js";
 import type { Numbers } from "./plot-spec.js";
+import { meanStd } from "./stats.js";
+
+/** Sample standard deviation of the finite values (0 with fewer than two). */
+const sd = (v: Numbers) => { const s = meanStd(v).std; return Number.isFinite(s) ? s : 0; };
 
 /** Options of {@link hpdContours}. */
 export interface HpdContourOptions {
@@ -25,20 +29,6 @@ export interface HpdContour {
   lines: Polyline[];
 }
 
-/** Sample standard deviation of the finite values. */
-function std(v: Numbers): number {
-  let n = 0, m = 0, s = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    if (!Number.isFinite(x)) continue;
-    n++;
-    const d = x - m;
-    m += d / n;
-    s += d * (x - m);
-  }
-  return n > 1 ? Math.sqrt(s / (n - 1)) : 0;
-}
-
 /**
  * The smoothed density grid of the pairs (x[i], y[i]) over the given ranges.
  */
@@ -49,7 +39,7 @@ export function densityGrid(x: Numbers, y: Numbers, xRange: [number, number], yR
   const h = histogram2d(x, y, xRange, yRange, bins, bins);
   const dx = (xRange[1] - xRange[0]) / bins, dy = (yRange[1] - yRange[0]) / bins;
   const scott = Math.pow(Math.max(x.length, 2), -1 / 6) * smoothing;
-  const values = gaussianSmooth2d(h.counts, bins, bins, (std(x) * scott) / dx, (std(y) * scott) / dy);
+  const values = gaussianSmooth2d(h.counts, bins, bins, (sd(x) * scott) / dx, (sd(y) * scott) / dy);
   return { values, nx: bins, ny: bins, x0: xRange[0], y0: yRange[0], dx, dy };
 }
 
