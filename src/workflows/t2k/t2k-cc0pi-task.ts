@@ -5,8 +5,8 @@
  * d²σ/dp_μ dcos θ_μ per nucleon of CH in 10⁻³⁸ cm²/(GeV/c)/nucleon, ordered as the T2K release
  * (cos θ slice, then p_μ) with the 9 overflow bins removed.
  *
- * By default each simulation is fluctuated as if it were a histogram of N = 100,000 generated
- * CC0π events (Poisson counts); set `generatedEvents: 0` for the noiseless expectation. The
+ * By default each simulation is fluctuated as if it were a histogram of N = 10,000 generated
+ * CC0π events (Poisson counts; docs/t2k-workflow.md measures 10⁴ against 10⁵); set `generatedEvents: 0` for the noiseless expectation. The
  * response tables are the shipped high-statistics ones (or, with `tables` options, built on first
  * use, about a second per 10⁶ events) and are shared by every task of the same configuration.
  *
@@ -31,7 +31,7 @@ import { T2K_BINNING } from "./t2k-binning.js";
 
 /** Options of the T2K tasks. */
 export interface T2kTaskOptions {
-  /** Generated CC0π events per configuration for the Poisson fluctuation; 0 = no fluctuation. Default 100,000. */
+  /** Generated CC0π events per configuration for the Poisson fluctuation; 0 = no fluctuation. Default 10,000. */
   generatedEvents?: number;
   /**
    * Monte Carlo sizes and seed of the response tables. Omitted: the high-statistics tables shipped
@@ -41,7 +41,7 @@ export interface T2kTaskOptions {
 }
 
 /** Default N of the finite-statistics option. */
-export const DEFAULT_GENERATED_EVENTS = 100_000;
+export const DEFAULT_GENERATED_EVENTS = 10_000;
 
 /** Labels "p<lo>-<hi>_cos<lo>-<hi>" of the 58 bins (p in GeV/c). */
 function binLabels(): string[] {

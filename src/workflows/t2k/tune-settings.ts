@@ -46,7 +46,7 @@ export const T2K_TUNE_DEFAULTS: Readonly<T2kTuneSettings> = Object.freeze({
   numTest: 1000,
   numThrows: 1000,
   numSamples: 1000,
-  generatedEvents: 100_000,
+  generatedEvents: 10_000,
   noise: "poisson",
   simulationSeed: 0,
   trainingSeed: 555,
