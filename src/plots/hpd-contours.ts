@@ -18,7 +18,7 @@ const sd = (v: Numbers) => { const s = meanStd(v).std; return Number.isFinite(s)
 export interface HpdContourOptions {
   /** Grid bins per axis (default 64). */
   bins?: number;
-  /** Multiplies Scott's bandwidth σ·n^(-1/6) (default 1; 0 = no smoothing). */
+  /** Multiplies the bandwidth: Scott's σ·n^(-1/6), capped at 2·(n/10⁴)^(-1/6) grid cells (default 1; 0 = no smoothing). */
   smoothing?: number;
 }
 
@@ -38,8 +38,13 @@ export function densityGrid(x: Numbers, y: Numbers, xRange: [number, number], yR
   if (!(smoothing >= 0)) throw new NsbiInputError(`smoothing: expected a non-negative factor, got ${smoothing}`);
   const h = histogram2d(x, y, xRange, yRange, bins, bins);
   const dx = (xRange[1] - xRange[0]) / bins, dy = (yRange[1] - yRange[0]) / bins;
-  const scott = Math.pow(Math.max(x.length, 2), -1 / 6) * smoothing;
-  const values = gaussianSmooth2d(h.counts, bins, bins, (sd(x) * scott) / dx, (sd(y) * scott) / dy);
+  const nFactor = Math.pow(Math.max(x.length, 2), -1 / 6);
+  // Scott's bandwidth, in grid cells, but never wider than 2 cells at n = 10,000 (scaled like
+  // Scott's n^(-1/6)): with several modes the global σ is dominated by their separation and would
+  // blur thin structures (e.g. two_moons' crescents) into round blobs
+  const cap = 2 * Math.pow(10_000, 1 / 6) * nFactor;
+  const cells = (s: number, d: number) => Math.min((s * nFactor) / d, cap) * smoothing;
+  const values = gaussianSmooth2d(h.counts, bins, bins, cells(sd(x), dx), cells(sd(y), dy));
   return { values, nx: bins, ny: bins, x0: xRange[0], y0: yRange[0], dx, dy };
 }
 
