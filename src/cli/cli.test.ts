@@ -120,6 +120,13 @@ describe("simulate → train npe → sample", () => {
     expect(read("model-again/model.safetensors").equals(read("model/model.safetensors"))).toBe(true);
   });
 
+  test("train npe --estimator nsf --bins --tail-bound land in config.json", () => {
+    ok("--quiet", "train", "npe", "--data", "sims.npz", "--estimator", "nsf", "--bins", "4", "--tail-bound", "2.5",
+      "--transforms", "1", "--hidden-features", "8", "--max-epochs", "1", "--out", "model-nsf");
+    const cfg = JSON.parse(read("model-nsf/config.json").toString("utf8"));
+    expect(cfg.network.flow.univariate).toMatchObject({ type: "rational_quadratic", bins: 4, tailBound: 2.5 });
+  });
+
   test("sample writes 200 rows inside the prior box with a parameter header; same seed, same file", () => {
     const r = ok(...sample("s.csv"));
     expect(r.stdout).toMatch(/parameter_1/);
@@ -187,6 +194,7 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
     ["nonexistent --data", ["train", "npe", "--data", "missing.npz", "--out", "m-missing"], /missing\.npz.*does not exist/],
     ["--data that is not an npz", ["train", "npe", "--data", "not-npz.npz", "--out", "m-bad"], /not-npz\.npz: not a zip archive/],
     ["train --estimator foo", ["train", "npe", "--data", "sims.npz", "--estimator", "foo", "--out", "m-foo"], /--estimator.*'foo'/],
+    ["train --tail-bound 0", ["train", "npe", "--data", "sims.npz", "--tail-bound", "0", "--out", "m-tb"], /--tail-bound.*'0'/],
     ["train --embedding 3,x", ["train", "npe", "--data", "sims.npz", "--embedding", "3,x", "--out", "m-emb"], /--embedding.*'3,x'/],
     ["observation with 3 values", ["sample", "--model", "model", "--observation", "obs3.csv", "--num-samples", "5", "--out", "b.csv"],
       /--observation 'obs3\.csv': 3 values.*2/],
@@ -260,7 +268,7 @@ describe("--help", () => {
     [["simulate"], ["--task", "--num-simulations", "--seed", "--out", "two_moons"]],
     [["train"], ["npe"]],
     [["train", "npe"], ["--data", "--out", "--estimator", "--embedding", "--hidden-features", "--hidden-layers", "--transforms",
-      "--bins", "--batch-size", "--learning-rate", "--stop-after-epochs", "--max-epochs", "--validation-fraction", "--clip-max-norm",
+      "--bins", "--tail-bound", "--batch-size", "--learning-rate", "--stop-after-epochs", "--max-epochs", "--validation-fraction", "--clip-max-norm",
       "--seed", "--prior"]],
     [["sample"], ["--model", "--observation", "--num-samples", "--seed", "--out"]],
     [["reference"], ["--task", "--observation", "--out", "two_moons"]],

@@ -40,7 +40,14 @@ export interface FlowOptions {
   affineScale?: "softplus" | "exp";
   /** NSF bins; default 10 (sbi). */
   bins?: number;
-  /** NSF tail bound in z-scored units; default 3 (sbi). */
+  /**
+   * NSF tail bound B in z-scored units: the splines act on [-B, B] and are the identity outside.
+   * Default 4, wider than sbi's 3: a posterior that lies in the tail of the training θ's (an extreme
+   * observation) has much of its mass outside ±3, where an identity spline cannot move it. At 10k
+   * simulations B = 4 takes gaussian_linear's KL(p || q) from 0.39 to 0.25 and its C2ST from 0.556
+   * to 0.54, and leaves two_moons and gaussian_mixture where B = 3 has them; B = 5 does as well on
+   * gaussian_linear but costs gaussian_mixture 0.02 of C2ST (coarser bins). BENCHMARKS.md, "Quality".
+   */
   tailBound?: number;
 }
 
@@ -61,7 +68,7 @@ export function resolveFlowConfig(opts: FlowOptions, features: number, contextFe
   for (let t = 0; t + 1 < transforms; t++) permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
   const univariate: UnivariateConfig = type === "maf"
     ? { type: "affine", scale: opts.affineScale ?? "softplus" }
-    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? 3,
+    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? 4,
         minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };
   if (univariate.type === "rational_quadratic" && !(univariate.tailBound > 0)) {
     throw new NsbiInputError(`tailBound must be positive, got ${univariate.tailBound}`);

@@ -14,7 +14,7 @@ import { out, runAction, settings } from "../run-action.js";
 
 interface TrainNpeOptions {
   data: string; out: string; estimator: "maf" | "nsf"; embedding: number[]; hiddenFeatures: number; hiddenLayers: number;
-  transforms: number; bins: number; batchSize: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
+  transforms: number; bins: number; tailBound?: number; batchSize: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
   validationFraction: number; clipMaxNorm: number; seed: number; prior?: string;
 }
 
@@ -30,6 +30,7 @@ export function registerTrain(program: Command): void {
     .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, 2)
     .option("--transforms <K>", "number of flow transforms", positiveInt, 5)
     .option("--bins <B>", "spline bins (nsf)", positiveInt, 10)
+    .option("--tail-bound <T>", "spline window [-T, T] in z-scored units, identity outside (nsf; default 4)", positiveNumber)
     .option("--batch-size <B>", "training batch size", positiveInt, 200)
     .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, 5e-4)
     .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, 20)
@@ -46,7 +47,7 @@ export function registerTrain(program: Command): void {
       const names = sims.meta.parameterNames?.length === sims.thetaDim ? sims.meta.parameterNames : undefined;
       const npe = new NPE({
         prior: prior ?? undefined, thetaDim: sims.thetaDim, estimator: o.estimator, embedding: o.embedding,
-        hiddenFeatures: o.hiddenFeatures, hiddenLayers: o.hiddenLayers, transforms: o.transforms, bins: o.bins,
+        hiddenFeatures: o.hiddenFeatures, hiddenLayers: o.hiddenLayers, transforms: o.transforms, bins: o.bins, tailBound: o.tailBound,
         kernels: settings.kernels, parameterNames: names,
       });
       npe.appendSimulations(sims.theta, sims.x, o.data);
