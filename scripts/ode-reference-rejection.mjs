@@ -18,10 +18,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Rng } from "../dist/engine/rng.js";
+import { choleskyLower, forwardSubstitute } from "../dist/workflows/t2k/cholesky.js";
+import { getTask } from "../dist/workflows/tasks/registry.js";
 import { nelderMead } from "../dist/inference/nelder-mead.js";
 import { syntheticObservation } from "../dist/workflows/tasks/reference-posterior.js";
 import { SIR_POPULATION, SIR_TIMES, solveSir } from "../dist/workflows/tasks/sir.js";
 import { LOTKA_VOLTERRA_TIMES, solveLotkaVolterra } from "../dist/workflows/tasks/lotka-volterra.js";
+import { writeReferenceFiles } from "./reference-files.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
@@ -30,12 +33,9 @@ const [o0, o1] = opt("--observations", "1-10").split("-").map(Number);
 const wanted = Number(opt("--samples", 10000)), outDir = path.join(opt("--out", "runs/quality/reference"), task);
 fs.mkdirSync(outDir, { recursive: true });
 
-const SPEC = {
-  sir: { P: 2, D: 10, loc: [Math.log(0.4), Math.log(0.125)], scale: [0.5, 0.2] },
-  lotka_volterra: { P: 4, D: 20, loc: [-0.125, -3, -0.125, -3], scale: [0.5, 0.5, 0.5, 0.5] },
-}[task];
-if (!SPEC) throw new Error(`--task must be sir or lotka_volterra, got ${task}`);
-const { P, D, loc, scale } = SPEC;
+if (task !== "sir" && task !== "lotka_volterra") throw new Error(`--task must be sir or lotka_volterra, got ${task}`);
+// the task's LogNormal prior: φ = log θ ~ N(loc, diag(scale²))
+const { loc, scale } = getTask(task).prior.toConfig(), P = loc.length;
 const SIR_SOLVE = [...SIR_TIMES, 160], LV_SOLVE = [...LOTKA_VOLTERRA_TIMES, 20];
 
 function logLik(theta, x) {
@@ -72,59 +72,40 @@ function logPost(phi, x) {
   return Number.isFinite(l) ? lp + l : -Infinity;
 }
 
-function cholesky(A) {
-  const n = A.length, L = A.map(() => new Array(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      if (i === j) { if (!(s > 0)) throw new Error("Hessian is not negative definite at the mode"); L[i][i] = Math.sqrt(s); } else L[i][j] = s / L[j][j];
-    }
-  }
-  return L;
-}
-
-/** Inverse of a symmetric positive definite matrix via Cholesky. */
+/** Inverse of a symmetric positive definite P × P matrix (array of rows): column c solves L Lᵀ v = e_c. */
 function spdInverse(A) {
-  const n = A.length, L = cholesky(A), inv = A.map(() => new Array(n).fill(0));
-  for (let c = 0; c < n; c++) {
-    const y = new Array(n).fill(0);
-    for (let i = 0; i < n; i++) { let s = i === c ? 1 : 0; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
-    for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * inv[k][c]; inv[i][c] = s / L[i][i]; }
+  const L = choleskyLower(A.flat(), P, "negative Hessian at the mode"), inv = A.map(() => new Array(P).fill(0));
+  for (let c = 0; c < P; c++) {
+    const y = forwardSubstitute(L, P, Array.from({ length: P }, (_, i) => (i === c ? 1 : 0)));
+    for (let i = P - 1; i >= 0; i--) { let v = y[i]; for (let k = i + 1; k < P; k++) v -= L[k * P + i] * inv[k][c]; inv[i][c] = v / L[i * P + i]; }
   }
   return inv;
 }
 
 const NU = 5;
-function lgamma(z) { // Lanczos
-  const g = 7, c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  z -= 1; let a = c[0]; const t = z + g + 0.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-const T_CONST = lgamma((NU + P) / 2) - lgamma(NU / 2) - (P / 2) * Math.log(NU * Math.PI);
-
-/** Multivariate t with NU dof, centre m, scale matrix S = L Lᵀ: sampler and log density. */
+/**
+ * Multivariate t with NU dof, centre m, scale matrix S = L Lᵀ: sampler and log density up to the
+ * constant log Γ((ν+P)/2) − log Γ(ν/2) − (P/2) log(νπ), which both mixture components share, so it
+ * cancels in w / max w and in Σw / max w.
+ */
 function tDist(m, S) {
-  const L = cholesky(S), Li = spdInverse(S);
-  let logDet = 0; for (let i = 0; i < P; i++) logDet += 2 * Math.log(L[i][i]);
+  const L = choleskyLower(S.flat(), P, "proposal scale");
+  let logDet = 0; for (let i = 0; i < P; i++) logDet += 2 * Math.log(L[i * P + i]);
   return {
     sample(rng) {
       const z = Array.from({ length: P }, () => rng.normal());
       let chi = 0; for (let k = 0; k < NU; k++) { const g = rng.normal(); chi += g * g; }
       const f = Math.sqrt(NU / chi);
-      return m.map((mi, i) => { let s = 0; for (let k = 0; k <= i; k++) s += L[i][k] * z[k]; return mi + f * s; });
+      return m.map((mi, i) => { let s = 0; for (let k = 0; k <= i; k++) s += L[i * P + k] * z[k]; return mi + f * s; });
     },
     logProb(v) {
-      const d = v.map((vi, i) => vi - m[i]);
-      let q = 0; for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) q += d[i] * Li[i][j] * d[j];
-      return T_CONST - 0.5 * logDet - ((NU + P) / 2) * Math.log1p(q / NU);
+      const y = forwardSubstitute(L, P, v.map((vi, i) => vi - m[i])); // (v − m)ᵀ S⁻¹ (v − m) = |L⁻¹(v − m)|²
+      let q = 0; for (let i = 0; i < P; i++) q += y[i] * y[i];
+      return -0.5 * logDet - ((NU + P) / 2) * Math.log1p(q / NU);
     },
   };
 }
 
-const header = (p, n) => Array.from({ length: n }, (_, i) => `${p}_${i + 1}`).join(",");
 for (let num = o0; num <= (o1 ?? o0); num++) {
   const t0 = performance.now();
   const { theta: trueTheta, x } = syntheticObservation(task, num);
@@ -138,7 +119,7 @@ for (let num = o0; num <= (o1 ?? o0); num++) {
   const fit = nelderMead((phi) => { const v = -logPost(phi, x); return Number.isFinite(v) ? v : 1e300; }, best,
     { step: scale.map((s) => 0.1 * s), fTolerance: 1e-12, xTolerance: 1e-9 });
   const mode = fit.x, f0 = logPost(mode, x);
-  // negative Hessian by central differences (step scaled to the curvature: retry smaller if needed)
+  // negative Hessian by central differences, steps 1e-3 × the prior scale of each φ_j
   const H = Array.from({ length: P }, () => new Array(P).fill(0));
   const h = scale.map((s) => 1e-3 * s);
   for (let i = 0; i < P; i++) {
@@ -171,9 +152,7 @@ for (let num = o0; num <= (o1 ?? o0); num++) {
   for (let i = 0; i < draws.length && accepted.length < wanted; i++) if (acc.uniform() < Math.exp(logW[i] - maxLw)) accepted.push(draws[i].map(Math.exp));
   const sumRatio = ratio();
   if (accepted.length < wanted) throw new Error(`${task} observation ${num}: only ${accepted.length} of ${wanted} accepted from ${proposals} proposals`);
-  fs.writeFileSync(path.join(outDir, `reference_${num}.csv`), `${header("parameter", P)}\n${accepted.map((r) => r.map((v) => v.toPrecision(8)).join(",")).join("\n")}\n`);
-  fs.writeFileSync(path.join(outDir, `observation_${num}.csv`), `${header("data", D)}\n${Array.from(x).join(",")}\n`);
-  fs.writeFileSync(path.join(outDir, `true_parameters_${num}.csv`), `${header("parameter", P)}\n${Array.from(trueTheta).join(",")}\n`);
+  writeReferenceFiles(outDir, num, accepted, x, trueTheta);
   console.log(`${task} observation ${num}: ${accepted.length} exact draws from ${proposals} proposals `
     + `(Σw/max w = ${sumRatio.toFixed(0)}, largest weight ${(100 / sumRatio).toFixed(3)} % of the total), `
     + `mode θ = ${mode.map((v) => Math.exp(v).toPrecision(4)).join(", ")} (true ${Array.from(trueTheta).map((v) => v.toPrecision(4)).join(", ")}), `

@@ -16,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Rng } from "../dist/engine/rng.js";
 import { syntheticObservation } from "../dist/workflows/tasks/reference-posterior.js";
+import { writeReferenceFiles } from "./reference-files.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
@@ -116,10 +117,7 @@ for (let num = o0; num <= (o1 ?? o0); num++) {
       rows.push(s);
     }
   }
-  const header = (p, n) => Array.from({ length: n }, (_, i) => `${p}_${i + 1}`).join(",");
-  fs.writeFileSync(path.join(outDir, `reference_${num}.csv`), `${header("parameter", P)}\n${rows.map((r) => r.map((v) => v.toPrecision(8)).join(",")).join("\n")}\n`);
-  fs.writeFileSync(path.join(outDir, `observation_${num}.csv`), `${header("data", 8)}\n${Array.from(x).join(",")}\n`);
-  fs.writeFileSync(path.join(outDir, `true_parameters_${num}.csv`), `${header("parameter", P)}\n${Array.from(trueTheta).join(",")}\n`);
+  writeReferenceFiles(outDir, num, rows, x, trueTheta);
   console.log(`slcp observation ${num}: ${rows.length} draws from ${chains} chains (burn-in ${burn}, thin ${thin}), `
     + `split R-hat (θ1, θ2, |θ3|, |θ4|, θ5) ${rhat.map((r) => r.toFixed(3)).join(" ")}, ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
 }

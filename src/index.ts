@@ -26,7 +26,7 @@ export { MultivariateGaussian } from "./flows/priors/multivariate-gaussian.js";
 export { LogNormal } from "./flows/priors/lognormal.js";
 export { priorFromConfig } from "./flows/priors/prior-from-config.js";
 export { ConditionalFlow } from "./flows/conditional-flow.js";
-export { resolveFlowConfig, type FlowConfig, type FlowOptions } from "./flows/flow-config.js";
+export { DEFAULT_TAIL_BOUND, resolveFlowConfig, type FlowConfig, type FlowOptions } from "./flows/flow-config.js";
 
 // estimators and inference
 export { NpeNetwork, type NpeNetworkConfig, type Standardization } from "./estimators/npe-network.js";

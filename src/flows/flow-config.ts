@@ -21,6 +21,9 @@ export interface FlowConfig {
 }
 
 /** User-facing flow options; everything has a default (sbi's where it has one). */
+/** Default NSF tail bound; why 4 and not sbi's 3: see {@link FlowOptions.tailBound}. */
+export const DEFAULT_TAIL_BOUND = 4;
+
 export interface FlowOptions {
   /** "maf" (affine) or "nsf" (rational-quadratic spline). Default "nsf". */
   estimator?: "maf" | "nsf";
@@ -68,7 +71,7 @@ export function resolveFlowConfig(opts: FlowOptions, features: number, contextFe
   for (let t = 0; t + 1 < transforms; t++) permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
   const univariate: UnivariateConfig = type === "maf"
     ? { type: "affine", scale: opts.affineScale ?? "softplus" }
-    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? 4,
+    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? DEFAULT_TAIL_BOUND,
         minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };
   if (univariate.type === "rational_quadratic" && !(univariate.tailBound > 0)) {
     throw new NsbiInputError(`tailBound must be positive, got ${univariate.tailBound}`);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { NsbiInputError } from "../../errors.js";
+import { DEFAULT_TAIL_BOUND } from "../../flows/flow-config.js";
 import { priorFromConfig } from "../../flows/priors/prior-from-config.js";
 import type { Prior, PriorConfig } from "../../flows/priors/prior.js";
 import { NPE } from "../../inference/npe.js";
@@ -30,7 +31,7 @@ export function registerTrain(program: Command): void {
     .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, 2)
     .option("--transforms <K>", "number of flow transforms", positiveInt, 5)
     .option("--bins <B>", "spline bins (nsf)", positiveInt, 10)
-    .option("--tail-bound <T>", "spline window [-T, T] in z-scored units, identity outside (nsf; default 4)", positiveNumber)
+    .option("--tail-bound <T>", `spline window [-T, T] in z-scored units, identity outside (nsf; default ${DEFAULT_TAIL_BOUND})`, positiveNumber)
     .option("--batch-size <B>", "training batch size", positiveInt, 200)
     .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, 5e-4)
     .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, 20)
