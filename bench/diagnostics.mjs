@@ -1,5 +1,5 @@
-// Calibration-diagnostics benchmark: the seed-000 network shape (theta dim 4, x dim 58, embedding
-// 58-45-32-20, MAF 3 transforms x 55 hidden) trained briefly on the synthetic seed-000 data, then
+// Calibration-diagnostics benchmark: the T2K tune network shape (theta dim 4, x dim 58, embedding
+// 58-45-32-20, MAF 3 transforms x 55 hidden) trained briefly on the synthetic benchmark data, then
 // runDiagnostics on 1,000 test observations x 1,000 posterior draws (SBC + rank/ECDF bands + DAP,
 // HPD and central coverage, TARP, pulls, verdicts). Prints one JSON line; the target is < 10 s
 // for runDiagnostics on a 2-core machine. Needs dist/ (npm run build).
@@ -21,7 +21,7 @@ const { thetaDim: P, xDim: D } = SEED000;
 const trainTheta = readF32(dataDir, "train_theta.f32"), trainX = readF32(dataDir, "train_x.f32");
 const testTheta = readF32(dataDir, "test_theta.f32").subarray(0, nTests * P), testX = readF32(dataDir, "test_x.f32").subarray(0, nTests * D);
 
-// the seed-000 prior U(-sqrt 3, sqrt 3)^4 and network shape
+// the benchmark prior U(-sqrt 3, sqrt 3)^4 and network shape
 const s3 = Math.sqrt(3);
 const prior = new BoxUniform(Array(P).fill(-s3), Array(P).fill(s3));
 const npe = new NPE({ prior, estimator: "maf", transforms: 3, hiddenFeatures: 55, embedding: [45, 32, 20], kernels });

@@ -1,7 +1,9 @@
-// `npm run bench`: the seed-000 network in nsbi (each kernel path) and, where Debian's
-// python3-torch is installed, in PyTorch (1 and 2 threads) on the same data, initial weights and
-// batch order, each in its own process. Prints a table with ratios to PyTorch 1-thread.
-// usage: node bench/run.mjs [--steps N] [--no-torch] [--json out.json]
+// `npm run bench`: the network of the T2K tune (Tame-Narvaez et al., arXiv:2603.09778) in nsbi
+// (each kernel path) and, where Debian's python3-torch is installed, in PyTorch (1 and 2 threads)
+// on the same data, initial weights and batch order, each in its own process. Prints a table with
+// ratios to PyTorch 1-thread, then whole `nsbi` processes (bench/cli-processes.mjs) and the
+// diagnostics benchmark.
+// usage: node bench/run.mjs [--steps N] [--reps N] [--no-torch] [--json out.json]
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -42,7 +44,7 @@ if (torchOk) {
 
 const fmt = (v, d = 2) => (v === undefined || v === null ? "-" : Number(v).toFixed(d));
 const ratio = (a, b, inverse) => (torch1 ? `${fmt(inverse ? b / a : a / b)}x` : "-");
-console.log("\nseed-000 network: embedding 58-45-32-20 + MAF 3 x 55 hidden, theta dim 4, batch 512, Adam 1e-3");
+console.log("\nT2K tune network: embedding 58-45-32-20 + MAF 3 x 55 hidden, theta dim 4, batch 512, Adam 1e-3");
 console.log("engine                            | steps/s (x torch1) | log-prob 100k s (x) | sample 100k s (x) | peak RSS MB (x) | loss@1 / @100 / @last | test NLL");
 for (const r of results) {
   const last = Object.keys(r.loss_at).map(Number).sort((a, b) => a - b).pop();
@@ -53,7 +55,13 @@ for (const r of results) {
     + `${fmt(r.loss_at["1"], 3)} / ${fmt(r.loss_at["100"], 3)} / ${fmt(r.loss_at[String(last)], 3)} @${last} | ${fmt(r.test_nll, 3)}`);
 }
 console.log("ratios: speed columns are torch-time / nsbi-time (higher is faster); memory is nsbi / torch (lower is better)");
+process.stderr.write("bench: whole nsbi processes...\n");
+const cli = run(process.execPath, [path.join(here, "cli-processes.mjs"), "--reps", opt("--reps", "5")]);
+if (cli) {
+  console.log(`\nwhole processes (wall time, median of ${cli.reps}; start-up, model load, threads and output file included)`);
+  for (const r of cli.rows) console.log(`${r.command.padEnd(45)} | ${fmt(r.median_s)} s (min ${fmt(r.min_s)})`);
+}
 const diag = run(process.execPath, [path.join(here, "diagnostics.mjs")]);
 if (diag) console.log(`diagnostics (1000 tests x 1000 draws: SBC, expected coverage, TARP, pulls): ${fmt(diag.diagnostics_seconds)} s (target < 10 s)`);
 const out = opt("--json");
-if (out) fs.writeFileSync(out, JSON.stringify(results, null, 1));
+if (out) fs.writeFileSync(out, JSON.stringify({ network: results, processes: cli, diagnostics: diag }, null, 1));

@@ -1,14 +1,16 @@
-// Synthetic data, batch order and initial weights shared by both engines of the seed-000
+// Synthetic data, batch order and initial weights shared by both engines of the T2K tune network
 // benchmark (written once to bench/data/). Everything float32/int32 little-endian.
 // Simulator (smooth, nonlinear, 58 outputs from 4 parameters, as the T2K histograms):
 //   theta ~ U(-sqrt 3, sqrt 3)^4,  x_j = sin(a_j . theta + b_j) + 0.5 theta_{j%4} theta_{(j+1)%4} + 0.1 eps
 import fs from "node:fs";
 import path from "node:path";
-import { NpeNetwork, Rng, createKernels } from "../dist/node.js";
+import { loadNsbi } from "./nsbi-dist.mjs";
+
+const { NpeNetwork, Rng, createKernels } = await loadNsbi();
 
 export const SEED000 = { thetaDim: 4, xDim: 58, train: 50_000, test: 100_000, batchSize: 512, steps: 2000, learningRate: 1e-3 };
 
-/** The seed-000 network: embedding 58-45-32-20 (ReLU after the first two), 3 MAF transforms x 55 hidden. */
+/** The T2K tune network (Tame-Narvaez et al., arXiv:2603.09778): embedding 58-45-32-20 (ReLU after the first two), 3 MAF transforms x 55 hidden. */
 export function seedNetworkConfig() {
   const { thetaDim: P, xDim: D } = SEED000;
   return {

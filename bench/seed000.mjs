@@ -1,11 +1,13 @@
 // The nsbi side of `npm run bench` (run by bench/run.mjs in its own process so that peak memory is
 // its own). usage: node bench/seed000.mjs DATA_DIR KERNEL_PATH STEPS [THREADS=1|2]
-// Trains the seed-000 network from the initial weights in DATA_DIR/init.f32 on the fixed batch
+// Trains the T2K tune network from the initial weights in DATA_DIR/init.f32 on the fixed batch
 // order, then times log-prob of 100,000 pairs and 100,000 posterior draws; prints one JSON line.
 import fs from "node:fs";
 import path from "node:path";
-import { Adam, NpeNetwork, NpeThread, Rng, createKernels, npeLoss } from "../dist/node.js";
+import { loadNsbi } from "./nsbi-dist.mjs";
 import { readF32, seedNetworkConfig } from "./seed000-data.mjs";
+
+const { Adam, NpeNetwork, NpeThread, Rng, createKernels, npeLoss } = await loadNsbi();
 
 const [dataDir, kernelPath, stepsArg, threadsArg] = process.argv.slice(2);
 const threads = Number(threadsArg ?? 1);
@@ -34,6 +36,8 @@ const thetaPtr = heap.alloc(trainTheta.length), xPtr = heap.alloc(trainX.length)
 heap.f32.set(trainTheta, thetaPtr); heap.f32.set(trainX, xPtr); heap.i32.set(batches, orderPtr);
 // Two threads: the worker takes the second half of every batch (as the trainer does with a helper).
 const thread = threads === 2 ? new NpeThread(net) : null;
+// the steady state: wait for the worker here (by default it starts in the background, see NpeThread)
+thread?.waitForWorker?.();
 const helper = thread ? thread.trainingHelper(trainTheta, trainX, batches.length, 1, B) : null;
 helper?.setOrder("train", batches);
 const own = helper ? B / 2 : B;

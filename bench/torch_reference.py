@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch reference for `npm run bench`: the seed-000 network (embedding MLP 58-45-32-20 + 3
+"""PyTorch reference for `npm run bench`: the T2K tune network (embedding MLP 58-45-32-20 + 3
 masked autoregressive transforms x 55 hidden units, exp-scale affine, reverse permutations) built
 directly in PyTorch from the initial weights, masks, data and batch order that bench/run.mjs writes
 to bench/data/. Prints one JSON line.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Compare nsbi's C2ST with scikit-learn's (the reference tool /work/shared/tools/c2st_sklearn.py,
-sbibm's definition) on the same data, written to /tmp/nsbi-c2st-compare/.
+"""Compare nsbi's C2ST with scikit-learn's (sbibm's definition, `sklearn_c2st` below) on the same
+data, written to /tmp/nsbi-c2st-compare/. Needs numpy and scikit-learn.
 
 usage (from the repository root):
   npx tsc -p tsconfig.json
@@ -12,18 +12,28 @@ boundary); in 2-D also two moons with noise 0.1 vs 0.2. 1000 vs 1000 rows, dims 
 10,000 vs 10,000 run in 2-D for timing. Both implementations are stochastic, so each case is run
 with several seeds and the mean and standard deviation are shown.
 """
-import importlib.util, json, math, os, subprocess, sys, time, warnings
+import json, math, os, subprocess, sys, time, warnings
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = "/tmp/nsbi-c2st-compare"
-TOOL = "/work/shared/tools/c2st_sklearn.py"
-
-spec = importlib.util.spec_from_file_location("c2st_sklearn", TOOL)
-reference_tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(reference_tool)
 warnings.filterwarnings("ignore")  # ConvergenceWarning etc.
+
+
+def sklearn_c2st(X, Y, seed=1, folds=5):
+    """C2ST as sbibm defines it (sbibm/metrics/c2st.py): z-score both sets by X's mean and std,
+    MLPClassifier relu (10 dim, 10 dim), adam, max_iter 10000, 5-fold shuffled KFold, mean accuracy."""
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.neural_network import MLPClassifier
+    m, s = X.mean(0), X.std(0)
+    X, Y = (X - m) / s, (Y - m) / s
+    data = np.concatenate([X, Y])
+    target = np.concatenate([np.zeros(len(X)), np.ones(len(Y))])
+    d = X.shape[1]
+    clf = MLPClassifier(activation="relu", hidden_layer_sizes=(10 * d, 10 * d), max_iter=10000, solver="adam", random_state=seed)
+    cv = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return cross_val_score(clf, data, target, cv=cv, scoring="accuracy").mean()
 
 
 def phi(x):
@@ -80,7 +90,7 @@ def run_case(name, d, kind, n, seeds, data_seed):
     sk, sk_s = [], []
     for s in seeds:
         t0 = time.time()
-        sk.append(float(reference_tool.c2st(X, Y, seed=s)))
+        sk.append(float(sklearn_c2st(X, Y, seed=s)))
         sk_s.append(time.time() - t0)
     res = subprocess.run(["node", os.path.join(HERE, "c2st-compare.mjs"), ref_path, smp_path, ",".join(map(str, seeds))],
                          cwd=ROOT, capture_output=True, text=True)

@@ -18,9 +18,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Rng } from "../dist/engine/rng.js";
-import { choleskyLower, forwardSubstitute } from "../dist/workflows/t2k/cholesky.js";
+import { choleskyLower, forwardSubstitute } from "../dist/numerics/cholesky.js";
 import { getTask } from "../dist/workflows/tasks/registry.js";
-import { nelderMead } from "../dist/inference/nelder-mead.js";
+import { nelderMead } from "../dist/numerics/nelder-mead.js";
 import { syntheticObservation } from "../dist/workflows/tasks/reference-posterior.js";
 import { SIR_POPULATION, SIR_TIMES, solveSir } from "../dist/workflows/tasks/sir.js";
 import { LOTKA_VOLTERRA_TIMES, solveLotkaVolterra } from "../dist/workflows/tasks/lotka-volterra.js";

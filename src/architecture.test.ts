@@ -1,4 +1,4 @@
-// The house rules of DEVELOPERS.md, checked on the import graph of src/ (tests excluded):
+// The house rules (docs/engine.md, "Floors"), checked on the import graph of src/ (tests excluded):
 // imports only go down the floors, never in a circle, and the browser-safe part uses no node:*.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -8,10 +8,12 @@ import { expect, test } from "vitest";
 const src = dirname(fileURLToPath(import.meta.url));
 const FLOORS: Record<string, number> = {
   "errors.ts": 0, "logging.ts": 0, "version.ts": 0, io: 0, kernels: 1, numerics: 1, engine: 2, testing: 2, flows: 3, estimators: 4,
-  inference: 5, diagnostics: 6, plots: 6, workflows: 7, node: 8, cli: 9, "node.ts": 10, "index.ts": 10,
+  inference: 5, diagnostics: 6, plots: 6, workflows: 7, node: 8, cli: 9,
+  // the package entries: "." (index.ts, node.ts) and "./engine" (engine-api.ts, engine-api-node.ts)
+  "node.ts": 10, "index.ts": 10, "engine-api.ts": 10, "engine-api-node.ts": 10,
 };
 /** Files that may use node:* (the Node side). */
-const NODE_SIDE = (f: string) => f.startsWith("node/") || f.startsWith("cli/") || f === "node.ts"
+const NODE_SIDE = (f: string) => f.startsWith("node/") || f.startsWith("cli/") || f === "node.ts" || f === "engine-api-node.ts"
   || f === "workflows/tasks/sbibm-reference.ts";
 
 function files(dir: string): string[] {
@@ -55,6 +57,16 @@ test("the browser-safe core imports no node:* module and nothing from the Node s
     }
   }
   expect(bad).toEqual([]);
+});
+
+test("only tests import src/testing/ (it imports vitest and is excluded from the build, tsconfig.json)", () => {
+  const bad: string[] = [];
+  for (const [f, specs] of imports) {
+    if (f.startsWith("testing/")) continue;
+    for (const s of specs) if (s.startsWith(".") && relative(src, resolve(src, dirname(f), s)).startsWith("testing/")) bad.push(`${f} -> ${s}`);
+  }
+  expect(bad).toEqual([]);
+  expect(JSON.parse(readFileSync(join(src, "..", "tsconfig.json"), "utf8")).exclude).toContain("src/testing/**");
 });
 
 test("there are no import cycles", () => {

@@ -1,47 +1,49 @@
 /**
- * nsbi — neural simulation-based inference in TypeScript. The browser-safe public API: nothing
+ * nsbi — neural simulation-based inference in TypeScript. The browser-safe public API: methods,
+ * posteriors, priors, tasks, diagnostics, plots, and the model and data file formats. Nothing
  * exported here imports a Node-only module. Node users get the same plus file helpers from the
  * package's "node" entry (chosen automatically by `import "nsbi"` under Node).
+ *
+ * The building blocks of the estimators (kernels, tensors, the tape, parameter stores, layers,
+ * Adam, the training loop, flows) are in the `nsbi/engine` subpath (src/engine-api.ts,
+ * docs/engine.md), for people who build new estimators.
  */
 export { NSBI_VERSION } from "./version.js";
 export { NsbiInputError, NsbiFormatError, NsbiInternalError } from "./errors.js";
 export { setWarningHandler, type WarningHandler } from "./logging.js";
-
-// kernels and engine
-export { createKernels, resolveKernelPath, type KernelChoice } from "./kernels/select.js";
-export type { KernelPath, Kernels, ActivationName } from "./kernels/kernel-api.js";
 export { Rng } from "./engine/rng.js";
-export { Tensor } from "./engine/tensor.js";
-export { Tape, type Op } from "./engine/tape.js";
-export { ParamStore, Param, type NamedTensor } from "./engine/params.js";
-export { Linear, type LinearOptions } from "./engine/linear.js";
-export { Mlp, type MlpOptions } from "./engine/mlp.js";
-export { Adam, type AdamOptions } from "./engine/adam.js";
+export type { KernelChoice } from "./kernels/select.js";
 
-// flows and priors
+// methods and posteriors
+export { NPE, type NpeOptions, type NpeTrainOptions } from "./inference/npe.js";
+export { FLOW_DEFAULTS, DEFAULT_TAIL_BOUND, type FlowOptions } from "./flows/flow-config.js";
+export {
+  TRAIN_DEFAULTS, TrainingDivergedError, type TrainOptions, type TrainingHistory, type EpochInfo, type CheckpointSink,
+} from "./estimators/trainer.js";
+export { NETWORK_LIMITS } from "./estimators/network-limits.js";
+export type { TrainingMetadata } from "./estimators/training-metadata.js";
+export { Posterior, type SampleOptions, type SampleResult } from "./inference/posterior.js";
+export { summarizeSamples, type PosteriorSummary } from "./inference/summary.js";
+
+// priors
 export type { Prior, PriorConfig } from "./flows/priors/prior.js";
 export { BoxUniform } from "./flows/priors/box-uniform.js";
 export { Gaussian } from "./flows/priors/gaussian.js";
 export { MultivariateGaussian } from "./flows/priors/multivariate-gaussian.js";
 export { LogNormal } from "./flows/priors/lognormal.js";
 export { priorFromConfig } from "./flows/priors/prior-from-config.js";
-export { ConditionalFlow } from "./flows/conditional-flow.js";
-export { DEFAULT_TAIL_BOUND, resolveFlowConfig, type FlowConfig, type FlowOptions } from "./flows/flow-config.js";
 
-// estimators and inference
-export { NpeNetwork, type NpeNetworkConfig, type Standardization } from "./estimators/npe-network.js";
-export { trainLoop, splitData, resolveTrainOptions, type TrainOptions, type TrainingHistory, type EpochInfo, type Loss, type TrainableGraph, type TrainingSet } from "./estimators/trainer.js";
-export { npeLoss } from "./estimators/npe-loss.js";
-export type { TrainingMetadata } from "./estimators/training-metadata.js";
-export { NPE, type NpeOptions } from "./inference/npe.js";
-export { Posterior, type SampleOptions, type SampleResult } from "./inference/posterior.js";
-export { summarizeSamples, type PosteriorSummary } from "./inference/summary.js";
-export { serializePosterior, deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelFiles } from "./inference/model-file.js";
+// tasks
+export type { Task } from "./workflows/tasks/task.js";
+export { getTask, taskNames } from "./workflows/tasks/registry.js";
+export {
+  exactReferencePosterior, exactReferenceTasks, syntheticObservation, SYNTHETIC_OBSERVATION_SEED, type ExactReferencePosterior,
+} from "./workflows/tasks/reference-posterior.js";
 
 // diagnostics
+export type { CalibrationSamples } from "./diagnostics/calibration-samples.js";
+export { runDiagnostics, DIAGNOSTIC_DEFINITIONS, type DiagnosticsReport, type DiagnosticsOptions, type DiagnosticsProgress } from "./diagnostics/run-diagnostics.js";
 export { c2st, type C2stResult } from "./diagnostics/c2st.js";
-export { type CalibrationSamples, checkCalibrationSamples, sortedMarginals, quantileSorted } from "./diagnostics/calibration-samples.js";
-export { kolmogorovSurvival, ksPValue, ksOneSample, ksTwoSample, type KsResult } from "./diagnostics/ks.js";
 export { sbc, sbcRanks, dataAveragedPosteriorCheck, type SbcResult, type SbcOptions, type DataAveragedPosteriorCheck } from "./diagnostics/sbc.js";
 export { sbcRankHistogram, sbcEcdfBands, type RankHistogram, type EcdfBands } from "./diagnostics/sbc-bands.js";
 export { expectedCoverage, centralIntervalCoverage, type ExpectedCoverageResult, type CentralCoverageResult, type CoverageDeviation } from "./diagnostics/expected-coverage.js";
@@ -51,7 +53,6 @@ export {
   coverageVerdict, pullsVerdict, tarpVerdict, sbcVerdict, dataAveragedPosteriorVerdict, overallVerdict, P_VALUE_THRESHOLD,
   type CalibrationVerdict, type Verdict,
 } from "./diagnostics/verdict.js";
-export { runDiagnostics, DIAGNOSTIC_DEFINITIONS, type DiagnosticsReport, type DiagnosticsOptions, type DiagnosticsProgress } from "./diagnostics/run-diagnostics.js";
 
 // plots (Vega-Lite specs; renderSvg draws them headless)
 export { renderSvg, type RenderSvgOptions } from "./plots/render-svg.js";
@@ -68,19 +69,12 @@ export { parameterComparisonPlot, type ParameterComparisonInput, type ComparedPa
 export { bandVsIndexPlot, type BandVsIndexInput } from "./plots/band-vs-index-plot.js";
 export { hpdContours, type HpdContour, type HpdContourOptions } from "./plots/hpd-contours.js";
 
-// tasks
-export type { Task } from "./workflows/tasks/task.js";
-export { getTask, taskNames } from "./workflows/tasks/registry.js";
-export {
-  exactReferencePosterior, exactReferenceTasks, syntheticObservation, SYNTHETIC_OBSERVATION_SEED, type ExactReferencePosterior,
-} from "./workflows/tasks/reference-posterior.js";
+// model files (config.json + model.safetensors, as bytes)
+export { serializePosterior, deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelFiles } from "./inference/model-file.js";
 
-// file formats (bytes in, bytes out)
+// data files (bytes in, bytes out)
 export type { NdArray, Float32Matrix, DType } from "./io/ndarray.js";
 export { encodeNpy, decodeNpy } from "./io/npy.js";
 export { encodeNpz, decodeNpz } from "./io/npz.js";
 export { parseCsv, formatCsv, type CsvTable } from "./io/csv.js";
 export { encodeSafetensors, decodeSafetensors } from "./io/safetensors.js";
-export { decompressBz2 } from "./io/bz2.js";
-export type { BatchHelper, BatchHelperFactory } from "./estimators/batch-helper.js";
-export type { NetworkExecutor } from "./inference/network-executor.js";

@@ -7,9 +7,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Rng } from "../engine/rng.js";
 import { parseCsv } from "../io/csv.js";
 import { decodeNpy } from "../io/npy.js";
 import { decodeNpz } from "../io/npz.js";
+import { loadModel } from "../node/model-io.js";
 import { readSimulationsFile } from "../node/simulations-file.js";
 import { loadObservation, loadReferenceSamples, loadTrueParameters } from "../workflows/tasks/sbibm-reference.js";
 
@@ -51,6 +53,13 @@ function ok(...args: string[]): SpawnSyncReturns<string> {
   return r;
 }
 
+/** Runs independent commands side by side and requires each to succeed. */
+async function okMany(...commands: string[][]): Promise<RunResult[]> {
+  const results = await nsbiMany(commands);
+  results.forEach((r, i) => expect(r.status, `nsbi ${commands[i]!.join(" ")}\n${r.stderr}`).toBe(0));
+  return results;
+}
+
 /** Every file below `dir` (relative paths), with sizes, to detect any leftover output. */
 function listing(): Map<string, number> {
   const out = new Map<string, number>();
@@ -81,8 +90,9 @@ beforeAll(() => {
 });
 
 describe("simulate → train npe → sample", () => {
-  test("simulate writes float32 theta [600, 2] and x [600, 2], the same bytes for the same seed", () => {
-    const r = ok("simulate", "--task", "two_moons", "--num-simulations", "600", "--seed", "3", "--out", "sims.npz");
+  test("simulate writes float32 theta [600, 2] and x [600, 2], the same bytes for the same seed", async () => {
+    const simulate = (seed: string, out: string) => ["simulate", "--task", "two_moons", "--num-simulations", "600", "--seed", seed, "--out", out];
+    const [r] = await okMany(simulate("3", "sims.npz"), simulate("3", "sims-again.npz"), simulate("4", "sims-other.npz"));
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/wrote 600 simulations of two_moons/);
     const arrays = decodeNpz(new Uint8Array(read("sims.npz")), "sims.npz");
@@ -102,21 +112,18 @@ describe("simulate → train npe → sample", () => {
     expect(Math.abs(mean(s.theta, 0))).toBeLessThan(0.1);
     expect(new Set(s.x).size).toBeGreaterThan(1000);
 
-    ok("simulate", "--task", "two_moons", "--num-simulations", "600", "--seed", "3", "--out", "sims-again.npz");
     expect(read("sims-again.npz").equals(read("sims.npz"))).toBe(true);
-    ok("simulate", "--task", "two_moons", "--num-simulations", "600", "--seed", "4", "--out", "sims-other.npz");
     expect(read("sims-other.npz").equals(read("sims.npz"))).toBe(false);
   });
 
-  test("train npe writes a model folder, reproducibly", () => {
-    const r = ok("--quiet", ...train("model"));
+  test("train npe writes a model folder, reproducibly", async () => {
+    const [r] = await okMany(["--quiet", ...train("model")], ["--quiet", ...train("model-again")]);
     expect(r.stderr).toBe("");
     expect(readdirSync(join(dir, "model")).sort()).toEqual(["config.json", "model.safetensors"]);
     const cfg = JSON.parse(read("model/config.json").toString("utf8"));
     expect(cfg.network.flow).toMatchObject({ type: "maf", transforms: 2, hiddenFeatures: 8 });
     expect(cfg.training.epochs).toBe(3);
     expect(cfg.prior).toEqual({ type: "box_uniform", low: [-1, -1], high: [1, 1] });
-    ok("--quiet", ...train("model-again"));
     expect(read("model-again/model.safetensors").equals(read("model/model.safetensors"))).toBe(true);
   });
 
@@ -127,8 +134,10 @@ describe("simulate → train npe → sample", () => {
     expect(cfg.network.flow.univariate).toMatchObject({ type: "rational_quadratic", bins: 4, tailBound: 2.5 });
   });
 
-  test("sample writes 200 rows inside the prior box with a parameter header; same seed, same file", () => {
-    const r = ok(...sample("s.csv"));
+  test("sample writes 200 rows inside the prior box with a parameter header; same seed, same file", async () => {
+    const [r, big] = await okMany(sample("s.csv"),
+      ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20000", "--out", "s-big.npy"],
+      ["--quiet", ...sample("s-again.csv")], ["--quiet", ...sample("s-other.csv", "5")], ["--quiet", ...sample("s.npy")]);
     expect(r.stdout).toMatch(/parameter_1/);
     const lines = csvLines("s.csv");
     expect(lines[0]).toBe("parameter_1,parameter_2");
@@ -143,15 +152,20 @@ describe("simulate → train npe → sample", () => {
     }
     // a real spread of samples, not one repeated point
     expect(new Set(values.map((row) => row[0])).size).toBeGreaterThan(150);
+    // the reported acceptance is inside / flow draws (sampleWithInfo's definition), not accepted
+    // draws over all draws including the sampler's 1.2× over-draw (which would read ~0.83 × the rate);
+    // compared with an in-process estimate from 20,000 draws of another seed (standard error ~0.003)
+    const reported = Number(/(\d+\.\d)% of flow draws were inside the prior support/.exec(big!.stderr)?.[1]) / 100;
+    const posterior = loadModel(join(dir, "model"), { kernels: "ts" });
+    const obs = parseCsv(read("obs.csv").toString("utf8"), "obs.csv");
+    const truth = posterior.sampleWithInfo(20_000, Float32Array.from(obs.data), { rng: new Rng(11) }).acceptanceRate;
+    expect(Math.abs(reported - truth), `reported ${reported}, estimated ${truth}`).toBeLessThan(0.02);
 
-    ok("--quiet", ...sample("s-again.csv"));
     expect(read("s-again.csv").toString("utf8")).toBe(read("s.csv").toString("utf8"));
-    ok("--quiet", ...sample("s-other.csv", "5"));
     expect(read("s-other.csv").toString("utf8")).not.toBe(read("s.csv").toString("utf8"));
   });
 
-  test("sample to .npy holds the same float32 values as the CSV", () => {
-    ok("--quiet", ...sample("s.npy"));
+  test("sample to .npy (written above) holds the same float32 values as the CSV", () => {
     const a = decodeNpy(new Uint8Array(read("s.npy")), "s.npy");
     expect(a.dtype).toBe("float32");
     expect(a.shape).toEqual([200, 2]);
@@ -179,6 +193,13 @@ describe("simulate → train npe → sample", () => {
 
     ok("--quiet", ...sample("s-ref.csv", "2", "ref/observation.csv"));
     expect(csvLines("s-ref.csv")).toHaveLength(201);
+
+    // c2st of 200 samples against the 10,000 reference rows: the reference is subsampled to 200
+    // (seeded, reported, with a warning), so that the majority share 10,000/10,200 cannot pass as a score
+    const c = ok("c2st", "--reference", "ref/reference_posterior_samples.csv", "--samples", "s-ref.csv", "--json");
+    expect(c.stderr).toMatch(/^nsbi: warning: c2st: reference has 10000 rows and the other set 200; using a random subset of 200 rows of the reference/);
+    const res = JSON.parse(c.stdout);
+    expect(res).toMatchObject({ nReference: 200, nSamples: 200, subsampled: { set: "reference", from: 10000, to: 200 } });
   });
 });
 
@@ -214,6 +235,24 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
     ["reference of a task without shipped data", ["reference", "--task", "sir", "--observation", "1", "--out", "ref-bad"], /--task.*'sir'/],
     ["reference --observation 11", ["reference", "--task", "two_moons", "--observation", "11", "--out", "ref-bad"], /observation.*11/],
     ["unknown command", ["frobnicate", "--task", "two_moons"], /unknown command 'frobnicate'/],
+    // sizes are checked against the documented limit (1 GiB per array) before any work
+    ["simulate --num-simulations 1000000000000", ["simulate", "--task", "two_moons", "--num-simulations", "1000000000000", "--out", "n.npz"],
+      /--num-simulations 1000000000000: theta \[N, 2\] and x \[N, 2\] \(float32\) would take 14\.6 TiB, more than the limit of 1 GiB per array; at most 67108864 here/],
+    ["sample --num-samples 1000000000000", ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "1000000000000", "--out", "b.csv"],
+      /--num-samples 1000000000000: the samples \[N, 2\] \(float32\) would take .*limit of 1 GiB per array; at most 134217728 here/],
+    ["diagnose --num-tests 1000000000000", ["diagnose", "--model", "model", "--task", "two_moons", "--num-tests", "1000000000000", "--out", "r-big"],
+      /--num-tests 1000000000000: the test pairs .*limit of 1 GiB per array/],
+    ["plot pair --bins 100000", ["plot", "pair", "--samples", "obs-rows.csv", "--bins", "100000", "--out", "p.svg"], /--bins.*up to 500, got '100000'/],
+    // output checked before any work, errors name the flag and the file
+    ["sample --out in a missing folder, checked before the model", ["sample", "--model", "no-model", "--observation", "obs.csv", "--num-samples", "5", "--out", "nodir/b.csv"],
+      /--out 'nodir\/b\.csv': folder 'nodir' does not exist/],
+    ["reference --out onto an existing file", ["reference", "--task", "two_moons", "--observation", "1", "--out", "a-file"], /--out 'a-file': exists and is not a folder/],
+    ["an observation whose only line is not numeric", ["sample", "--model", "model", "--observation", "obs-text.csv", "--num-samples", "5", "--out", "b.csv"],
+      /obs-text\.csv: line 1, column 2: 'abc' is not a number, and no rows of numbers follow/],
+    ["train --clip-max-norm abc names the flag", ["train", "npe", "--data", "sims.npz", "--clip-max-norm", "abc", "--out", "m-clip"], /--clip-max-norm.*'abc'/],
+    ["c2st with too few rows names the option", ["c2st", "--reference", "obs-rows.csv", "--samples", "obs-rows.csv"], /--reference 'obs-rows\.csv': has 2 rows, need at least 10/],
+    ["c2st with different column names", ["c2st", "--reference", "ref-ab.csv", "--samples", "s.csv"],
+      /--reference 'ref-ab\.csv': columns a,b differ from --samples 's\.csv' columns parameter_1,parameter_2/],
   ];
   let results: RunResult[] = [];
   let before = new Map<string, number>(), after = new Map<string, number>();
@@ -222,6 +261,8 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
     writeFileSync(join(dir, "obs3.csv"), "data_1,data_2,data_3\n0.1,0.2,0.3\n");
     writeFileSync(join(dir, "obs-rows.csv"), "data_1,data_2\n0.1,0.2\n0.3,0.4\n");
     writeFileSync(join(dir, "a-file"), "");
+    writeFileSync(join(dir, "obs-text.csv"), "0.05,abc\n");
+    writeFileSync(join(dir, "ref-ab.csv"), `a,b\n${Array.from({ length: 20 }, (_, i) => `${i},${-i}`).join("\n")}\n`);
     before = listing();
     results = await nsbiMany(cases.map(([, args]) => args));
     after = listing();
@@ -233,7 +274,7 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines, r.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^(nsbi: error: |error: )/);
+    expect(lines[0]).toMatch(/^nsbi: error: /); // also commander's own errors (unknown command, bad value)
     expect(lines[0]).toMatch(re);
   });
 

@@ -1,7 +1,7 @@
 // `nsbi diagnose` end to end against the build: a report folder whose index.html shows every
 // figure (parsed with jsdom, images checked on disk), diagnostics.json with the promised numbers,
 // reproducible per seed, and one-line errors for bad input.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,18 +13,31 @@ const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-diagnose-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const nsbi = (...args: string[]) => spawnSync(process.execPath, [cli, "--quiet", "--threads", "1", ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 });
-const diagnose = (out: string, seed = "3") => nsbi("diagnose", "--model", "model", "--task", "gaussian_linear", "--num-tests", "60",
-  "--num-samples", "100", "--seed", seed, "--out", out);
+const diagnoseArgs = (out: string) => ["diagnose", "--model", "model", "--task", "gaussian_linear", "--num-tests", "60", "--num-samples", "100", "--seed", "3", "--out", out];
+
+/** Runs a command without blocking, so that the two same-seed reports are written side by side. */
+function nsbiAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, "--quiet", "--threads", "1", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe("nsbi diagnose", () => {
-  beforeAll(() => {
+  let first: Awaited<ReturnType<typeof nsbiAsync>>, second: Awaited<ReturnType<typeof nsbiAsync>>;
+  beforeAll(async () => {
     expect(nsbi("simulate", "--task", "gaussian_linear", "--num-simulations", "500", "--seed", "1", "--out", "sims.npz").status).toBe(0);
     const t = nsbi("train", "npe", "--data", "sims.npz", "--estimator", "maf", "--transforms", "1", "--hidden-features", "8", "--max-epochs", "2", "--out", "model");
     expect(t.status, t.stderr).toBe(0);
+    [first, second] = await Promise.all([nsbiAsync(diagnoseArgs("report")), nsbiAsync(diagnoseArgs("report2"))]);
   });
 
   test("writes diagnostics.json, SVG + PNG figures and an index.html that shows them all", () => {
-    const r = diagnose("report");
+    const r = first;
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/overall: (calibrated|over-confident|under-confident|biased)/);
     const report = JSON.parse(readFileSync(join(dir, "report", "diagnostics.json"), "utf8"));
@@ -45,7 +58,7 @@ describe("nsbi diagnose", () => {
   });
 
   test("the same seed gives the same numbers", () => {
-    expect(diagnose("report2").status).toBe(0);
+    expect(second.status, second.stderr).toBe(0);
     const a = JSON.parse(readFileSync(join(dir, "report", "diagnostics.json"), "utf8"));
     const b = JSON.parse(readFileSync(join(dir, "report2", "diagnostics.json"), "utf8"));
     delete a.seconds; delete b.seconds;

@@ -13,6 +13,24 @@ export function nonNegativeInt(value: string): number {
   return v;
 }
 
+/** A positive integer no larger than `max` (a documented limit), e.g. `--bins`. */
+export function positiveIntAtMost(max: number): (value: string) => number {
+  return (value) => {
+    const v = positiveInt(value);
+    if (v > max) throw new InvalidArgumentError(`expected a positive integer up to ${max}, got '${value}'`);
+    return v;
+  };
+}
+
+/** A positive number no larger than `max` (a documented limit), e.g. `--scale`. */
+export function positiveNumberAtMost(max: number): (value: string) => number {
+  return (value) => {
+    const v = positiveNumber(value);
+    if (v > max) throw new InvalidArgumentError(`expected a positive number up to ${max}, got '${value}'`);
+    return v;
+  };
+}
+
 export function positiveNumber(value: string): number {
   const v = Number(value);
   if (value.trim() === "" || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);

@@ -24,11 +24,11 @@ export function runAction<A extends unknown[]>(body: (...args: A) => void | Prom
       await body(...args);
     } catch (e) {
       if (e instanceof NsbiInputError || e instanceof NsbiFormatError) {
-        process.stderr.write(`nsbi: error: ${e.message}\n`);
+        process.stderr.write(`nsbi: error: ${oneLine(e.message)}\n`);
         process.exitCode = 1;
       } else if (e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string") {
         // file-system errors (EACCES, ENOSPC, ...) are the user's environment, not a bug
-        process.stderr.write(`nsbi: error: ${e.message}\n`);
+        process.stderr.write(`nsbi: error: ${oneLine(e.message)}\n`);
         process.exitCode = 1;
       } else {
         process.stderr.write(`nsbi: internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
@@ -36,4 +36,12 @@ export function runAction<A extends unknown[]>(body: (...args: A) => void | Prom
       }
     }
   };
+}
+
+/**
+ * The error contract is one line: a message that quotes file contents (e.g. a JSON parser's
+ * excerpt of the offending text) is folded onto one line.
+ */
+export function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }

@@ -1,6 +1,7 @@
 // `nsbi t2k tune` end to end on a tiny budget against the build: every promised file, results.json
-// rows with their 58-bin predictions and χ², --resume reusing simulations and model, and the
-// user-training-set path with the paper's GENIE dial mapping.
+// rows with their 58-bin predictions and χ², the warning about too few training configurations,
+// --resume reusing simulations and model, and the user-training-set path with the paper's GENIE
+// dial mapping.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,8 +41,13 @@ describe("nsbi t2k tune", () => {
     }
     expect(res.diagnostics.pulls).toHaveLength(4);
     expect(res.data.values).toHaveLength(58);
-    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(/Table I of the seed paper \(GENIE/);
+    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(/Table I of Tame-Narvaez et al\., arXiv:2603\.09778 \(GENIE/);
+    // 1,500 training configurations are below T2K_MIN_TRAINING_CONFIGURATIONS: said on stderr, on top of table1.md, in results.json
+    expect(r.stderr).toMatch(/nsbi: .*only 1,500 training configurations \(fewer than 10,000\).*not trustworthy/);
+    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(/^# T2K CC0π tune: Table-I analogue\n\n\*\*Warning: only 1,500 training configurations/);
+    expect(res.warnings).toHaveLength(1);
     const doc = new JSDOM(readFileSync(join(dir, "run", "index.html"), "utf8")).window.document;
+    expect(doc.querySelector("p.sub")?.textContent).toMatch(/^Warning: only 1,500 training configurations/);
     const imgs = [...doc.querySelectorAll("img")].map((i) => i.getAttribute("src")!);
     expect(imgs.length).toBeGreaterThanOrEqual(18);
     for (const src of imgs) expect(existsSync(join(dir, "run", decodeURI(src))), src).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { bceWithLogits } from "../engine/bce-loss.js";
 import { Rng } from "../engine/rng.js";
+import { setWarningHandler } from "../logging.js";
 import { Tape } from "../engine/tape.js";
 import { Tensor, allocVector } from "../engine/tensor.js";
 import { createKernels } from "../kernels/select.js";
@@ -77,6 +78,29 @@ describe("c2st (sbibm definition)", () => {
     expect(r.foldAccuracies).toHaveLength(5);
     expect(r.nReference).toBe(1000);
     expect(r.nSamples).toBe(1000);
+  });
+
+  test("unequal sizes (5,000 vs 1,000 from one distribution): the larger is subsampled, chance stays 0.5, with a warning", () => {
+    const rng = new Rng(4);
+    const big = gaussian(5000, 2, 0, rng), small = gaussian(1000, 2, 0, rng);
+    const warnings: string[] = [];
+    const previous = setWarningHandler((m) => warnings.push(m));
+    let r, swapped;
+    try {
+      r = c2st(big, small, 2, { seed: 3, maxEpochs: 60 });
+      swapped = c2st(small, big, 2, { seed: 3, maxEpochs: 60 });
+    } finally {
+      setWarningHandler(previous);
+    }
+    // without balancing, answering "reference" always would score 5000/6000 = 0.833
+    expect(r.accuracy).toBeLessThanOrEqual(0.56);
+    expect(swapped.accuracy).toBeLessThanOrEqual(0.56);
+    expect(r).toMatchObject({ nReference: 1000, nSamples: 1000, subsampled: { set: "reference", from: 5000, to: 1000 } });
+    expect(swapped.subsampled).toEqual({ set: "samples", from: 5000, to: 1000 });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/reference has 5000 rows.*random subset of 1000/);
+    // equal sizes are not touched
+    expect(c2st(small, big.subarray(0, 2000), 2, { seed: 3, maxEpochs: 5 }).subsampled).toBeUndefined();
   });
 
   test("a one-sigma shift per coordinate is detected near the Bayes accuracy", () => {

@@ -1,5 +1,6 @@
 import { NsbiInputError } from "../errors.js";
-import { checkCalibrationSamples, quantileSorted, sortedMarginals, unitGrid, type CalibrationSamples } from "./calibration-samples.js";
+import { quantileSorted } from "../numerics/quantile.js";
+import { checkCalibrationSamples, sortedMarginals, unitGrid, type CalibrationSamples } from "./calibration-samples.js";
 
 /** Summary of a coverage curve against the diagonal. */
 export interface CoverageDeviation {

@@ -1,4 +1,6 @@
-import { checkCalibrationSamples, quantileSorted, sortedMarginals, type CalibrationSamples } from "./calibration-samples.js";
+import { meanStd } from "../numerics/moments.js";
+import { quantileSorted } from "../numerics/quantile.js";
+import { checkCalibrationSamples, sortedMarginals, type CalibrationSamples } from "./calibration-samples.js";
 
 /** Gaussian fit of the pulls of one parameter. */
 export interface PullFit {
@@ -80,9 +82,9 @@ export function pulls(s: CalibrationSamples, opts: { sorted?: Float64Array } = {
       abs.push(m - th);
       rel.push(th === 0 ? null : (m - th) / th);
     }
-    const fin = pl.filter((v): v is number => v !== null), [pm, ps] = meanStd(fin), sp = Float64Array.from(fin).sort();
+    const fin = pl.filter((v): v is number => v !== null), [pm, ps] = meanStdOrNull(fin), sp = Float64Array.from(fin).sort();
     const robust = sp.length > 0 ? (quantileSorted(sp, 0.84) - quantileSorted(sp, 0.16)) / 2 : null;
-    const relVals = rel.filter((v): v is number => v !== null && Number.isFinite(v)), [rm, rs] = meanStd(relVals), [am, as] = meanStd(abs);
+    const relVals = rel.filter((v): v is number => v !== null && Number.isFinite(v)), [rm, rs] = meanStdOrNull(relVals), [am, as] = meanStdOrNull(abs);
     out.pulls.push(pl);
     out.fit.push({ mean: pm, width: ps, robustWidth: robust });
     out.residuals.push({
@@ -94,13 +96,8 @@ export function pulls(s: CalibrationSamples, opts: { sorted?: Float64Array } = {
   return out;
 }
 
-function meanStd(a: ArrayLike<number>): [number | null, number | null] {
-  const n = a.length;
-  if (n === 0) return [null, null];
-  let m = 0;
-  for (let i = 0; i < n; i++) m += a[i];
-  m /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (a[i] - m) ** 2;
-  return [m, n > 1 ? Math.sqrt(v / (n - 1)) : null];
+/** Mean and standard deviation with null where undefined (no values; a single value's spread). */
+function meanStdOrNull(a: ArrayLike<number>): [number | null, number | null] {
+  const { mean, std } = meanStd(a);
+  return [Number.isNaN(mean) ? null : mean, Number.isNaN(std) ? null : std];
 }

@@ -40,8 +40,21 @@ describe("runDiagnostics", () => {
     for (let l = 0; l < 100; l++) expect(Math.abs(again.logProbs![l] - lp[l])).toBeLessThan(1e-3);
     // every draw is inside the prior box (leakage rejected)
     for (const v of again.samples) expect(Math.abs(v)).toBeLessThanOrEqual(1);
-    expect(r.verdicts.length).toBe(2 + 4 * P);
-    expect(["calibrated", "over-confident", "under-confident", "biased"]).toContain(r.overall);
+    // the pulls are those of the independently drawn samples, computed here from their definition
+    // (θ̂ − θ*)/σ̂ with θ̂, σ̂ the mean and sd (n − 1) of the test's 100 draws
+    for (const i of [0, 31, 59]) for (let p = 0; p < P; p++) {
+      const d = Array.from({ length: 100 }, (_, l) => again.samples[(i * 100 + l) * P + p]!);
+      const m = d.reduce((a, b) => a + b, 0) / 100, sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / 99);
+      expect(r.pulls.pulls[p]![i]).toBeCloseTo((m - thetaTest[i * P + p]!) / sd, 10);
+    }
+    // one verdict per joint diagnostic, then four per parameter, each naming its parameter
+    expect(r.verdicts.map((v) => `${v.diagnostic}:${v.parameter}`)).toEqual(["expected-coverage:null", "tarp:null",
+      ...["parameter_1", "parameter_2"].flatMap((n) => ["central-coverage", "pulls", "sbc", "data-averaged-posterior"].map((d) => `${d}:${n}`))]);
+    // the overall verdict follows its documented rule: calibrated when all are, else the most
+    // frequent failure (ties: over-confident, biased, under-confident)
+    const count = (v: string) => r.verdicts.filter((x) => x.verdict === v).length;
+    const failures = (["over-confident", "biased", "under-confident"] as const).filter((v) => count(v) > 0);
+    expect(r.overall).toBe(failures.length === 0 ? "calibrated" : failures.reduce((a, b) => (count(b) > count(a) ? b : a)));
     // JSON-safe: a round trip changes nothing (no typed arrays, NaN or Infinity)
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });

@@ -1,17 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Rng } from "../engine/rng.js";
-import { binomialQuantile, sbcEcdfBands, sbcRankHistogram } from "./sbc-bands.js";
-
-describe("binomial quantiles", () => {
-  test("match scipy's binom.ppf", () => {
-    // scipy 1.17: binom.ppf(.5,10,.3)=3; binom.ppf([.001,.999],1e5,.01)=[904,1099]; binom.ppf([.005,.995],500,.0625)=[18,46]
-    expect(binomialQuantile(10, 0.3, 0.5)).toBe(3);
-    expect(binomialQuantile(100000, 0.01, 0.001)).toBe(904);
-    expect(binomialQuantile(100000, 0.01, 0.999)).toBe(1099);
-    expect(binomialQuantile(500, 0.0625, 0.005)).toBe(18);
-    expect(binomialQuantile(500, 0.0625, 0.995)).toBe(46);
-  });
-});
+import { sbcEcdfBands, sbcRankHistogram } from "./sbc-bands.js";
 
 describe("rank histogram", () => {
   test("counts, expected counts and the 99% bands (L = 99, 20 bins, N = 1000)", () => {

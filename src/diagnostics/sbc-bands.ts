@@ -1,8 +1,7 @@
 import { NsbiInputError } from "../errors.js";
-import { binomialCdf, binomialQuantile, quantileFromCdf } from "./binomial.js";
-
-export { binomialQuantile };
 import { Rng } from "../engine/rng.js";
+import { binomialQuantile } from "../numerics/binomial.js";
+import { binomialCdfTable, quantileFromCdfTable } from "../numerics/binomial-cdf-table.js";
 
 /** Rank histogram with binomial bands, for plotting SBC. */
 export interface RankHistogram {
@@ -24,7 +23,7 @@ export interface RankHistogram {
 
 /** ECDF-difference curves of the fractional ranks with simultaneous bands, for plotting SBC. */
 export interface EcdfBands {
-  /** Evaluation points z_k = k/K, k = 1..K−1. */
+  /** Evaluation points: z_k = k/K, k = 1..K−1, unless given. */
   z: number[];
   /** difference[p][k] = F̂_p(z_k) − z_k. */
   difference: number[][];
@@ -84,19 +83,23 @@ export function sbcRankHistogram(ranks: number[][], numSamples: number, opts: { 
  * whole curve stays inside with probability ≈ level.
  *
  * @param fractionalRanks u[p][i] in (0, 1) (e.g. SbcResult.fractionalRanks).
- * @param opts points K (default 100), level (default 0.99), simulations (default 1000), seed (default 0).
+ * @param opts points K (default 100) or the evaluation points z themselves (increasing, in (0, 1)),
+ *   level (default 0.99), simulations (default 1000), seed (default 0).
  * @see Säilynoja, Bürkner & Vehtari 2022, "Graphical test for discrete uniformity and its
  *   applications in goodness-of-fit evaluation and multiple sample comparison",
  *   Stat. Comput. 32:32, arXiv:2103.10522.
  */
-export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: number; level?: number; simulations?: number; seed?: number } = {}): EcdfBands {
+export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: number; z?: readonly number[]; level?: number; simulations?: number; seed?: number } = {}): EcdfBands {
   const K = opts.points ?? 100, level = opts.level ?? 0.99, S = opts.simulations ?? 1000;
   if (!Number.isInteger(K) || K < 2) throw new NsbiInputError(`sbcEcdfBands: points must be an integer >= 2, got ${K}`);
+  if (opts.z && (opts.z.length < 1 || opts.z.some((v, k) => !(v > 0 && v < 1) || (k > 0 && !(v > opts.z![k - 1]!))))) {
+    throw new NsbiInputError("sbcEcdfBands: z must be increasing points strictly between 0 and 1");
+  }
   if (!Number.isInteger(S) || S < 10) throw new NsbiInputError(`sbcEcdfBands: simulations must be an integer >= 10, got ${S}`);
   checkLevel(level, "sbcEcdfBands");
   const N = fractionalRanks[0]?.length ?? 0;
   if (N < 1 || fractionalRanks.some((r) => r.length !== N)) throw new NsbiInputError("sbcEcdfBands: fractionalRanks must hold one non-empty array per parameter, all of equal length");
-  const z = Array.from({ length: K - 1 }, (_, k) => (k + 1) / K);
+  const z = opts.z ? [...opts.z] : Array.from({ length: K - 1 }, (_, k) => (k + 1) / K);
   const ecdfCounts = (u: ArrayLike<number>): number[] => {
     const s = Float64Array.from(u).sort(), c: number[] = [];
     let j = 0;
@@ -105,7 +108,7 @@ export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: numbe
   };
   const difference = fractionalRanks.map((u) => ecdfCounts(u).map((c, k) => c / N - z[k]));
   // two-sided pointwise tail probability of each count, tables per z_k
-  const cdfs = z.map((zk) => binomialCdf(N, zk));
+  const cdfs = z.map((zk) => binomialCdfTable(N, zk));
   const tail = (k: number, c: number) => 2 * Math.min(cdfs[k][c], 1 - (c > 0 ? cdfs[k][c - 1] : 0));
   const rng = new Rng(opts.seed ?? 0), minTail = new Float64Array(S), u = new Float64Array(N);
   for (let s = 0; s < S; s++) {
@@ -114,8 +117,8 @@ export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: numbe
   }
   minTail.sort();
   const gamma = minTail[Math.min(S - 1, Math.floor((1 - level) * S))];
-  const lower = z.map((zk, k) => quantileFromCdf(cdfs[k], gamma / 2) / N - zk);
-  const upper = z.map((zk, k) => quantileFromCdf(cdfs[k], 1 - gamma / 2) / N - zk);
+  const lower = z.map((zk, k) => quantileFromCdfTable(cdfs[k], gamma / 2) / N - zk);
+  const upper = z.map((zk, k) => quantileFromCdfTable(cdfs[k], 1 - gamma / 2) / N - zk);
   return { z, difference, lower, upper, level, pointwiseGamma: gamma };
 }
 

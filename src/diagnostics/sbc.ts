@@ -1,5 +1,6 @@
 import { NsbiInputError } from "../errors.js";
 import { Rng } from "../engine/rng.js";
+import { meanStd } from "../numerics/moments.js";
 import { checkCalibrationSamples, type CalibrationSamples } from "./calibration-samples.js";
 import { ksOneSample, ksTwoSample, type KsResult } from "./ks.js";
 
@@ -98,25 +99,13 @@ export function dataAveragedPosteriorCheck(s: CalibrationSamples, priorSamples: 
   const out: DataAveragedPosteriorCheck = { priorMean: [], priorStd: [], posteriorMean: [], posteriorStd: [], ks: [] };
   for (let p = 0; p < P; p++) {
     const prior = Float64Array.from({ length: M }, (_, i) => priorSamples[i * P + p]);
-    const [pm, ps] = meanStd(prior);
-    let m = 0;
-    for (let q = p; q < d.length; q += P) m += d[q];
-    m /= N * L;
-    let v = 0;
-    for (let q = p; q < d.length; q += P) v += (d[q] - m) ** 2;
+    const pr = meanStd(prior), post = meanStd(Float64Array.from({ length: N * L }, (_, i) => d[i * P + p]));
     const first = Float64Array.from({ length: N }, (_, i) => d[i * L * P + p]);
-    out.priorMean.push(pm); out.priorStd.push(ps);
-    out.posteriorMean.push(m); out.posteriorStd.push(Math.sqrt(v / Math.max(N * L - 1, 1)));
+    // a single value has no spread: 0 rather than NaN, so the verdict sees a degenerate check
+    out.priorMean.push(pr.mean); out.priorStd.push(M > 1 ? pr.std : 0);
+    out.posteriorMean.push(post.mean); out.posteriorStd.push(N * L > 1 ? post.std : 0);
     out.ks.push(ksTwoSample(prior, first));
   }
   return out;
 }
 
-function meanStd(a: Float64Array): [number, number] {
-  let m = 0;
-  for (const v of a) m += v;
-  m /= a.length;
-  let s = 0;
-  for (const v of a) s += (v - m) ** 2;
-  return [m, Math.sqrt(s / Math.max(a.length - 1, 1))];
-}

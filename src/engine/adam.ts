@@ -12,6 +12,13 @@ export interface AdamOptions {
   decoupledWeightDecay?: boolean;
 }
 
+/** Adam's state: the step count and the first and second moment estimates (store layout). */
+export interface AdamState {
+  step: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
 /**
  * Adam (Kingma & Ba 2015, arXiv:1412.6980) over every parameter of a store in one kernel call,
  * with PyTorch's arithmetic so that both engines follow the same trajectory from the same start.
@@ -54,6 +61,24 @@ export class Adam {
     const s = this.store, b1 = this.beta1, b2 = this.beta2;
     s.kernels.adam(s.valuesPtr, s.gradsPtr, this.m, this.v, s.total, this.learningRate, b1, b2, this.eps,
       this.weightDecay, this.decoupled ? 1 : 0, 1 - Math.pow(b1, this.t), 1 - Math.pow(b2, this.t));
+  }
+
+  /** Copies of the step count and moment estimates (for training checkpoints). */
+  getState(): AdamState {
+    const f = this.store.kernels.heap.f32, n = this.store.total;
+    return { step: this.t, m: f.slice(this.m, this.m + n), v: f.slice(this.v, this.v + n) };
+  }
+
+  /** Continue from a state returned by getState() for a store of the same layout. */
+  setState(state: AdamState): void {
+    const n = this.store.total;
+    if (state.m.length !== n || state.v.length !== n || !Number.isInteger(state.step) || state.step < 0) {
+      throw new NsbiInputError(`Adam.setState: expected a step count and two moment arrays of ${n} values`);
+    }
+    const f = this.store.kernels.heap.f32;
+    f.set(state.m, this.m);
+    f.set(state.v, this.v);
+    this.t = state.step;
   }
 
   /** Forget the moment estimates (e.g. before retraining). */

@@ -1,5 +1,6 @@
 import { Act, type ActCode, type ActivationName, type Kernels } from "../kernels/kernel-api.js";
 import { activationBackward, activationCode, applyActivation } from "./activations.js";
+import { gemm, gemmTransposedX, type MatrixView } from "./gemm.js";
 import { uniformInit, type Param, type ParamSpec, type ParamStore } from "./params.js";
 import type { Op, Tape } from "./tape.js";
 import { Tensor, pad4 } from "./tensor.js";
@@ -64,6 +65,9 @@ export class Linear {
     return y;
   }
 
+  /** Offset of the scratch buffer that transposed() fills. */
+  get transposedPtr(): number { return this.wt; }
+
   /** W transposed into the scratch buffer; returns its offset (leading dimension pad4(in)). */
   transposed(): number {
     const W = this.W;
@@ -80,6 +84,8 @@ export class LinearOp implements Op {
   gradIsPreactivation = false;
   /** Apply the producer's ReLU mask to dX inside our input-gradient GEMM. */
   private fuseInputRelu = false;
+  /** Gradient buffers as matrix views (made at the first backward, when the store has its memory). */
+  private gradViews: { dY: MatrixView; dX: MatrixView; dW: MatrixView; wT: MatrixView } | null = null;
 
   constructor(readonly layer: Linear, readonly x: Tensor, readonly y: Tensor, readonly addend: Tensor | null) {
     this.inputs = addend && addend.requiresGrad ? [x, addend] : [x];
@@ -96,24 +102,32 @@ export class LinearOp implements Op {
 
   forward(n: number): void {
     const L = this.layer, k = L.kernels, x = this.x, y = this.y, A = this.addend;
-    k.gemmNN(x.ptr, x.ld, L.W.ptr, L.W.ld, L.b ? L.b.ptr : 0, A ? A.ptr : 0, A ? A.ld : 0, y.ptr, y.ld,
-      n, L.inFeatures, y.ld, L.act === Act.relu ? 1 : 0, L.kRange, 0, 0, 0);
+    gemm(k, {
+      x, w: L.W, y, rows: n, inner: L.inFeatures, cols: y.ld,
+      bias: L.b ? L.b.ptr : 0, addend: A, relu: L.act === Act.relu, kRange: L.kRange,
+    });
     if (L.act === Act.tanh || L.act === Act.elu) applyActivation(k.heap, L.act, y.ptr, y.ld, n, y.ld);
   }
 
   backward(n: number): void {
     const L = this.layer, k = L.kernels, x = this.x, y = this.y, A = this.addend;
     const dP = y.grad;
+    const v = this.gradViews ??= {
+      dY: { ptr: y.grad, ld: y.ld }, dX: { ptr: x.grad, ld: x.ld }, dW: { ptr: L.W.grad, ld: L.W.ld },
+      wT: { ptr: L.transposedPtr, ld: pad4(L.inFeatures) },
+    };
     if (L.act === Act.relu && !this.gradIsPreactivation) k.reluBackward(dP, y.ld, y.ptr, y.ld, n, y.ld);
     else if (L.act === Act.tanh || L.act === Act.elu) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
     if (A && A.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
-    k.gemmTN(x.ptr, x.ld, dP, y.ld, L.W.grad, L.W.ld, n, L.inFeatures, y.ld, 1, L.kRange);
+    gemmTransposedX(k, { x, d: v.dY, g: v.dW, rows: n, xCols: L.inFeatures, cols: y.ld, accumulate: true, kRange: L.kRange });
     if (L.W.maskPtr) k.mulInPlace(L.W.grad, L.W.maskPtr, L.W.size);
     if (L.b) k.colSum(dP, y.ld, L.b.grad, n, y.ld, 1);
     if (x.requiresGrad) {
-      const acc = this.accumulate[0];
-      k.gemmNN(dP, y.ld, L.transposed(), x.ld, 0, acc ? x.grad : 0, x.ld, x.grad, x.ld,
-        n, L.outFeatures, x.ld, 0, L.kRangeT, this.fuseInputRelu ? x.ptr : 0, x.ld, this.fuseInputRelu ? 1 : 0);
+      L.transposed();
+      gemm(k, {
+        x: v.dY, w: v.wT, y: v.dX, rows: n, inner: L.outFeatures, cols: x.ld,
+        addend: this.accumulate[0] ? v.dX : null, kRange: L.kRangeT, reluMaskOf: this.fuseInputRelu ? x : null,
+      });
     }
   }
 }

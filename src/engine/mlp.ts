@@ -17,8 +17,8 @@ export interface MlpOptions {
 }
 
 /**
- * A multilayer perceptron: Linear layers with an activation between them. The seed-000 embedding
- * net is sizes [58, 45, 32, 20] with ReLU after the first two layers.
+ * A multilayer perceptron: Linear layers with an activation between them. The embedding net of the
+ * T2K tune (Tame-Narvaez et al., arXiv:2603.09778) is sizes [58, 45, 32, 20] with ReLU after the first two layers.
  */
 export class Mlp {
   readonly layers: Linear[];

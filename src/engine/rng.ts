@@ -1,3 +1,5 @@
+import { NsbiInputError } from "../errors.js";
+
 /**
  * Seeded pseudo-random numbers: xoshiro128** 1.1 (Blackman & Vigna 2018, https://prng.di.unimi.it/)
  * with its 128-bit state filled by SplitMix32 from the seed. Every random draw in nsbi comes from
@@ -14,7 +16,7 @@ export class Rng {
 
   /** @param seed any finite number (integers recommended); equal seeds give equal streams. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new NsbiInputError(`Rng: seed must be a finite number, got ${String(seed)}`);
     // Fold the seed's integer and fractional parts into 32 bits, then expand with SplitMix32.
     let x = (Math.floor(seed) ^ Math.floor((seed % 1) * 0x100000000) ^ Math.floor(seed / 0x100000000)) >>> 0;
     const next = () => {
@@ -140,10 +142,34 @@ export class Rng {
     return new Rng(this.forkSeed());
   }
 
+  /** The complete generator state (for training checkpoints); fromState() continues the stream exactly. */
+  getState(): RngState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare, hasSpare: this.hasSpare };
+  }
+
+  /** A generator that continues from a state returned by getState(). */
+  static fromState(state: RngState): Rng {
+    const { s, spare, hasSpare } = state;
+    if (!Array.isArray(s) || s.length !== 4 || !s.every((v) => Number.isInteger(v) && v >= 0 && v < 0x100000000)
+      || (s[0] | s[1] | s[2] | s[3]) === 0 || typeof hasSpare !== "boolean" || !Number.isFinite(spare)) {
+      throw new RangeError("Rng.fromState: not a generator state (four nonzero-in-total 32-bit words, spare, hasSpare)");
+    }
+    const r = new Rng(0);
+    r.s0 = s[0]; r.s1 = s[1]; r.s2 = s[2]; r.s3 = s[3]; r.spare = spare; r.hasSpare = hasSpare;
+    return r;
+  }
+
   /** The seed fork() would use (to start an equal generator in another thread). */
   forkSeed(): number {
     return this.nextU32() * 0x100000 + (this.nextU32() >>> 12);
   }
+}
+
+/** A serialisable Rng state: the four xoshiro128** words and the cached second normal. */
+export interface RngState {
+  s: number[];
+  spare: number;
+  hasSpare: boolean;
 }
 
 /** 2^-53: multiplying by it is exact, and equal to uniform()'s division by 2^53 (cheaper). */

@@ -23,6 +23,9 @@ export interface BatchHelper {
   close(): void;
 }
 
-/** Creates the helper for one NPE training run (z-scored theta and x columns). */
+/**
+ * Creates the helper for one NPE training run (z-scored theta and x columns), or returns null when
+ * a second thread would not pay for this run (it then trains on one thread).
+ */
 export type BatchHelperFactory = (network: NpeNetwork, theta: Float32Array, x: Float32Array,
-  trainRows: number, validationRows: number, batchRows: number) => BatchHelper;
+  trainRows: number, validationRows: number, batchRows: number) => BatchHelper | null;

@@ -7,6 +7,7 @@ import { Tape } from "../engine/tape.js";
 import { Tensor } from "../engine/tensor.js";
 import { ConditionalFlow } from "../flows/conditional-flow.js";
 import type { FlowConfig } from "../flows/flow-config.js";
+import { checkNetworkSize, EVALUATION_ROWS } from "./network-limits.js";
 
 /** Fixed z-scoring of theta and x computed from the training data (stored with the model). */
 export interface Standardization {
@@ -36,7 +37,7 @@ export interface NpeGraph {
 }
 
 /** Rows per chunk of batched evaluation. */
-const EVAL_ROWS = 512;
+const EVAL_ROWS = EVALUATION_ROWS;
 
 /**
  * The neural posterior estimator's network: z-scoring, an optional embedding MLP and a
@@ -51,6 +52,8 @@ export class NpeNetwork {
 
   constructor(readonly config: NpeNetworkConfig, readonly kernels: Kernels) {
     const c = config;
+    // before anything is allocated: a config.json may declare absurd sizes
+    checkNetworkSize(c, EVAL_ROWS, "evaluation");
     this.store = new ParamStore(kernels);
     if (c.embedding) {
       if (c.embedding.sizes[0] !== c.xDim) throw new NsbiInputError(`embedding: input size ${c.embedding.sizes[0]} != data dimension ${c.xDim}`);

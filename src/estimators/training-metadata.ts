@@ -15,5 +15,8 @@ export interface TrainingMetadata {
   kernelPath: string;
   /** Threads that shared each batch (results are reproducible per seed, kernel path and threads). */
   threads: number;
+  /** Training seconds (a resumed run includes those before its checkpoint). */
   seconds: number;
+  /** Set when training continued from a checkpoint written after this epoch. */
+  resumedAfterEpoch?: number;
 }

@@ -1,5 +1,6 @@
 import { Act, type Kernels } from "../kernels/kernel-api.js";
 import { applyActivation } from "../engine/activations.js";
+import { gemm } from "../engine/gemm.js";
 import type { Linear } from "../engine/linear.js";
 import { pad4 } from "../engine/tensor.js";
 import type { Made } from "./made.js";
@@ -168,8 +169,12 @@ export class AutoregressiveInverse {
       const c0 = this.cols[2 * p], c1 = this.cols[2 * p + 1];
       for (let l = 0; c1 > c0 && l < layers.length; l++) {
         const layer = layers[l], input = l === 0 ? X : ws.hidden[l - 1], ldin = l === 0 ? ldx : ldh;
-        k.gemmNN(input, ldin, layer.W.ptr + c0, layer.W.ld, this.biases + l * ldh + c0, 0, 0, ws.hidden[l] + c0, ldh,
-          n, layer.inFeatures, c1 - c0, layer.act === Act.relu ? 1 : 0, this.ranges[l] ? this.ranges[l] + (c0 >> 1) : 0, 0, 0, 0);
+        // hidden columns [c0, c1) of layer l
+        gemm(k, {
+          x: { ptr: input, ld: ldin }, w: { ptr: layer.W.ptr + c0, ld: layer.W.ld }, y: { ptr: ws.hidden[l] + c0, ld: ldh },
+          rows: n, inner: layer.inFeatures, cols: c1 - c0, bias: this.biases + l * ldh + c0,
+          relu: layer.act === Act.relu, kRange: this.ranges[l] ? this.ranges[l] + (c0 >> 1) : 0,
+        });
         if (layer.act === Act.tanh || layer.act === Act.elu) applyActivation(k.heap, layer.act, ws.hidden[l] + c0, ldh, n, c1 - c0);
       }
       const ds = this.features[2 * p], de = this.features[2 * p + 1];
@@ -183,8 +188,10 @@ export class AutoregressiveInverse {
         continue;
       }
       const out = this.made.outputLayer, o0 = this.outCols[2 * p], o1 = this.outCols[2 * p + 1];
-      k.gemmNN(Hlast, ldh, out.W.ptr + o0, out.W.ld, this.outBias + o0, 0, 0,
-        ws.params + o0, ws.ldp, n, out.inFeatures, o1 - o0, 0, this.outRanges + (o0 >> 1), 0, 0, 0);
+      gemm(k, {
+        x: { ptr: Hlast, ld: ldh }, w: { ptr: out.W.ptr + o0, ld: out.W.ld }, y: { ptr: ws.params + o0, ld: ws.ldp },
+        rows: n, inner: out.inFeatures, cols: o1 - o0, bias: this.outBias + o0, kRange: this.outRanges + (o0 >> 1),
+      });
       U.inverse(k, Y, ldy, ws.params, ws.ldp, X, ldx, L, n, ds, de);
     }
   }

@@ -20,10 +20,20 @@ export interface FlowConfig {
   univariate: UnivariateConfig;
 }
 
-/** User-facing flow options; everything has a default (sbi's where it has one). */
 /** Default NSF tail bound; why 4 and not sbi's 3: see {@link FlowOptions.tailBound}. */
 export const DEFAULT_TAIL_BOUND = 4;
 
+/** Flow defaults (sbi's where it has one); the CLI's defaults come from here. */
+export const FLOW_DEFAULTS = {
+  estimator: "nsf",
+  transforms: 5,
+  hiddenFeatures: 50,
+  hiddenLayers: 2,
+  bins: 10,
+  tailBound: DEFAULT_TAIL_BOUND,
+} as const;
+
+/** User-facing flow options; everything has a default (sbi's where it has one). */
 export interface FlowOptions {
   /** "maf" (affine) or "nsf" (rational-quadratic spline). Default "nsf". */
   estimator?: "maf" | "nsf";
@@ -61,9 +71,9 @@ function positiveInt(v: number, name: string): number {
 
 /** Resolve options and defaults into a complete FlowConfig (random permutations drawn from rng). */
 export function resolveFlowConfig(opts: FlowOptions, features: number, contextFeatures: number, rng: Rng): FlowConfig {
-  const type = opts.estimator ?? "nsf";
+  const type = opts.estimator ?? FLOW_DEFAULTS.estimator;
   if (type !== "maf" && type !== "nsf") throw new NsbiInputError(`estimator '${type as string}': expected maf or nsf`);
-  const transforms = positiveInt(opts.transforms ?? 5, "transforms");
+  const transforms = positiveInt(opts.transforms ?? FLOW_DEFAULTS.transforms, "transforms");
   const form = opts.form ?? "autoregressive";
   if (form !== "autoregressive" && form !== "coupling") throw new NsbiInputError(`form '${form as string}': expected autoregressive or coupling`);
   const passes = form === "coupling" ? Math.min(2, features) : features;
@@ -71,7 +81,7 @@ export function resolveFlowConfig(opts: FlowOptions, features: number, contextFe
   for (let t = 0; t + 1 < transforms; t++) permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
   const univariate: UnivariateConfig = type === "maf"
     ? { type: "affine", scale: opts.affineScale ?? "softplus" }
-    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? 10, "bins"), tailBound: opts.tailBound ?? DEFAULT_TAIL_BOUND,
+    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? FLOW_DEFAULTS.bins, "bins"), tailBound: opts.tailBound ?? FLOW_DEFAULTS.tailBound,
         minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };
   if (univariate.type === "rational_quadratic" && !(univariate.tailBound > 0)) {
     throw new NsbiInputError(`tailBound must be positive, got ${univariate.tailBound}`);
@@ -80,8 +90,8 @@ export function resolveFlowConfig(opts: FlowOptions, features: number, contextFe
   if (!["relu", "tanh", "elu"].includes(activation)) throw new NsbiInputError(`activation '${activation}': expected relu, tanh or elu`);
   return {
     type, features: positiveInt(features, "features"), contextFeatures, transforms,
-    hiddenFeatures: positiveInt(opts.hiddenFeatures ?? 50, "hiddenFeatures"),
-    hiddenLayers: positiveInt(opts.hiddenLayers ?? 2, "hiddenLayers"),
+    hiddenFeatures: positiveInt(opts.hiddenFeatures ?? FLOW_DEFAULTS.hiddenFeatures, "hiddenFeatures"),
+    hiddenLayers: positiveInt(opts.hiddenLayers ?? FLOW_DEFAULTS.hiddenLayers, "hiddenLayers"),
     activation, passes, permutations, univariate,
   };
 }

@@ -59,6 +59,12 @@ export const modelConfigSchema = z.object({
   nsbiVersion: z.string(),
   /** Where the weights are, relative to config.json. */
   weights: z.string(),
+  /**
+   * SHA-256 of the weights file, checked on load: a folder whose weights and config.json come from
+   * different saves (a save killed between its two renames) fails instead of loading. Optional
+   * only for folders written before nsbi recorded it.
+   */
+  weightsSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
   parameterNames: z.array(z.string()),
   /** Checked by priorFromConfig. */
   prior: z.record(z.string(), z.unknown()).nullable(),

@@ -3,6 +3,7 @@ import { NsbiFormatError } from "../errors.js";
 import { Rng } from "../engine/rng.js";
 import { BoxUniform } from "../flows/priors/box-uniform.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { sha256Hex } from "../io/sha256.js";
 import { NSBI_VERSION } from "../version.js";
 import { NPE } from "./npe.js";
 import { deserializePosterior, serializePosterior } from "./model-file.js";
@@ -38,6 +39,15 @@ describe("model files", () => {
     expect(w.get("flow.0.input.weight")!.shape).toEqual([8, 2]);
   });
 
+  test("a model with a NaN or infinite weight is never serialised", () => {
+    for (const bad of [Number.NaN, -Infinity]) {
+      const p = trained({ estimator: "maf", transforms: 2, hiddenFeatures: 8 });
+      const s = p.network.store, param = s.params.find((q) => q.name === "flow.0.output.bias")!;
+      s.kernels.heap.f32[param.ptr + 1] = bad;
+      expect(() => serializePosterior(p)).toThrow(new RegExp(`refusing to save a model with non-finite weights: tensor 'flow.0.output.bias' holds ${bad}`));
+    }
+  });
+
   test("the package version constant matches package.json", async () => {
     const { readFileSync } = await import("node:fs");
     expect(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version).toBe(NSBI_VERSION);
@@ -46,6 +56,8 @@ describe("model files", () => {
   test("corrupt files fail with a message naming the file and the problem", () => {
     const files = serializePosterior(trained({ estimator: "maf", transforms: 2, hiddenFeatures: 8 }));
     const load = (f: Partial<typeof files>) => () => deserializePosterior({ ...files, ...f }, { source: "model" });
+    // new weights with config.json updated to their hash: a consistent pair whose tensors are wrong
+    const withWeights = (weights: Uint8Array) => load({ weights, config: JSON.stringify({ ...JSON.parse(files.config), weightsSha256: sha256Hex(weights) }) });
     expect(load({ weights: files.weights.subarray(0, files.weights.length - 10) })).toThrow(/model\/model.safetensors: truncated/);
     expect(load({ weights: new Uint8Array(3) })).toThrow(NsbiFormatError);
     expect(load({ config: "{ not json" })).toThrow(/model\/config.json: not valid JSON/);
@@ -57,8 +69,9 @@ describe("model files", () => {
     expect(load({ config: JSON.stringify(cfg2) })).toThrow(/field 'network.flow.permutations.0' not a permutation/);
     const t = decodeSafetensors(files.weights, "w").tensors;
     const without = [...t].filter(([k]) => k !== "flow.1.output.bias").map(([name, v]) => ({ name, shape: v.shape, data: v.data }));
-    expect(load({ weights: encodeSafetensors(without) })).toThrow(/tensor 'flow.1.output.bias' is missing/);
+    expect(load({ weights: encodeSafetensors(without) })).toThrow(/model\/model.safetensors: does not match config.json/);
+    expect(withWeights(encodeSafetensors(without))).toThrow(/tensor 'flow.1.output.bias' is missing/);
     const reshaped = [...t].map(([name, v]) => ({ name, shape: name === "flow.0.input.bias" ? [2, v.shape[0] / 2] : v.shape, data: v.data }));
-    expect(load({ weights: encodeSafetensors(reshaped) })).toThrow(/tensor 'flow.0.input.bias' has shape \[2,4\], expected \[8\]/);
+    expect(withWeights(encodeSafetensors(reshaped))).toThrow(/tensor 'flow.0.input.bias' has shape \[2,4\], expected \[8\]/);
   });
 });

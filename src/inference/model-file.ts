@@ -5,6 +5,7 @@ import type { TrainingMetadata } from "../estimators/training-metadata.js";
 import { priorFromConfig } from "../flows/priors/prior-from-config.js";
 import type { Prior, PriorConfig } from "../flows/priors/prior.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { sha256Hex } from "../io/sha256.js";
 import { NSBI_VERSION } from "../version.js";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelConfigSchema, type ModelConfig } from "./model-config.js";
 import { Posterior } from "./posterior.js";
@@ -21,23 +22,33 @@ export interface ModelFiles {
   weights: Uint8Array;
 }
 
-/** Serialise a posterior (network, z-scoring, prior, names, training metadata). */
+/**
+ * Serialise a posterior (network, z-scoring, prior, names, training metadata); config.json records
+ * the weights' SHA-256. Refuses (NsbiInputError) a network with a NaN or infinite weight.
+ */
 export function serializePosterior(posterior: Posterior): ModelFiles {
   const net = posterior.network;
+  const tensors = net.store.namedTensors(true);
+  for (const t of tensors) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new NsbiInputError(`refusing to save a model with non-finite weights: tensor '${t.name}' holds ${t.data[i]}`);
+  }
+  const weights = encodeSafetensors(tensors, { format: "pt", producer: `nsbi ${NSBI_VERSION}` });
   const config: ModelConfig = {
     format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, nsbiVersion: NSBI_VERSION, weights: MODEL_WEIGHTS_FILE,
+    weightsSha256: sha256Hex(weights),
     parameterNames: posterior.parameterNames,
     prior: posterior.prior ? (posterior.prior.toConfig() as unknown as Record<string, unknown>) : null,
     network: net.config as ModelConfig["network"],
     training: posterior.metadata as unknown as Record<string, unknown> | null,
   };
-  const weights = encodeSafetensors(net.store.namedTensors(true), { format: "pt", producer: `nsbi ${NSBI_VERSION}` });
   return { config: JSON.stringify(config, null, 2) + "\n", weights };
 }
 
 /**
  * Rebuild a posterior from its two files. Every failure names the file and what was wrong:
- * invalid JSON, a field that does not fit the schema, a missing or misshapen tensor.
+ * invalid JSON, a field that does not fit the schema, a network beyond NETWORK_LIMITS, weights
+ * that do not match the config's weightsSha256, a missing, misshapen or non-finite tensor.
  */
 export function deserializePosterior(files: ModelFiles, opts: { kernels?: KernelChoice; source?: string } = {}): Posterior {
   const src = opts.source ?? "model";
@@ -67,6 +78,15 @@ export function deserializePosterior(files: ModelFiles, opts: { kernels?: Kernel
     throw new NsbiFormatError(`${cfgName}: prior has dimension ${prior.dim} but the network's thetaDim is ${c.network.thetaDim}`);
   }
   net.store.finalize(null);
-  net.store.loadNamed(decodeSafetensors(files.weights, wName).tensors, wName);
+  const tensors = decodeSafetensors(files.weights, wName).tensors;
+  if (c.weightsSha256 !== undefined && sha256Hex(files.weights) !== c.weightsSha256) {
+    throw new NsbiFormatError(`${wName}: does not match ${MODEL_CONFIG_FILE} (its SHA-256 differs from weightsSha256): `
+      + "the two files come from different saves, e.g. a save that was interrupted; save or train the model again");
+  }
+  for (const [name, t] of tensors) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new NsbiFormatError(`${wName}: tensor '${name}' holds a non-finite value (${t.data[i]} at index ${i})`);
+  }
+  net.store.loadNamed(tensors, wName);
   return new Posterior(net, prior, c.parameterNames, c.training as unknown as TrainingMetadata | null);
 }

@@ -8,6 +8,10 @@ import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js"
 import { npeLoss } from "../estimators/npe-loss.js";
 import { cleanSimulations, columnStats, type Simulations } from "../estimators/training-data.js";
 import { resolveTrainOptions, splitData, trainLoop, type TrainOptions, type TrainingHistory } from "../estimators/trainer.js";
+import { requireMatchingCheckpoint, type CheckpointFingerprint, type TrainingCheckpoint } from "../estimators/checkpoint.js";
+import { checkNetworkSize } from "../estimators/network-limits.js";
+import { sha256Hex } from "../io/sha256.js";
+import { warn } from "../logging.js";
 import { Posterior } from "./posterior.js";
 import type { TrainingMetadata } from "../estimators/training-metadata.js";
 import type { BatchHelperFactory } from "../estimators/batch-helper.js";
@@ -27,6 +31,23 @@ export interface NpeOptions extends FlowOptions {
   parameterNames?: string[];
 }
 
+/** NPE.train's options: the trainer's, plus threads, checkpoints and resuming. */
+export interface NpeTrainOptions extends TrainOptions {
+  /** A second thread per batch (Node: twoThreadTraining from src/node/parallel). */
+  helper?: BatchHelperFactory;
+  /**
+   * Receive a checkpoint after an epoch once `intervalSeconds` have passed since the last one
+   * (0: after every epoch), never after the epoch that ends training.
+   */
+  checkpoint?: { intervalSeconds: number; save(checkpoint: TrainingCheckpoint): void };
+  /**
+   * Continue from a checkpoint. It must come from the same data, options (maxEpochs may differ),
+   * thread count and kernel path; the result is then bit-identical to an uninterrupted run.
+   */
+  resume?: TrainingCheckpoint;
+  /** Names the checkpoint in messages (e.g. its file). */
+  resumeSource?: string;
+}
 
 /**
  * Neural posterior estimation (single round, amortized): learn q(theta | x) from simulated pairs
@@ -68,13 +89,22 @@ export class NPE {
     return this;
   }
 
-  /** Train (or retrain from scratch) on all appended simulations. */
-  train(options: TrainOptions & { helper?: BatchHelperFactory } = {}): TrainingHistory {
+  /**
+   * Train (or retrain from scratch, or continue from `options.resume`) on all appended simulations.
+   * A batch size above the number of training rows is capped to it (with a warning); a network
+   * beyond NETWORK_LIMITS and a diverging loss (TrainingDivergedError) throw before any model exists.
+   */
+  train(options: NpeTrainOptions = {}): TrainingHistory {
     if (this.parts.length === 0) throw new NsbiInputError("NPE.train: no simulations; call appendSimulations first");
-    const o = resolveTrainOptions(options);
+    const requested = resolveTrainOptions(options);
     const data = concat(this.parts);
-    const master = new Rng(o.seed);
-    const split = splitData(data.n, o.validationFraction, master.fork());
+    const master = new Rng(requested.seed);
+    const split = splitData(data.n, requested.validationFraction, master.fork());
+    const nTrain = split.train.length;
+    // a batch larger than the training set only costs memory (one batch per epoch either way);
+    // said only when the batch size was asked for, not for the default on a small data set
+    if (requested.batchSize > nTrain && options.batchSize !== undefined) warn(`batch size ${requested.batchSize} is larger than the ${nTrain} training rows; using ${nTrain}`);
+    const o = { ...requested, batchSize: Math.min(requested.batchSize, nTrain) };
     const initRng = master.fork(), shuffleRng = master.fork(), flowRng = master.fork();
     const th = columnStats(data.theta, data.thetaDim, split.train), xs = columnStats(data.x, data.xDim, split.train);
     const emb = this.options.embedding && this.options.embedding.length > 0 ? this.options.embedding : null;
@@ -85,16 +115,32 @@ export class NPE {
       flow: resolveFlowConfig(this.options, data.thetaDim, contextDim, flowRng),
       standardization: { thetaMean: th.mean, thetaStd: th.std, xMean: xs.mean, xStd: xs.std },
     };
+    checkNetworkSize(config, o.batchSize, "training");
+    const kernelPath = resolveKernelPath(this.options.kernels ?? "auto"), threads = options.helper ? 2 : 1;
+    let fingerprint: CheckpointFingerprint | null = null;
+    if (options.checkpoint || options.resume) {
+      const { maxEpochs: _ignored, ...training } = o;
+      fingerprint = {
+        data: { rows: data.n, thetaDim: data.thetaDim, xDim: data.xDim, sha256: sha256Hex(data.theta, data.x) },
+        network: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, training, threads, kernelPath,
+      };
+    }
+    if (options.resume) requireMatchingCheckpoint(options.resume.fingerprint, fingerprint!, options.resumeSource ?? "the checkpoint");
     const kernels = createKernels(this.options.kernels ?? "auto");
     const net = new NpeNetwork(config, kernels);
     net.initialize(initRng);
     const graph = net.buildGraph(o.batchSize, { grad: true });
     const thetaZ = net.standardizeTheta(data.theta, data.n), xZ = net.standardizeX(data.x, data.n);
-    const helper = options.helper ? options.helper(net, thetaZ, xZ, split.train.length, split.validation.length, o.batchSize) : null;
+    const helper = options.helper ? options.helper(net, thetaZ, xZ, nTrain, split.validation.length, o.batchSize) : null;
+    const sink = options.checkpoint;
     let history: TrainingHistory;
     try {
-      history = trainLoop(net.store, { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, npeLoss,
-        { columns: [thetaZ, xZ], n: data.n }, options, split, shuffleRng, -net.thetaLogJacobian, helper);
+      history = trainLoop({
+        store: net.store, graph: { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, loss: npeLoss,
+        data: { columns: [thetaZ, xZ], n: data.n }, options: { ...o, onEpoch: options.onEpoch }, split, shuffleRng,
+        lossOffset: -net.thetaLogJacobian, helper, resume: options.resume?.state,
+        checkpoint: sink && { intervalSeconds: sink.intervalSeconds, save: (state) => sink.save({ fingerprint: fingerprint!, state }) },
+      });
     } finally { helper?.close(); }
     this.network = net;
     this.history = history;
@@ -102,7 +148,8 @@ export class NPE {
       seed: o.seed, epochs: history.epochs, steps: history.steps, bestEpoch: history.bestEpoch,
       bestValidationLoss: history.bestValidationLoss, stopReason: history.stopReason,
       trainingRows: history.trainingRows, validationRows: history.validationRows, droppedRows: this.dropped,
-      options: o, kernelPath: resolveKernelPath(this.options.kernels ?? "auto"), threads: helper ? 2 : 1, seconds: history.seconds,
+      options: o, kernelPath, threads, seconds: history.seconds,
+      ...(history.resumedAfterEpoch !== undefined ? { resumedAfterEpoch: history.resumedAfterEpoch } : {}),
     };
     return history;
   }

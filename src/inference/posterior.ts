@@ -4,6 +4,7 @@ import { Rng } from "../engine/rng.js";
 import type { NpeNetwork } from "../estimators/npe-network.js";
 import type { TrainingMetadata } from "../estimators/training-metadata.js";
 import type { Prior } from "../flows/priors/prior.js";
+import { adamMinimize } from "../numerics/adam.js";
 import type { NetworkExecutor } from "./network-executor.js";
 import { summarizeSamples, type PosteriorSummary } from "./summary.js";
 
@@ -172,23 +173,20 @@ export class Posterior {
     const k = net.kernels;
     for (let i = 0; i < ni; i++) k.heap.f32.set(xs, g.x.ptr + i * g.x.ld);
     const { thetaMean: mu, thetaStd: sd } = net.config.standardization;
-    const lo = this.prior?.lower, hi = this.prior?.upper;
-    const m = new Float64Array(ni * P), v = new Float64Array(ni * P);
-    for (let t = 1; t <= iters; t++) {
-      g.theta.setRows(z, ni);
+    // the ni starts are minimised together: Adam's per-coordinate updates keep them independent
+    const lo = this.prior?.lower, hi = this.prior?.upper, zRow = new Float32Array(ni * P);
+    const bound = (b: Float64Array | undefined) => b && Float64Array.from({ length: ni * P }, (_, q) => (b[q % P] - mu[q % P]) / sd[q % P]);
+    const r = adamMinimize((zz, grad) => {
+      zRow.set(zz);
+      g.theta.setRows(zRow, ni);
       g.tape.forward(ni);
       net.store.zeroGrad();
       k.heap.f32.fill(1, g.logProb.grad, g.logProb.grad + ni);
       g.tape.backward(ni);
       const f = k.heap.f32;
-      for (let i = 0; i < ni; i++) for (let j = 0; j < P; j++) {
-        const q = i * P + j, gr = f[g.theta.grad + i * g.theta.ld + j];
-        m[q] = 0.9 * m[q] + 0.1 * gr; v[q] = 0.999 * v[q] + 0.001 * gr * gr;
-        let next = z[q] + (lr * (m[q] / (1 - 0.9 ** t))) / (Math.sqrt(v[q] / (1 - 0.999 ** t)) + 1e-8);
-        if (lo && hi) next = Math.min(Math.max(next, (lo[j] - mu[j]) / sd[j]), (hi[j] - mu[j]) / sd[j]);
-        z[q] = next;
-      }
-    }
+      for (let i = 0; i < ni; i++) for (let j = 0; j < P; j++) grad[i * P + j] = -f[g.theta.grad + i * g.theta.ld + j]; // minimise −log q
+    }, z, { iterations: iters, learningRate: lr, ...(lo && hi ? { lower: bound(lo), upper: bound(hi) } : {}) });
+    z.set(r.x);
     const final = new Float32Array(z);
     net.unstandardizeTheta(final, ni);
     const lpf = net.logProb(final, x, ni);

@@ -1,3 +1,6 @@
+import { meanStd } from "../numerics/moments.js";
+import { quantileSorted } from "../numerics/quantile.js";
+
 /** Marginal summaries of posterior samples. */
 export interface PosteriorSummary {
   parameterNames: string[];
@@ -17,23 +20,12 @@ export function summarizeSamples(samples: Float32Array, n: number, names: string
   const quantiles = levels.map((level) => ({ level, values: [] as number[] }));
   const col = new Float64Array(n);
   for (let j = 0; j < P; j++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) { col[i] = samples[i * P + j]; m += col[i]; }
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (col[i] - m) ** 2;
-    mean.push(m);
-    std.push(Math.sqrt(v / Math.max(1, n - 1)));
+    for (let i = 0; i < n; i++) col[i] = samples[i * P + j];
+    const ms = meanStd(col);
+    mean.push(ms.mean);
+    std.push(n > 1 ? ms.std : 0); // one draw: no spread
     col.sort();
     quantiles.forEach((q) => q.values.push(quantileSorted(col, q.level)));
   }
   return { parameterNames: names, mean, std, quantiles };
-}
-
-/** Quantile of sorted data with linear interpolation between order statistics. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }

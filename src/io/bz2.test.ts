@@ -112,4 +112,14 @@ describe("decompressBz2 errors name the source", () => {
     padded.set(bytes);
     expectFormatError(() => decompressBz2(padded, "pad.bz2"), "pad.bz2: 4 unexpected bytes after the end");
   });
+
+  test("decompression stops at the size limit: a 242-byte file of 300 MiB (bomb) and a small limit", () => {
+    const bomb = fixture("bomb.csv.bz2");
+    expect(bomb.length).toBeLessThan(1000);
+    expect(() => decompressBz2(bomb, "bomb.csv.bz2", { maxBytes: 2 ** 20 })).toThrow("bomb.csv.bz2: decompresses to more than 1 MiB, the limit for this file");
+    const mb = fixture("multiblock.bz2"); // 108,000 bytes
+    expect(() => decompressBz2(mb, "mb.bz2", { maxBytes: 107_999 })).toThrow("mb.bz2: decompresses to more than 105.5 KiB");
+    expect(decompressBz2(mb, "mb.bz2", { maxBytes: 108_000 }).length).toBe(108_000);
+  });
 });
+

@@ -8,6 +8,7 @@
  */
 
 import { NsbiFormatError } from "../errors.js";
+import { formatBytes, MAX_ARRAY_BYTES } from "./limits.js";
 
 const MAX_CODE_LEN = 20;
 const GROUP_SIZE = 50;
@@ -52,16 +53,21 @@ class BitReader {
   }
 }
 
-/** A growable output buffer. */
+/** A growable output buffer that refuses to grow past `limit` bytes. */
 class Output {
   buf: Uint8Array;
   len = 0;
-  constructor(initial: number) {
-    this.buf = new Uint8Array(initial);
+  constructor(
+    initial: number,
+    private readonly limit: number,
+    private readonly tooLarge: () => never,
+  ) {
+    this.buf = new Uint8Array(Math.min(initial, limit));
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    if (this.len + n > this.limit) this.tooLarge();
+    const grown = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + n)));
     grown.set(this.buf.subarray(0, this.len));
     this.buf = grown;
   }
@@ -88,22 +94,31 @@ function decodeSymbol(r: BitReader, h: Huffman, fail: (msg: string) => never): n
   return fail("invalid Huffman code");
 }
 
+/** Options for {@link decompressBz2}. */
+export interface Bz2Options {
+  /** Largest decompressed size accepted, in bytes (default 1 GiB, `MAX_ARRAY_BYTES`). bzip2 stores no total size, so this is checked while decoding. */
+  maxBytes?: number;
+}
+
 /**
  * Decompresses a `.bz2` file, including multi-stream files (`pbzip2`, `cat a.bz2 b.bz2`).
  * @param bytes - the compressed file contents
  * @param source - file name for error messages (e.g. the path)
+ * @param opts - the decompressed size limit
  * @returns the decompressed bytes
- * @throws NsbiFormatError if the input is not bzip2, is truncated, fails a CRC check or has
- *   trailing bytes after the last stream
+ * @throws NsbiFormatError if the input is not bzip2, is truncated, fails a CRC check, has
+ *   trailing bytes after the last stream or decompresses to more than `opts.maxBytes`
  * @see https://sourceware.org/bzip2/
  */
-export function decompressBz2(bytes: Uint8Array, source: string): Uint8Array {
+export function decompressBz2(bytes: Uint8Array, source: string, opts: Bz2Options = {}): Uint8Array {
   const fail: (msg: string) => never = (msg) => {
     throw new NsbiFormatError(`${source}: ${msg}`);
   };
   const corrupt = (what: string): never => fail(`corrupt bzip2 data (${what})`);
   const r = new BitReader(bytes, fail);
-  const out = new Output(Math.max(4096, bytes.length * 4));
+  const maxBytes = opts.maxBytes ?? MAX_ARRAY_BYTES;
+  const out = new Output(Math.max(4096, bytes.length * 4), maxBytes,
+    () => fail(`decompresses to more than ${formatBytes(maxBytes)}, the limit for this file`));
 
   let streams = 0;
   while (r.pos < bytes.length) {
@@ -142,12 +157,24 @@ function hex(v: number): string {
   return `0x${v.toString(16).padStart(8, "0")}`;
 }
 
-/** Decodes one block into `emit` and returns the CRC of its output. */
+/** Decodes one block into `out` and returns the CRC of its output. */
 function decodeBlock(r: BitReader, tt: Uint32Array, out: Output, corrupt: (what: string) => never): number {
   if (r.bits(1)) corrupt("randomised blocks (bzip2 < 0.9.5) are not supported");
   const origPtr = r.bits(24);
+  const seqToByte = readSymbolMap(r, corrupt);
+  const alphaSize = seqToByte.length + 2; // RUNA, RUNB, move-to-front indices 1..used-1, end of block
+  const nGroups = r.bits(3);
+  if (nGroups < 2 || nGroups > 6) corrupt(`${nGroups} Huffman tables, expected 2-6`);
+  const selectors = readSelectors(r, nGroups, corrupt);
+  const tables = Array.from({ length: nGroups }, () => readHuffmanTable(r, alphaSize, corrupt));
+  const { n, byteCount } = decodeBwtBlock(r, { tables, selectors, seqToByte }, tt, corrupt);
+  if (origPtr >= n) corrupt("BWT origin pointer out of range");
+  linkInverseBwt(tt, n, byteCount);
+  return emitBlock(tt, n, origPtr, out);
+}
 
-  // Which byte values occur: a 16-bit map of 16-value ranges, then a 16-bit map per range.
+/** Which byte values occur: a 16-bit map of 16-value ranges, then a 16-bit map per range. */
+function readSymbolMap(r: BitReader, corrupt: (what: string) => never): number[] {
   const seqToByte: number[] = [];
   const ranges = r.bits(16);
   for (let i = 0; i < 16; i++) {
@@ -156,10 +183,11 @@ function decodeBlock(r: BitReader, tt: Uint32Array, out: Output, corrupt: (what:
     for (let j = 0; j < 16; j++) if (used & (0x8000 >> j)) seqToByte.push(i * 16 + j);
   }
   if (seqToByte.length === 0) corrupt("block uses no symbols");
-  const alphaSize = seqToByte.length + 2;
+  return seqToByte;
+}
 
-  const nGroups = r.bits(3);
-  if (nGroups < 2 || nGroups > 6) corrupt(`${nGroups} Huffman tables, expected 2-6`);
+/** The Huffman table chosen for each group of 50 symbols (unary, move-to-front coded). */
+function readSelectors(r: BitReader, nGroups: number, corrupt: (what: string) => never): Uint8Array {
   const nSelectors = r.bits(15);
   if (nSelectors < 1) corrupt("no selectors");
   const groupOrder = Array.from({ length: nGroups }, (_, i) => i);
@@ -171,30 +199,44 @@ function decodeBlock(r: BitReader, tt: Uint32Array, out: Output, corrupt: (what:
     groupOrder.unshift(g);
     if (i < selectors.length) selectors[i] = g;
   }
+  return selectors;
+}
 
-  const tables: Huffman[] = [];
-  for (let t = 0; t < nGroups; t++) {
-    const lengths = new Int32Array(alphaSize);
-    let len = r.bits(5);
-    for (let s = 0; s < alphaSize; s++) {
-      for (;;) {
-        if (len < 1 || len > MAX_CODE_LEN) corrupt("invalid Huffman code length");
-        if (!r.bits(1)) break;
-        len += r.bits(1) ? -1 : 1;
-      }
-      lengths[s] = len;
+/** One canonical Huffman table: delta-coded code lengths, then counts and sorted symbols. */
+function readHuffmanTable(r: BitReader, alphaSize: number, corrupt: (what: string) => never): Huffman {
+  const lengths = new Int32Array(alphaSize);
+  let len = r.bits(5);
+  for (let s = 0; s < alphaSize; s++) {
+    for (;;) {
+      if (len < 1 || len > MAX_CODE_LEN) corrupt("invalid Huffman code length");
+      if (!r.bits(1)) break;
+      len += r.bits(1) ? -1 : 1;
     }
-    const counts = new Int32Array(MAX_CODE_LEN + 1);
-    for (const l of lengths) counts[l]!++;
-    const offsets = new Int32Array(MAX_CODE_LEN + 2);
-    for (let l = 1; l <= MAX_CODE_LEN; l++) offsets[l + 1] = offsets[l]! + counts[l]!;
-    const symbols = new Int32Array(alphaSize);
-    for (let s = 0; s < alphaSize; s++) symbols[offsets[lengths[s]!]!++] = s;
-    tables.push({ counts, symbols });
+    lengths[s] = len;
   }
+  const counts = new Int32Array(MAX_CODE_LEN + 1);
+  for (const l of lengths) counts[l]!++;
+  const offsets = new Int32Array(MAX_CODE_LEN + 2);
+  for (let l = 1; l <= MAX_CODE_LEN; l++) offsets[l + 1] = offsets[l]! + counts[l]!;
+  const symbols = new Int32Array(alphaSize);
+  for (let s = 0; s < alphaSize; s++) symbols[offsets[lengths[s]!]!++] = s;
+  return { counts, symbols };
+}
 
-  // Huffman → run-length (RUNA/RUNB) → move-to-front decoding, counting each byte value.
-  const eob = alphaSize - 1;
+/** The coding tables of one block. */
+interface BlockCoding {
+  tables: Huffman[];
+  selectors: Uint8Array;
+  seqToByte: number[];
+}
+
+/**
+ * Huffman → run-length (RUNA/RUNB) → move-to-front decoding of the BWT output into `tt`
+ * (byte values in the low 8 bits), counting each byte value for the inverse transform.
+ */
+function decodeBwtBlock(r: BitReader, c: BlockCoding, tt: Uint32Array, corrupt: (what: string) => never): { n: number; byteCount: Int32Array } {
+  const { tables, selectors, seqToByte } = c;
+  const eob = seqToByte.length + 1;
   const mtf = Uint8Array.from(seqToByte, (_, i) => i);
   const byteCount = new Int32Array(256);
   let n = 0;
@@ -233,17 +275,21 @@ function decodeBlock(r: BitReader, tt: Uint32Array, out: Output, corrupt: (what:
     byteCount[b]!++;
     tt[n++] = b;
   }
-  if (origPtr >= n) corrupt("BWT origin pointer out of range");
+  return { n, byteCount };
+}
 
-  // Inverse Burrows–Wheeler transform: link each position to the next, in the upper 24 bits.
+/** Inverse Burrows–Wheeler transform: link each position to the next, in the upper 24 bits of `tt`. */
+function linkInverseBwt(tt: Uint32Array, n: number, byteCount: Int32Array): void {
   const next = new Int32Array(256);
   for (let b = 0, sum = 0; b < 256; b++) {
     next[b] = sum;
     sum += byteCount[b]!;
   }
   for (let i = 0; i < n; i++) tt[next[tt[i]! & 0xff]!++]! |= i << 8;
+}
 
-  // Walk the chain and undo the initial run-length encoding (4 equal bytes + a repeat count).
+/** Walks the BWT chain from `origPtr`, undoes the initial run-length encoding (4 equal bytes + a repeat count) into `out`, returns the block CRC. */
+function emitBlock(tt: Uint32Array, n: number, origPtr: number, out: Output): number {
   let crc = 0xffffffff;
   let pos = tt[origPtr]! >>> 8;
   let last = -1;

@@ -109,6 +109,13 @@ export function parseCsv(text: string, source: string, opts: CsvOptions = {}): C
     }
   }
   if (columns === undefined) throw new NsbiFormatError(`${source}: file is empty, expected a header line and/or rows of numbers`);
+  if (n === 0 && hasHeader && headerMode === "auto") {
+    // one non-numeric line and nothing else: a typo in the only row, or a header without data
+    const j = columns.findIndex((c) => parseNumber(c) === undefined);
+    throw new NsbiFormatError(
+      `${source}: line ${firstLine}, column ${j + 1}: '${columns[j]}' is not a number, and no rows of numbers follow (expected rows of numbers, optionally below a header line)`,
+    );
+  }
   return { columns, hasHeader, rows: n / cols, cols, data: data.slice(0, n) };
 }
 
@@ -141,6 +148,18 @@ export function formatNumber(v: number): string {
  * @throws NsbiInputError if the sizes disagree or a name cannot be written
  */
 export function formatCsv(columns: string[], data: ArrayLike<number>, rows: number, cols: number): string {
+  return [...formatCsvChunks(columns, data, rows, cols)].join("");
+}
+
+/** Rows per chunk of {@link formatCsvChunks}. */
+const ROWS_PER_CHUNK = 10_000;
+
+/**
+ * As {@link formatCsv}, in chunks of up to 10,000 lines, for tables whose text would exceed
+ * JavaScript's largest string (512 MiB); the arguments are checked before the first chunk.
+ * @returns the CSV text, chunk by chunk (header first)
+ */
+export function formatCsvChunks(columns: string[], data: ArrayLike<number>, rows: number, cols: number): Iterable<string> {
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) {
     throw new NsbiInputError(`formatCsv: rows and cols must be non-negative integers, got ${rows} and ${cols}`);
   }
@@ -158,12 +177,16 @@ export function formatCsv(columns: string[], data: ArrayLike<number>, rows: numb
       );
     }
   }
-  const parts: string[] = [];
-  if (columns.length > 0) parts.push(columns.join(",") + "\n");
-  const row = new Array<string>(cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) row[j] = formatNumber(data[i * cols + j]!);
-    parts.push(row.join(",") + "\n");
-  }
-  return parts.join("");
+  return (function* () {
+    if (columns.length > 0) yield columns.join(",") + "\n";
+    const row = new Array<string>(cols);
+    for (let start = 0; start < rows; start += ROWS_PER_CHUNK) {
+      const parts: string[] = [];
+      for (let i = start; i < Math.min(rows, start + ROWS_PER_CHUNK); i++) {
+        for (let j = 0; j < cols; j++) row[j] = formatNumber(data[i * cols + j]!);
+        parts.push(row.join(",") + "\n");
+      }
+      yield parts.join("");
+    }
+  })();
 }

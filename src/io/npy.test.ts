@@ -180,4 +180,13 @@ describe("decodeNpy errors name the source and say what was expected", () => {
     ];
     for (const [dict, msg] of cases) expectFormatError(() => decodeNpy(makeNpy(dict, new Uint8Array(4)), "h.npy"), "h.npy", msg);
   });
+
+  test("sizes from the header are bounded: header length (NumPy's 10,000 bytes) and array bytes (1 GiB)", () => {
+    const long = makeNpy(`{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }${" ".repeat(10_100)}`, new Uint8Array(4), 2);
+    expect(() => decodeNpy(long, "l.npy")).toThrow(/^l\.npy: header of 10\d\d\d bytes is longer than the 10000 bytes NumPy itself reads$/);
+    // 2^28 × 2 float32 = 2 GiB declared; refused by the limit, not only as "truncated"
+    const big = makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (268435456, 2), }", new Uint8Array(8));
+    expect(() => decodeNpy(big, "b.npy")).toThrow("b.npy: shape (268435456, 2) needs 2 GiB, more than the limit of 1 GiB per array");
+  });
 });
+

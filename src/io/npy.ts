@@ -4,6 +4,7 @@
  */
 
 import { NsbiFormatError } from "../errors.js";
+import { formatBytes, MAX_ARRAY_BYTES, MAX_NPY_HEADER_BYTES } from "./limits.js";
 import { checkNdArray, float16ToNumber, formatShape, shapeSize } from "./ndarray.js";
 import type { DType, NdArray, NdData } from "./ndarray.js";
 
@@ -94,6 +95,7 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   const prefix = major === 1 ? 10 : 12;
   if (bytes.length < prefix) fail("truncated header");
   const hlen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (hlen > MAX_NPY_HEADER_BYTES) fail(`header of ${hlen} bytes is longer than the ${MAX_NPY_HEADER_BYTES} bytes NumPy itself reads`);
   const dataStart = prefix + hlen;
   if (dataStart > bytes.length) fail(`truncated header (expected ${hlen} header bytes, file has ${bytes.length - prefix})`);
   const raw = bytes.subarray(prefix, dataStart);
@@ -125,6 +127,7 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   }
   const n = shapeSize(dims);
   const nbytes = n * kind.size;
+  if (nbytes > MAX_ARRAY_BYTES) fail(`shape ${formatShape(dims)} needs ${formatBytes(nbytes)}, more than the limit of ${formatBytes(MAX_ARRAY_BYTES)} per array`);
   const have = bytes.length - dataStart;
   if (have < nbytes) fail(`truncated data (shape ${formatShape(dims)} needs ${nbytes} bytes, file has ${have})`);
   if (have > nbytes) fail(`${have - nbytes} unexpected bytes after the data of shape ${formatShape(dims)}`);

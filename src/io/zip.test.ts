@@ -1,7 +1,7 @@
 import { zipSync } from "fflate";
 import { describe, expect, test } from "vitest";
 import { NsbiFormatError } from "../errors.js";
-import { crc32, readZip } from "./zip.js";
+import { crc32, MAX_MEMBER_BYTES, readZip } from "./zip.js";
 
 /**
  * Hand-builds a ZIP64 archive with one stored member whose sizes and offset live only in the
@@ -104,4 +104,42 @@ describe("readZip", () => {
     z[cd + 8]! |= 1;
     expect(() => readZip(z, "e.zip")).toThrow("member 'a.npy' is encrypted");
   });
+
+  /** A one-member deflated archive whose size fields (local and central) are overwritten with `declared`. */
+  function declaring(data: Uint8Array, declared: number): Uint8Array {
+    const z = zipSync({ "a.npy": [data, { level: 9 }] });
+    const v = new DataView(z.buffer);
+    const cd = z.length - 22 - (46 + 5);
+    v.setUint32(22, declared, true); // local header: uncompressed size
+    v.setUint32(cd + 24, declared, true); // central directory: uncompressed size
+    return z;
+  }
+
+  test("a member that inflates past its declared size stops there (zip bomb), with a clear error", () => {
+    const bomb = declaring(new Uint8Array(16 * 2 ** 20), 1000); // 16 MiB of zeros, ~16 KiB compressed, declared 1000 bytes
+    expect(bomb.length).toBeLessThan(200_000);
+    expect(() => readZip(bomb, "bomb.npz")).toThrow("bomb.npz: member 'a.npy' inflates to more than the 1000 bytes its header declares");
+    // shorter than declared is corrupt too
+    expect(() => readZip(declaring(new Uint8Array(500), 1000), "short.npz")).toThrow("member 'a.npy' is 500 bytes, expected 1000");
+  });
+
+  test("a declared size above the documented limit is refused before anything is allocated", () => {
+    const huge = declaring(new Uint8Array(10), 0xfffffff0);
+    expect(0xfffffff0).toBeGreaterThan(MAX_MEMBER_BYTES);
+    expect(() => readZip(huge, "huge.npz")).toThrow(/huge\.npz: member 'a\.npy' declares 4 GiB uncompressed, more than the limit of 1 GiB per array/);
+  });
+
+  test("members declaring more than 2 GiB together are refused before any is inflated", () => {
+    // three deflated members of 10 bytes, each declaring 0.9 GiB (under the per-member limit)
+    const z = zipSync({ "a.npy": [new Uint8Array(10), { level: 9 }], "b.npy": [new Uint8Array(10), { level: 9 }], "c.npy": [new Uint8Array(10), { level: 9 }] });
+    const v = new DataView(z.buffer);
+    const declared = Math.floor(0.9 * 2 ** 30);
+    let p = v.getUint32(z.length - 6, true); // central directory offset
+    for (let e = 0; e < 3; e++) {
+      v.setUint32(p + 24, declared, true);
+      p += 46 + v.getUint16(p + 28, true) + v.getUint16(p + 30, true) + v.getUint16(p + 32, true);
+    }
+    expect(() => readZip(z, "many.npz")).toThrow("many.npz: members declare more than 2 GiB uncompressed in total, the limit for one archive");
+  });
 });
+

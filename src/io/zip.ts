@@ -5,14 +5,20 @@
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
 
-import { inflateSync } from "fflate";
+import { Inflate } from "fflate";
 import { NsbiFormatError } from "../errors.js";
+import { formatBytes, MAX_ARCHIVE_BYTES, MAX_ARRAY_BYTES } from "./limits.js";
 
 const SIG_EOCD = 0x06054b50;
 const SIG_EOCD64 = 0x06064b50;
 const SIG_EOCD64_LOCATOR = 0x07064b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
+
+/** Largest member: one array of the largest size plus room for its `.npy` header. */
+export const MAX_MEMBER_BYTES = MAX_ARRAY_BYTES + 65_536;
+/** Compressed bytes fed to the inflater at a time; deflate expands at most 1032:1, so one step overshoots by at most ~16 MiB. */
+const INFLATE_STEP = 16_384;
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -83,7 +89,9 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
   }
   need(cdOffset, cdSize, "central directory");
 
-  const files = new Map<string, Uint8Array>();
+  // First the whole central directory, so that sizes are checked before anything is inflated.
+  const members: { name: string; method: number; crc: number; csize: number; usize: number; local: number }[] = [];
+  let total = 0;
   let p = cdOffset;
   for (let e = 0; e < count; e++) {
     need(p, 46, "central directory entry");
@@ -115,7 +123,18 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
     p += 46 + nameLen + extraLen + u16(p + 32);
     if (flags & 1) fail(`member '${name}' is encrypted, which is not supported`);
     if (name.endsWith("/")) continue; // directory entry
+    if (usize > MAX_MEMBER_BYTES) {
+      fail(`member '${name}' declares ${formatBytes(usize)} uncompressed, more than the limit of ${formatBytes(MAX_MEMBER_BYTES)} per array`);
+    }
+    total += usize;
+    if (total > MAX_ARCHIVE_BYTES) {
+      fail(`members declare more than ${formatBytes(MAX_ARCHIVE_BYTES)} uncompressed in total, the limit for one archive`);
+    }
+    members.push({ name, method, crc, csize, usize, local });
+  }
 
+  const files = new Map<string, Uint8Array>();
+  for (const { name, method, crc, csize, usize, local } of members) {
     need(local, 30, `local header of member '${name}'`);
     if (u32(local) !== SIG_LOCAL) fail(`corrupt zip archive (bad local header for member '${name}')`);
     const start = local + 30 + u16(local + 26) + u16(local + 28);
@@ -125,11 +144,7 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
     if (method === 0) {
       data = raw.slice();
     } else if (method === 8) {
-      try {
-        data = inflateSync(raw);
-      } catch (err) {
-        fail(`member '${name}' has corrupt deflate data (${(err as Error).message})`);
-      }
+      data = inflateBounded(raw, usize, (what) => fail(`member '${name}' ${what}`));
     } else {
       fail(`member '${name}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);
     }
@@ -138,4 +153,31 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
     files.set(name, data);
   }
   return files;
+}
+
+/**
+ * Inflates a member whose central directory declares `size` uncompressed bytes, into a buffer of
+ * exactly that size: the input is fed in small steps and decoding stops as soon as the output
+ * would pass `size`, so a small archive that claims little but inflates to gigabytes (a "zip
+ * bomb") costs neither memory nor time.
+ */
+function inflateBounded(raw: Uint8Array, size: number, fail: (what: string) => never): Uint8Array {
+  const out = new Uint8Array(size);
+  let len = 0, tooLong = false;
+  const inflater = new Inflate((chunk) => {
+    if (tooLong || len + chunk.length > size) { tooLong = true; return; }
+    out.set(chunk, len);
+    len += chunk.length;
+  });
+  try {
+    if (raw.length === 0) inflater.push(raw, true);
+    for (let off = 0; off < raw.length && !tooLong; off += INFLATE_STEP) {
+      inflater.push(raw.subarray(off, off + INFLATE_STEP), off + INFLATE_STEP >= raw.length);
+    }
+  } catch (err) {
+    fail(`has corrupt deflate data (${(err as Error).message})`);
+  }
+  if (tooLong) fail(`inflates to more than the ${size} bytes its header declares (corrupt archive)`);
+  if (len !== size) fail(`is ${len} bytes, expected ${size} (corrupt archive)`);
+  return out;
 }

@@ -11,6 +11,9 @@ export type ActivationName = keyof typeof Act;
 /** Affine scale parameterisations (shared with assembly/affine.ts). */
 export const ScaleMode = { softplus: 0, exp: 1 } as const;
 
+/** Adam's weight decay (shared with assembly/optim.ts): added to the gradient, or decoupled (AdamW). */
+export const WeightDecayMode = { l2: 0, decoupled: 1 } as const;
+
 /**
  * The hot kernels. Every pointer is an element offset into `heap` (f32 or int32 elements; 0 means
  * none). Column counts m are multiples of 4. See assembly/gemm.ts for the exact definitions;
@@ -19,7 +22,10 @@ export const ScaleMode = { softplus: 0, exp: 1 } as const;
 export interface Kernels {
   readonly path: KernelPath;
   readonly heap: Heap;
-  /** Y = f(bias + A + X W) with W input-major [k, ldw]; act/dact: 0 none, 1 ReLU (see assembly/gemm.ts). */
+  /**
+   * Y = f(bias + A + X W) with W input-major [k, ldw]; act/dact: Act.none or Act.relu (see
+   * assembly/gemm.ts). Above kernels/, call it through engine/gemm.ts (named operands).
+   */
   gemmNN(X: number, ldx: number, W: number, ldw: number, bias: number, A: number, lda: number,
     Y: number, ldy: number, n: number, k: number, m: number, act: number, kRange: number,
     Z: number, ldz: number, dact: number): void;

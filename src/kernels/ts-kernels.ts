@@ -1,5 +1,5 @@
 import { Heap, arrayBufferMemory } from "./heap.js";
-import type { Kernels } from "./kernel-api.js";
+import { Act, ScaleMode, WeightDecayMode, type Kernels } from "./kernel-api.js";
 
 const MIN_SCALE = 1e-3;
 const softplus = (u: number) => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)));
@@ -15,7 +15,7 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
     path: "ts",
     heap,
     gemmNN(X, ldx, W, ldw, bias, A, lda, Y, ldy, n, k, m, act, kRange, Z, ldz, dact) {
-      const f = heap.f32, r = heap.i32;
+      const f = heap.f32, r = heap.i32, relu = act === Act.relu, reluMask = dact === Act.relu;
       for (let o = 0; o < m; o += 4) {
         let ks = 0, ke = k;
         if (kRange) { ks = r[kRange + 2 * (o >> 2)]; ke = Math.min(k, r[kRange + 2 * (o >> 2) + 1]); }
@@ -25,8 +25,8 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
             if (A) s += f[A + i * lda + j];
             let xp = X + i * ldx + ks, wp = W + ks * ldw + j;
             for (let kk = ks; kk < ke; kk++, xp++, wp += ldw) s += f[xp] * f[wp];
-            if (act === 1 && s < 0) s = 0;
-            if (dact === 1 && !(f[Z + i * ldz + j] > 0)) s = 0;
+            if (relu && s < 0) s = 0;
+            if (reluMask && !(f[Z + i * ldz + j] > 0)) s = 0;
             f[Y + i * ldy + j] = s;
           }
         }
@@ -61,7 +61,7 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
       const step = Math.fround(lr / bc1), sq = Math.fround(Math.sqrt(bc2)), decay = Math.fround(1 - lr * wd);
       for (let i = 0; i < n; i++) {
         let gi = f[g + i], pi = f[p + i];
-        if (wd !== 0) { if (mode === 0) gi = gi + wd * pi; else pi = pi * decay; }
+        if (wd !== 0) { if (mode === WeightDecayMode.l2) gi = gi + wd * pi; else pi = pi * decay; }
         const mi = Math.fround(f[mm + i] * b1 + gi * (1 - b1));
         const vi = Math.fround(f[v + i] * b2 + gi * gi * (1 - b2));
         f[mm + i] = mi; f[v + i] = vi;
@@ -88,9 +88,9 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         let ld = 0;
         for (let d = 0; d < dims; d++) {
           const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
-          const s = scaleMode === 0 ? softplus(u) + MIN_SCALE : Math.exp(u);
+          const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
           f[Z + i * ldz + d] = f[X + i * ldx + d] * s + t;
-          ld += scaleMode === 0 ? Math.log(s) : u;
+          ld += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
         }
         f[L + i] += ld;
       }
@@ -101,9 +101,9 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         let ld = 0;
         for (let d = 0; d < dims; d++) {
           const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
-          const s = scaleMode === 0 ? softplus(u) + MIN_SCALE : Math.exp(u);
+          const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
           f[X + i * ldx + d] = (f[Z + i * ldz + d] - t) / s;
-          ld += scaleMode === 0 ? Math.log(s) : u;
+          ld += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
         }
         if (L) f[L + i] += ld;
       }
@@ -114,9 +114,9 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         let t = 0, u = 0;
         for (let kk = 0; kk < k; kk++) { const h = f[H + i * ldh + kk]; t += h * f[Wt + kk]; u += h * f[Wt + ldwt + kk]; }
         t += f[bias]; u += f[bias + 1];
-        const s = scaleMode === 0 ? softplus(u) + MIN_SCALE : Math.exp(u);
+        const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
         f[X + i * ldx] = (f[Z + i * ldz] - t) / s;
-        if (L) f[L + i] += scaleMode === 0 ? Math.log(s) : u;
+        if (L) f[L + i] += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
       }
     },
     affineBackward(X, ldx, P, ldp, G, ldg, GL, dP, lddp, dX, lddx, accX, n, dims, scaleMode) {
@@ -126,7 +126,7 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
         for (let d = 0; d < dims; d++) {
           const u = f[P + i * ldp + 2 * d + 1], g = f[G + i * ldg + d], x = f[X + i * ldx + d];
           let s: number, du: number;
-          if (scaleMode === 0) { s = softplus(u) + MIN_SCALE; du = (g * x + gl / s) * sigmoid(u); }
+          if (scaleMode === ScaleMode.softplus) { s = softplus(u) + MIN_SCALE; du = (g * x + gl / s) * sigmoid(u); }
           else { s = Math.exp(u); du = g * x * s + gl; }
           f[dP + i * lddp + 2 * d] = g;
           f[dP + i * lddp + 2 * d + 1] = du;

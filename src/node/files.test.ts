@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,30 @@ describe("writeFileAtomic", () => {
     expect(() => writeFileAtomic(target, "data")).toThrow();
     expect(readdirSync(dir)).toEqual(["occupied"]);
     expect(readdirSync(target)).toEqual(["keep"]);
+  });
+
+  test("temporary files left by a killed writer of the same target are removed; a live writer's are kept", () => {
+    const p = join(dir, "s.csv");
+    const dead = ".s.csv.999999999.0123456789ab.tmp"; // above any pid_max: no such process
+    const live = `.s.csv.${process.ppid}.0123456789ab.tmp`; // our parent is running
+    const other = ".t.csv.999999999.0123456789ab.tmp"; // another target's
+    for (const f of [dead, live, other]) writeFileSync(join(dir, f), "partial");
+    writeFileAtomic(p, "a\n");
+    expect(readdirSync(dir).sort()).toEqual([live, other, "s.csv"].sort());
+  });
+
+  test("a file-system error names the target, not the temporary file", () => {
+    // a 250-character name is valid, but its temporary name is too long for the file system
+    const p = join(dir, `${"n".repeat(246)}.csv`);
+    let message = "";
+    try {
+      writeFileAtomic(p, "a\n");
+    } catch (e) {
+      expect(e).toBeInstanceOf(NsbiInputError);
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`cannot write '${p}': ENAMETOOLONG: name too long`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   test("a missing directory is an input error", () => {
@@ -70,6 +94,14 @@ describe("readMatrixFile", () => {
     const p = join(dir, "one.NPZ");
     writeFileSync(p, encodeNpz({ obs: { dtype: "int32", shape: [1, 2], data: new Int32Array([4, 5]) } }));
     expect(readMatrixFile(p, "observation")).toEqual({ rows: 1, cols: 2, data: new Float32Array([4, 5]) });
+  });
+
+  test("a CSV larger than the documented 256 MiB limit is refused before it is read", () => {
+    const big = join(dir, "big.csv");
+    const fd = openSync(big, "w");
+    ftruncateSync(fd, 300 * 2 ** 20); // sparse: no disk space used
+    closeSync(fd);
+    expect(() => readMatrixFile(big, "reference")).toThrow(`reference file '${big}' is 300 MiB, more than the limit of 256 MiB for this kind of file`);
   });
 
   test("errors name the file and say what was expected", () => {

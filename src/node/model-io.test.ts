@@ -2,6 +2,7 @@
 // to be (config.json with the package version, model.safetensors in PyTorch layout), and every
 // kind of damage fails with a message naming the file and the problem.
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -161,7 +162,10 @@ describe("the files", () => {
       }
       return { name, shape: v.shape, data };
     });
-    writeFileSync(file, encodeSafetensors(list, { format: "pt" }));
+    const bytes = encodeSafetensors(list, { format: "pt" });
+    writeFileSync(file, bytes);
+    const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...cfg, weightsSha256: createHash("sha256").update(bytes).digest("hex") }));
     const q = loadModel(dir);
     const opts = { normalizeLeakage: false };
     const base = q.logProb(thetas, Float32Array.of(0.2, 0.1, 0), opts);
@@ -191,7 +195,12 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
   const editTensors = (edit: (list: { name: string; shape: number[]; data: Float32Array }[]) => typeof list) => damaged((dir) => {
     const t = decodeSafetensors(new Uint8Array(readFileSync(wPath(dir))), "w").tensors;
-    writeFileSync(wPath(dir), encodeSafetensors(edit([...t].map(([name, v]) => ({ name, shape: v.shape, data: v.data }))), { format: "pt" }));
+    const bytes = encodeSafetensors(edit([...t].map(([name, v]) => ({ name, shape: v.shape, data: v.data }))), { format: "pt" });
+    writeFileSync(wPath(dir), bytes);
+    // a consistent pair (config.json records the new weights' hash): the tensors are what is wrong
+    const c = JSON.parse(readFileSync(cfgPath(dir), "utf8"));
+    c.weightsSha256 = createHash("sha256").update(bytes).digest("hex");
+    writeFileSync(cfgPath(dir), JSON.stringify(c));
   });
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -331,6 +340,37 @@ describe("damaged model folders fail with the file and the problem", () => {
   test("config.json describing a bigger network than the weights", () => {
     const dir = editConfig((c) => { c.network.flow.hiddenLayers = 3; });
     expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.0\\.hidden2\\.weight' is missing`));
+  });
+
+  test("a tensor holding NaN or Infinity (in a self-consistent pair) is refused, naming the tensor", () => {
+    for (const bad of [Number.NaN, Infinity]) {
+      const dir = editTensors((l) => l.map((t) => (t.name === "flow.1.output.bias" ? { ...t, data: t.data.map((v, i) => (i === 2 ? bad : v)) } : t)));
+      expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.1\\.output\\.bias' holds a non-finite value \\(${bad} at index 2\\)`));
+    }
+  });
+
+  test("a network too large for memory declared by config.json fails at once, before any allocation", () => {
+    expectFailure(editConfig((c) => { c.network.flow.hiddenFeatures = 1e9; }), /config\.json: network too large: .*hiddenFeatures 1000000000/);
+    expectFailure(editConfig((c) => { c.network.flow.hiddenLayers = 100000; }), /config\.json: network too large for memory: about 6\.4 GiB to evaluate .*hiddenLayers 100000/);
+    expectFailure(editConfig((c) => { c.network.embedding = { sizes: [3, 1e6, 1e6], activation: "relu" }; }), /config\.json: network too large/);
+  });
+
+  test("weights from one save beside config.json from another (a save killed between its renames) are refused", () => {
+    const other = join(root, "other-save");
+    saveModel(nsf, other);
+    // what saveModel(maf, dir) over an NSF folder leaves when killed after renaming the weights:
+    const dir = damaged((d) => writeFileSync(cfgPath(d), readFileSync(cfgPath(other))));
+    expectFailure(dir, new RegExp(`${esc(wPath(dir))}: does not match config\\.json \\(its SHA-256 differs`));
+    // the same weights-only change is caught even between two saves of the same architecture
+    const maf2 = join(root, "maf-other-seed");
+    saveModel(trained({ estimator: "maf", transforms: 2, hiddenFeatures: 8, kernels: "ts" }), maf2);
+    const dir2 = damaged((d) => writeFileSync(wPath(d), readFileSync(wPath(maf2))));
+    expectFailure(dir2, /does not match config\.json/);
+  });
+
+  test("config.json records the SHA-256 of model.safetensors (checked against node:crypto)", () => {
+    const c = JSON.parse(readFileSync(cfgPath(mafDir), "utf8"));
+    expect(c.weightsSha256).toBe(createHash("sha256").update(readFileSync(wPath(mafDir))).digest("hex"));
   });
 
   test("the intact copy still loads (the damage above is what fails)", () => {

@@ -7,9 +7,10 @@ import type { Posterior } from "../inference/posterior.js";
 import { checkOutputFolder, writeFileAtomic } from "./files.js";
 
 /**
- * Save a posterior to a folder: `model.safetensors` (weights) and `config.json` (everything else).
- * Each file is written atomically; the weights go first so a complete config.json always points
- * at complete weights.
+ * Save a posterior to a folder: `model.safetensors` (weights) and `config.json` (everything else,
+ * including the weights' SHA-256). Each file is written atomically, the weights first; a save
+ * killed between the two renames leaves new weights beside an old config.json, which loadModel
+ * then refuses (the hash differs) instead of loading a mismatched pair.
  */
 export function saveModel(posterior: Posterior, dir: string): void {
   checkOutputFolder(dir, "--out");

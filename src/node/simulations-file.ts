@@ -52,9 +52,27 @@ export function readSimulationsFile(path: string): SimulationsFile {
   let meta: SimulationsMeta = {};
   const m = arrays.get(META);
   if (m) {
-    try { meta = JSON.parse(new TextDecoder().decode(m.data as Uint8Array)) as SimulationsMeta; } catch {
+    let parsed: unknown;
+    try { parsed = JSON.parse(new TextDecoder().decode(m.data as Uint8Array)); } catch {
       throw new NsbiFormatError(`'${path}': array '${META}' is not valid JSON`);
     }
+    meta = checkMeta(parsed, path);
   }
   return { theta: theta.data, x: x.data, n: theta.rows, thetaDim: theta.cols, xDim: x.cols, meta };
+}
+
+/** The stored metadata, with each field of the expected type (the prior itself is checked where it is built). */
+function checkMeta(v: unknown, path: string): SimulationsMeta {
+  const bad = (field: string, expected: string): never => {
+    throw new NsbiFormatError(`'${path}': array '${META}' has an invalid '${field}', expected ${expected}`);
+  };
+  if (v === null || typeof v !== "object" || Array.isArray(v)) bad("value", "a JSON object");
+  const o = v as Record<string, unknown>;
+  if (o.task !== undefined && typeof o.task !== "string") bad("task", "a string");
+  if (o.seed !== undefined && typeof o.seed !== "number") bad("seed", "a number");
+  if (o.prior !== undefined && (o.prior === null || typeof o.prior !== "object" || Array.isArray(o.prior))) bad("prior", "a prior object");
+  if (o.parameterNames !== undefined && !(Array.isArray(o.parameterNames) && o.parameterNames.every((n) => typeof n === "string"))) {
+    bad("parameterNames", "a list of strings");
+  }
+  return o as SimulationsMeta;
 }

@@ -7,10 +7,10 @@ import { pairPlot } from "../plots/pair-plot.js";
 import { parameterComparisonPlot } from "../plots/parameter-comparison-plot.js";
 import { renderHtmlReport, type ReportSection } from "../workflows/report/html-report.js";
 import { T2K_PARAMETER_NAMES, T2K_PARAMETER_UNITS } from "../workflows/t2k/genie-dials.js";
-import { PAPER_TABLE1 } from "../workflows/t2k/paper-table1.js";
+import { PAPER_TABLE1, SBI_TUNE_PAPER, SBI_TUNE_PAPER_SHORT } from "../workflows/t2k/paper-table1.js";
 import { table1Markdown, type TuneRow } from "../workflows/t2k/table1.js";
-import { T2K_PRIOR_HIGH, T2K_PRIOR_LOW } from "../workflows/t2k/t2k-model-config.js";
-import { T2K_COS_SLICE_EDGES } from "../workflows/t2k/t2k-data.js";
+import { T2K_PRIOR_HIGH, T2K_PRIOR_LOW, T2K_THETA_DIM } from "../workflows/t2k/t2k-model-config.js";
+import { T2K_BINS, T2K_COS_SLICE_EDGES } from "../workflows/t2k/t2k-data.js";
 import { NSBI_VERSION } from "../version.js";
 import { diagnosticsSections, verdictLine } from "./diagnostics-report.js";
 import { writeFileAtomic } from "./files.js";
@@ -27,8 +27,9 @@ function resultsJson(run: T2kTuneRun): unknown {
   return {
     schema: "nsbi-t2k-tune/1",
     nsbiVersion: NSBI_VERSION,
+    warnings: run.warnings,
     units: { prediction: UNIT, parameters: PARAMS.map((p) => `${p.name}${p.unit ? ` [${p.unit}]` : ""}`) },
-    data: { name: "T2K CC0π Analysis I, 58 bins (PRD 93, 112012)", values: Array.from(run.measurement.values), integrated: a.dataIntegrated },
+    data: { name: `T2K CC0π Analysis I, ${T2K_BINS} bins (PRD 93, 112012)`, values: Array.from(run.measurement.values), integrated: a.dataIntegrated },
     rows: a.rows.map((r) => ({
       name: r.name, parameters: r.theta, errors_lower: r.errDown, errors_upper: r.errUp, error_kind: r.errorKind,
       prediction: r.prediction, chi2_full: r.chi2Full, chi2_diag: r.chi2Diag, integrated_over_data: r.integrated / a.dataIntegrated,
@@ -55,12 +56,12 @@ function resultsJson(run: T2kTuneRun): unknown {
 function t2kFigures(run: T2kTuneRun): NamedFigure[] {
   const a = run.analysis, rows = a.rows;
   const byName = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
-  const err = Float64Array.from({ length: 58 }, (_, i) => Math.sqrt(run.measurement.covariance[i * 58 + i]!));
+  const err = Float64Array.from({ length: T2K_BINS }, (_, i) => Math.sqrt(run.measurement.covariance[i * T2K_BINS + i]!));
   const { sliceStart58, bins58 } = loadT2kAnalysisI();
   const shown: [string, TuneRow][] = [["MicroBooNE tune", byName("MicroBooNE tune")], ["alternative model", byName("Alternative model")],
     ["inferred alternative", byName("Inferred alternative")], ["inferred T2K", byName("Inferred T2K")]];
   const slices: NamedFigure[] = [];
-  for (let s = 0; s < 9; s++) {
+  for (let s = 0; s + 1 < T2K_COS_SLICE_EDGES.length; s++) {
     const lo = sliceStart58[s]!, hi = sliceStart58[s + 1]!;
     const edges = [...bins58.bins.slice(lo, hi).map((b) => b.pLow), bins58.bins[hi - 1]!.pHigh];
     const cos = `${T2K_COS_SLICE_EDGES[s]} < cos θ_μ < ${T2K_COS_SLICE_EDGES[s + 1]}`;
@@ -84,7 +85,7 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
         rows: withTheta.map((r) => ({ name: r.name, values: r.theta!, lower: r.errDown!.map((v) => (Number.isFinite(v) ? v : 0)), upper: r.errUp!.map((v) => (Number.isFinite(v) ? v : 0)) })),
       }) },
     ...(a.centralSamples ? [{ name: "posterior-t2k", caption: "Posterior for the T2K central values (68% and 95% HPD contours); dashed: the posterior mean.",
-      spec: pairPlot({ samples: { data: a.centralSamples, rows: a.centralSamples.length / 4, cols: 4 }, parameters: PARAMS, truth: a.throws.centralMean,
+      spec: pairPlot({ samples: { data: a.centralSamples, rows: a.centralSamples.length / T2K_THETA_DIM, cols: T2K_THETA_DIM }, parameters: PARAMS, truth: a.throws.centralMean,
         labels: { samples: "posterior (T2K data)", truth: "posterior mean" } }) }] : []),
     { name: "throws", caption: `Mean ± 1σ of ${run.settings.numThrows} multivariate-normal throws of the data (full covariance) vs bin index, with the central values.`,
       spec: bandVsIndexPlot({ mean: a.throws.binMean, std: a.throws.binStd, central: [{ name: "T2K central values", values: run.measurement.values }],
@@ -103,7 +104,7 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
 export async function writeT2kReport(dir: string, run: T2kTuneRun): Promise<void> {
   const a = run.analysis;
   writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(resultsJson(run), null, 1)}\n`);
-  const table = table1Markdown(a.rows, a.dataIntegrated);
+  const table = table1Markdown(a.rows, a.dataIntegrated, run.warnings);
   writeFileAtomic(join(dir, "table1.md"), `# T2K CC0π tune: Table-I analogue\n\n${table}`);
   mkdirSync(join(dir, "figures"), { recursive: true });
   const figs = await writeFigures(join(dir, "figures"), t2kFigures(run), "figures/");
@@ -114,12 +115,12 @@ export async function writeT2kReport(dir: string, run: T2kTuneRun): Promise<void
   const tableRows = a.rows.map((r) => [r.name, ...T2K_PARAMETER_NAMES.map((_, p) => (r.theta ? `${r.theta[p]!.toFixed(3)}${r.errDown ? ` −${r.errDown[p]!.toFixed(3)} +${r.errUp![p]!.toFixed(3)}` : ""}` : "–")),
     r.errorKind, r.chi2Full.toFixed(2), r.chi2Diag.toFixed(2), (r.integrated / a.dataIntegrated).toFixed(3)]);
   const sections: ReportSection[] = [
-    { title: "Table I analogue", text: [`Training set: ${run.trainingSetSource}. Predictions of inferred rows are the built-in model at the posterior mean; χ² against the 58-bin T2K data with the full covariance and with its diagonal only.`],
+    { title: "Table I analogue", text: [`Training set: ${run.trainingSetSource}. Predictions of inferred rows are the built-in model at the posterior mean; χ² against the ${T2K_BINS}-bin T2K data with the full covariance and with its diagonal only.`],
       tables: [
         { header: ["row", ...PARAMS.map((p) => (p.unit ? `${p.name} [${p.unit}]` : p.name)), "errors", "χ² full", "χ² diag", "σ_int / data"], rows: tableRows },
-        { caption: "For reference only: Table I of the seed paper (GENIE v3 G18_10a_02_11a numbers from the paper, not computed here)",
+        { caption: `For reference only: Table I of ${SBI_TUNE_PAPER_SHORT} (GENIE v3 G18_10a_02_11a numbers from the paper, not computed here)`,
           header: ["row", ...PARAMS.map((p) => p.name), "χ² full"],
-          rows: PAPER_TABLE1.map((r) => [r.name, ...(r.theta ? r.theta.map((v, p) => (r.errUp![p] === r.errDown![p] ? `${v} ± ${r.errUp![p]}` : `${v} +${r.errUp![p]} −${r.errDown![p]}`)) : ["–", "–", "–", "–"]), r.chi2.toFixed(2)]) },
+          rows: PAPER_TABLE1.map((r) => [r.name, ...(r.theta ? r.theta.map((v, p) => (r.errUp![p] === r.errDown![p] ? `${v} ± ${r.errUp![p]}` : `${v} +${r.errUp![p]} −${r.errDown![p]}`)) : T2K_PARAMETER_NAMES.map(() => "–")), r.chi2.toFixed(2)]) },
       ] },
     { title: "Peelle's Pertinent Puzzle", text: ppp, figures: figs.filter((f) => f.file.includes("ppp")) },
     { title: "Data and predictions in the 9 cos θ slices", figures: figs.filter((f) => f.file.includes("slice-")) },
@@ -131,8 +132,9 @@ export async function writeT2kReport(dir: string, run: T2kTuneRun): Promise<void
       text: [`Settings: ${JSON.stringify(run.settings)}`] },
   ];
   writeFileAtomic(join(dir, "index.html"), renderHtmlReport({
-    title: "nsbi: T2K CC0π generator tune (seed paper 000 workflow)",
-    subtitle: ["Built-in approximate forward model t2k-cc0pi (not GENIE; see docs/t2k-model.md) unless a training set was given.",
+    title: "nsbi: T2K CC0π generator tune by neural posterior estimation",
+    subtitle: [...run.warnings.map((w) => `Warning: ${w}.`), `The workflow of ${SBI_TUNE_PAPER}.`,
+      "Built-in approximate forward model t2k-cc0pi (not GENIE; see docs/t2k-model.md) unless a training set was given.",
       `Calibration overall: ${run.diagnostics.overall}`],
     verdicts: run.diagnostics.verdicts.map(verdictLine),
     sections,

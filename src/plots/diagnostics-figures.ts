@@ -25,7 +25,7 @@ function onGrid(xs: readonly number[], ys: readonly number[], grid: readonly num
 }
 
 /**
- * The figures of a calibration report (seed paper 000, Figs. 2–5, and SBC): true vs predicted
+ * The figures of a calibration report (those of Tame-Narvaez et al., arXiv:2603.09778, Figs. 2–5, and SBC): true vs predicted
  * with 1σ bars, pull histograms with the Gaussian fit and N(0, 1), residual corner, coverage
  * (central per parameter, HPD expected coverage, TARP, ±10%/±20% bands) and SBC rank histograms
  * with their 99% binomial band.
@@ -54,7 +54,6 @@ export function diagnosticsFigures(r: DiagnosticsReport, parameters?: ParameterL
   const central = r.centralCoverage.coverage.map((c, p) => ({ name: r.parameterNames[p]!, coverage: onGrid(r.centralCoverage.levels, c, grid) }));
   const tarpOnGrid = onGrid(r.tarp.alpha, r.tarp.ecp, grid);
   const h = r.rankHistogram;
-  const ranksMatrix = matrix((p, i) => r.sbc.ranks[p]![i]!);
   const counts = { data: Float64Array.from({ length: h.bins * P }, (_, k) => h.counts[k % P]![Math.floor(k / P)]!), rows: h.bins, cols: P };
 
   return [
@@ -68,7 +67,7 @@ export function diagnosticsFigures(r: DiagnosticsReport, parameters?: ParameterL
       spec: coveragePlot({ levels: grid, central, hpd: r.expectedCoverage.coverage, tarp: tarpOnGrid }) },
     { name: "sbc-ranks", caption: `SBC rank histograms (${N} tests, ${r.numSamples} draws each) with the per-bin ${Math.round(h.level * 100)}% binomial band.`,
       spec: sbcRankPlot({ counts, band: { lower: h.lower, upper: h.upper }, parameters: params }) },
-    { name: "sbc-ecdf", caption: "SBC: ECDF of the ranks minus the uniform CDF, with the 99% binomial band (outside the band: miscalibrated; ∪-shape over-confident, ∩-shape under-confident).",
-      spec: sbcRankPlot({ ranks: ranksMatrix, nDraws: r.numSamples, parameters: params, kind: "ecdf", confidence: 0.99 }) },
+    { name: "sbc-ecdf", caption: `SBC: ECDF of the fractional ranks minus the uniform CDF, with the simultaneous ${Math.round(r.ecdf.level * 100)}% band of diagnostics.json (Säilynoja et al. 2022; a calibrated curve leaves it somewhere with probability ${Math.round((1 - r.ecdf.level) * 100)}%; ∪-shape over-confident, ∩-shape under-confident).`,
+      spec: sbcRankPlot({ ecdf: r.ecdf, parameters: params, kind: "ecdf" }) },
   ];
 }

@@ -4,7 +4,6 @@
 import { describe, expect, test } from "vitest";
 import { Rng } from "../engine/rng.js";
 import { NsbiInputError } from "../errors.js";
-import { binomialCdf, binomialQuantile, ecdfDifferenceBand, sbcHistogramBand } from "./binomial.js";
 import { isolines } from "./contours.js";
 import { binEdges, binIndex, defaultBins, histogram1d, histogram2d } from "./histogram.js";
 import { densityGrid, hpdContours } from "./hpd-contours.js";
@@ -129,46 +128,20 @@ describe("smoothing and HPD levels", () => {
   });
 });
 
-describe("binomial quantiles and SBC bands", () => {
-  test("closed form for Binomial(10, 1/2) and SciPy binom.ppf", () => {
-    const cdf = binomialCdf(10, 0.5);
-    expect(cdf[0]).toBeCloseTo(1 / 1024, 15);
-    expect(cdf[1]).toBeCloseTo(11 / 1024, 15);
-    expect(cdf[8]).toBeCloseTo(1013 / 1024, 14);
-    expect(cdf[10]).toBeCloseTo(1, 14);
-    expect(binomialQuantile(10, 0.5, 0.005)).toBe(1);
-    expect(binomialQuantile(10, 0.5, 0.995)).toBe(9);
-    expect(binomialQuantile(10, 0.5, 0.5)).toBe(5);
-    // scipy.stats.binom.ppf(q, n, p)
-    expect(binomialQuantile(1000, 0.05, 0.005)).toBe(33);
-    expect(binomialQuantile(1000, 0.05, 0.995)).toBe(69);
-    expect(binomialQuantile(200, 0.05, 0.005)).toBe(3);
-    expect(binomialQuantile(200, 0.05, 0.995)).toBe(19);
-    expect(binomialQuantile(5000, 0.3, 0.025)).toBe(1437);
-    expect(binomialQuantile(5000, 0.3, 0.975)).toBe(1564);
-    expect(binomialQuantile(37, 0.9, 0.5)).toBe(33);
-    expect(binomialQuantile(5, 0, 0.5)).toBe(0);
-    expect(binomialQuantile(5, 1, 0.5)).toBe(5);
-    expect(() => binomialQuantile(5, 1.5, 0.5)).toThrow(/p must be in \[0, 1\]/);
-  });
-
+describe("SBC rank histogram bands", () => {
   test("SBC bands", () => {
-    expect(sbcHistogramBand(1000, 20, 0.99)).toEqual({ lower: 33, upper: 69, expected: 50 });
     const h = rankHistogram([0, 1, 2, 3, 99, 50, 50], 99, 20);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(7);
     expect(h.counts[0]).toBe(4); // ranks 0…4 in bin 0
     expect(h.counts[10]).toBe(2);
     expect(h.counts[19]).toBe(1);
     const big = rankHistogram(Array.from({ length: 1000 }, (_, i) => i % 100), 99, 20);
+    // scipy.stats.binom.ppf([0.005, 0.995], 1000, 0.05) = [33, 69]
     expect(big.lower.every((l) => l === 33) && big.upper.every((u) => u === 69)).toBe(true);
     expect(() => rankHistogram([100], 99, 20)).toThrow(/ranks: expected integers in 0 … 99/);
     expect(defaultRankBins(99)).toBe(20);
     expect(defaultRankBins(9)).toBe(10);
     expect(defaultRankBins(100)).toBe(20); // 101 is prime: unequal widths
-    const e = ecdfDifferenceBand(1000, [0.5]);
-    expect(e.lower[0]).toBeCloseTo(binomialQuantile(1000, 0.5, 0.005) / 1000 - 0.5, 12);
-    expect(e.upper[0]).toBeCloseTo(binomialQuantile(1000, 0.5, 0.995) / 1000 - 0.5, 12);
-    expect(e.lower[0]).toBeLessThan(0);
   });
 });
 

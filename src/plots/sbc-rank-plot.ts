@@ -1,11 +1,13 @@
 /**
  * Simulation-based calibration (Talts et al. 2018): per parameter the histogram of the ranks of
  * the true value among posterior draws with the 99 % binomial band of a uniform histogram,
- * and/or the difference between the ranks' ECDF and the uniform CDF with its band.
+ * and/or the difference between the ranks' ECDF and the uniform CDF with the simultaneous band
+ * of diagnostics/sbc-bands.ts (the one diagnostics.json reports).
  */
 
+import { sbcEcdfBands } from "../diagnostics/sbc-bands.js";
 import { NsbiInputError } from "../errors.js";
-import { binomialCdf, ecdfDifferenceBand } from "./binomial.js";
+import { binomialQuantile } from "../numerics/binomial.js";
 import { panelGrid } from "./panel-grid.js";
 import {
   checkMatrix, checkParameters, column, labelName, round, topLevel,
@@ -23,12 +25,17 @@ export interface SbcRankInput {
   counts?: PlotMatrix;
   /** Band of precomputed counts: one lower/upper count for all bins, or one per bin. */
   band?: { lower: number | Numbers; upper: number | Numbers };
+  /**
+   * A precomputed ECDF difference with its simultaneous band (a DiagnosticsReport's `ecdf`, from
+   * sbcEcdfBands), drawn as it is; with ranks instead, the same band is computed here.
+   */
+  ecdf?: { z: readonly number[]; difference: readonly (readonly number[])[]; lower: readonly number[]; upper: readonly number[]; level: number };
   parameters?: ParameterLabel[];
   /** Histogram bins for ranks (default: the largest divisor of L + 1 in 8 … 20, else 20, or L + 1 if smaller). */
   bins?: number;
-  /** Band probability (default 0.99). */
+  /** Band probability (default 0.99; a precomputed `ecdf` brings its own level). */
   confidence?: number;
-  /** Which panels: rank histograms, ECDF differences (needs ranks), or both (default "histogram"). */
+  /** Which panels: rank histograms, ECDF differences (needs ranks or ecdf), or both (default "histogram"). */
   kind?: "histogram" | "ecdf" | "both";
   columns?: number;
   title?: string;
@@ -52,20 +59,24 @@ export function rankHistogram(ranks: Numbers, nDraws: number, bins: number, conf
     n++;
   }
   const a = (1 - confidence) / 2;
-  const cache = new Map<number, [number, number]>();
-  const lower: number[] = [], upper: number[] = [];
-  for (const w of width) {
-    let b = cache.get(w);
-    if (!b) {
-      const cdf = binomialCdf(n, w / L1);
-      const q = (p: number) => { for (let k = 0; k < cdf.length; k++) if (cdf[k]! >= p * (1 - 1e-12)) return k; return n; };
-      b = [q(a), q(1 - a)];
-      cache.set(w, b);
-    }
-    lower.push(b[0]);
-    upper.push(b[1]);
-  }
+  const lower = width.map((w) => binomialQuantile(n, w / L1, a)), upper = width.map((w) => binomialQuantile(n, w / L1, 1 - a));
   return { counts, lower, upper, expected: width.map((w) => (n * w) / L1) };
+}
+
+/**
+ * Plot rows of an ECDF difference with its band: (0, 0) and (1, 0) as end points, where the
+ * ECDF of any sample equals the uniform CDF.
+ */
+function ecdfRows(e: NonNullable<SbcRankInput["ecdf"]>): (j: number) => Json[] {
+  const K = e.z.length;
+  if (e.lower.length !== K || e.upper.length !== K || e.difference.some((d) => d.length !== K)) {
+    throw new NsbiInputError(`ecdf: z, lower, upper and every difference must have the same length (${K})`);
+  }
+  return (j) => [
+    { z: 0, d: 0, lo: 0, hi: 0 },
+    ...e.z.map((z, k) => ({ z: round(z), d: round(e.difference[j]![k]!), lo: round(e.lower[k]!), hi: round(e.upper[k]!) })),
+    { z: 1, d: 0, lo: 0, hi: 0 },
+  ];
 }
 
 /** Default rank-histogram bins: equal widths when L + 1 has a divisor in 8 … 20, else 20 (or L + 1 if smaller). */
@@ -84,7 +95,7 @@ export function sbcRankPlot(input: SbcRankInput): PlotSpec {
   const kind = input.kind ?? "histogram";
   const confidence = input.confidence ?? 0.99;
   if (!(confidence > 0 && confidence < 1)) throw new NsbiInputError(`confidence: expected a number strictly between 0 and 1, got ${confidence}`);
-  const pct = `${Math.round(confidence * 1000) / 10}%`;
+  const pct = `${Math.round((input.ecdf?.level ?? confidence) * 1000) / 10}%`;
   let P: number;
   let hist: (j: number) => { counts: number[]; lower: number[]; upper: number[]; expected: number[] };
   let ecdf: ((j: number) => Json[]) | undefined;
@@ -96,25 +107,19 @@ export function sbcRankPlot(input: SbcRankInput): PlotSpec {
     P = ranks.cols;
     const bins = input.bins ?? defaultRankBins(L);
     hist = (j) => rankHistogram(column(ranks, j), L, bins, confidence);
-    const nz = Math.min(L + 1, 100);
-    const ks = Array.from({ length: nz }, (_, k) => Math.round(((k + 1) * (L + 1)) / nz) - 1);
-    const z = ks.map((k) => (k + 1) / (L + 1));
-    const band = ecdfDifferenceBand(ranks.rows, [0, ...z], confidence);
-    ecdf = (j) => {
-      const sorted = Float64Array.from(column(ranks, j)).sort();
-      let c = 0;
-      const rows: Json[] = [{ z: 0, d: 0, lo: round(band.lower[0]!), hi: round(band.upper[0]!) }];
-      ks.forEach((k, m) => {
-        while (c < sorted.length && sorted[c]! <= k) c++;
-        rows.push({ z: round(z[m]!), d: round(c / sorted.length - z[m]!), lo: round(band.lower[m + 1]!), hi: round(band.upper[m + 1]!) });
-      });
-      return rows;
-    };
+    if (!input.ecdf && kind !== "histogram") {
+      // the report's simultaneous band on a grid of rank boundaries z = (k + 1)/(L + 1), where the
+      // ECDF of mid-bin fractional ranks (r + ½)/(L + 1) equals that of the integer ranks exactly
+      const nz = Math.min(L, 99);
+      const z = [...new Set(Array.from({ length: nz }, (_, m) => Math.round(((m + 1) * (L + 1)) / (nz + 1))))].map((k) => k / (L + 1));
+      const u = Array.from({ length: P }, (_, j) => Array.from(column(ranks, j), (r) => (r + 0.5) / (L + 1)));
+      ecdf = ecdfRows(sbcEcdfBands(u, { z, level: confidence }));
+    }
   } else if (input.counts) {
     const { counts, band } = input;
     checkMatrix(counts, "counts");
     if (!band) throw new NsbiInputError("band: expected { lower, upper } counts with counts (or give ranks and nDraws instead)");
-    if (kind !== "histogram") throw new NsbiInputError(`kind: '${kind}' needs ranks (an ECDF cannot be drawn from binned counts)`);
+    if (kind !== "histogram" && !input.ecdf) throw new NsbiInputError(`kind: '${kind}' needs ranks or ecdf (an ECDF cannot be drawn from binned counts)`);
     P = counts.cols;
     const perBin = (b: number | Numbers, what: string): number[] => {
       if (typeof b === "number") return new Array<number>(counts.rows).fill(b);
@@ -128,7 +133,14 @@ export function sbcRankPlot(input: SbcRankInput): PlotSpec {
       return { counts: c, lower, upper, expected: c.map(() => n / counts.rows) };
     };
   } else {
-    throw new NsbiInputError("sbcRankPlot: expected ranks (with nDraws) or counts (with band)");
+    if (!input.ecdf) throw new NsbiInputError("sbcRankPlot: expected ranks (with nDraws), counts (with band) or ecdf");
+    if (kind !== "ecdf") throw new NsbiInputError(`kind: '${kind}' needs ranks or counts (a histogram cannot be drawn from an ECDF)`);
+    P = input.ecdf.difference.length;
+    hist = () => { throw new Error("unreachable: no histogram for an ECDF-only plot"); };
+  }
+  if (input.ecdf) {
+    if (input.ecdf.difference.length !== P) throw new NsbiInputError(`ecdf: has ${input.ecdf.difference.length} parameters, expected ${P}`);
+    ecdf = ecdfRows(input.ecdf);
   }
   const params = checkParameters(input.parameters, P);
   const panels: Json[] = [];

@@ -10,6 +10,7 @@ import { readSimulationsFile } from "../../node/simulations-file.js";
 import { getTask, taskNames } from "../../workflows/tasks/registry.js";
 import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
 import { countBar } from "../progress.js";
+import { checkSizeFlag } from "../size-limits.js";
 import { out, runAction, settings } from "../run-action.js";
 
 interface DiagnoseOptions { model: string; task?: string; numTests?: number; data?: string; numSamples: number; seed: number; out: string }
@@ -62,7 +63,11 @@ export function registerDiagnose(program: Command): void {
       checkOutputFolder(o.out, "--out");
       if (o.numSamples < 2) throw new NsbiInputError(`--num-samples: expected at least 2 draws per test, got ${o.numSamples}`);
       const posterior = loadModel(o.model, { kernels: settings.kernels });
-      const t = testSet(o, posterior.thetaDim, posterior.xDim);
+      const P = posterior.thetaDim, D = posterior.xDim;
+      if (o.numTests !== undefined) checkSizeFlag(`--num-tests ${o.numTests}`, o.numTests, 4 * (P + D), `the test pairs theta [N, ${P}] and x [N, ${D}]`);
+      const t = testSet(o, P, D);
+      // the largest array of the diagnostics: every posterior draw of every test, sorted, as float64
+      checkSizeFlag(`${t.n} tests × --num-samples ${o.numSamples}`, t.n * o.numSamples, 8 * P, `the posterior draws [tests, L, ${P}] (float64)`);
       const stopThreads = settings.threads === 2 ? enableThreads(posterior) : null;
       const bar = countBar("sampling", t.n);
       let report;

@@ -4,18 +4,14 @@ import { checkOutputFile, readMatrixFile, writeFileAtomic, type MatrixFile } fro
 import { renderPng } from "../../node/render-png.js";
 import { pairPlot } from "../../plots/pair-plot.js";
 import { renderSvg } from "../../plots/render-svg.js";
-import { positiveInt, positiveNumber } from "../options.js";
+import { positiveIntAtMost, positiveNumberAtMost } from "../options.js";
 import { out, runAction } from "../run-action.js";
+import { checkSameColumns } from "../same-columns.js";
+
+/** Limits of the size flags: more bins than this show noise, and a larger PNG scale makes images of hundreds of megapixels. */
+const MAX_BINS = 500, MAX_SCALE = 10;
 
 interface PairOptions { samples: string; truth?: string; reference?: string; out: string; bins?: number; title?: string; scale: number }
-
-/** Requires the same number of columns (and, when both files have a header, the same names). */
-function checkSameColumns(m: MatrixFile, opt: string, path: string, samples: MatrixFile, samplesPath: string): void {
-  if (m.cols !== samples.cols) throw new NsbiInputError(`${opt} '${path}': has ${m.cols} columns but --samples '${samplesPath}' has ${samples.cols}`);
-  if (m.columns && samples.columns && m.columns.join(",") !== samples.columns.join(",")) {
-    throw new NsbiInputError(`${opt} '${path}': columns ${m.columns.join(",")} differ from --samples '${samplesPath}' columns ${samples.columns.join(",")}`);
-  }
-}
 
 export function registerPlot(program: Command): void {
   const plot = program.command("plot").description("publication-quality plots, written as .svg or .png");
@@ -25,9 +21,9 @@ export function registerPlot(program: Command): void {
     .option("--truth <truth.csv|truth.npy>", "true parameter values: one row, same columns")
     .option("--reference <ref.csv|ref.csv.bz2|ref.npy>", "reference samples drawn in a second colour, same columns")
     .requiredOption("--out <plot.svg|plot.png>", "output file, by extension")
-    .option("--bins <n>", "bins of the 1-D histograms (default 0.6·√n, 10 to 40)", positiveInt)
+    .option("--bins <n>", `bins of the 1-D histograms (default 0.6·√n, 10 to 40; at most ${MAX_BINS})`, positiveIntAtMost(MAX_BINS))
     .option("--title <text>", "plot title")
-    .option("--scale <k>", "PNG pixels per SVG unit", positiveNumber, 2)
+    .option("--scale <k>", `PNG pixels per SVG unit (at most ${MAX_SCALE})`, positiveNumberAtMost(MAX_SCALE), 2)
     .action(runAction(async (o: PairOptions) => {
       checkOutputFile(o.out, "--out", [".svg", ".png"]);
       const samples = readMatrixFile(o.samples, "samples");

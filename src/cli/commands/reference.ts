@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { getTask } from "../../workflows/tasks/registry.js";
 import { loadObservation, loadReferenceSamples, loadTrueParameters, referenceTasks } from "../../workflows/tasks/sbibm-reference.js";
-import { writeMatrixFile } from "../../node/files.js";
+import { checkOutputFolder, writeMatrixFile } from "../../node/files.js";
 import { oneOf, positiveInt } from "../options.js";
 import { out, runAction } from "../run-action.js";
 
@@ -14,6 +14,7 @@ export function registerReference(program: Command): void {
     .requiredOption("--observation <num>", "observation number 1..10", positiveInt)
     .requiredOption("--out <folder>", "output folder")
     .action(runAction((o: { task: string; observation: number; out: string }) => {
+      checkOutputFolder(o.out, "--out");
       const task = getTask(o.task);
       const obs = loadObservation(o.task, o.observation);
       const truth = loadTrueParameters(o.task, o.observation);

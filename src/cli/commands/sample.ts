@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { NsbiInputError } from "../../errors.js";
 import { Rng } from "../../engine/rng.js";
 import { summarizeSamples } from "../../inference/summary.js";
-import { readMatrixFile, writeMatrixFile } from "../../node/files.js";
+import { checkOutputFile, readMatrixFile, writeMatrixFile } from "../../node/files.js";
 import { loadModel } from "../../node/model-io.js";
 import { enableThreads } from "../../node/parallel/threads.js";
 import { nonNegativeInt, positiveInt } from "../options.js";
 import { countBar } from "../progress.js";
+import { checkSizeFlag } from "../size-limits.js";
 import { formatSummaryTable } from "../summary-table.js";
 import { out, runAction, settings } from "../run-action.js";
 
@@ -22,30 +23,36 @@ export function registerSample(program: Command): void {
     .option("--seed <S>", "seed of the sampler", nonNegativeInt, 0)
     .requiredOption("--out <samples.csv|samples.npy>", "output file; CSV gets a header of parameter names")
     .action(runAction((o: { model: string; observation: string; numSamples: number; seed: number; out: string }) => {
-      const lower = o.out.toLowerCase();
-      if (!lower.endsWith(".csv") && !lower.endsWith(".npy")) throw new NsbiInputError(`--out '${o.out}': expected a .csv or .npy file`);
+      checkOutputFile(o.out, "--out", [".csv", ".npy"]);
       const posterior = loadModel(o.model, { kernels: settings.kernels });
-      const stopThreads = settings.threads === 2 ? enableThreads(posterior) : null;
       const obs = readMatrixFile(o.observation, "observation");
       if (obs.rows !== 1) throw new NsbiInputError(`--observation '${o.observation}': ${obs.rows} rows, expected exactly one observation`);
       if (obs.cols !== posterior.xDim) {
         throw new NsbiInputError(`--observation '${o.observation}': ${obs.cols} values, but the model was trained on x with ${posterior.xDim}`);
       }
-      const n = o.numSamples, P = posterior.thetaDim, samples = new Float32Array(n * P), rng = new Rng(o.seed);
+      const n = o.numSamples, P = posterior.thetaDim;
+      checkSizeFlag(`--num-samples ${n}`, n, 4 * P, `the samples [N, ${P}] (float32)`);
+      const samples = new Float32Array(n * P), rng = new Rng(o.seed);
+      const stopThreads = settings.threads === 2 ? enableThreads(posterior) : null;
       const bar = countBar("sampling", n);
-      let draws = 0;
-      for (let s = 0; s < n; s += CHUNK) {
-        const m = Math.min(CHUNK, n - s);
-        const r = posterior.sampleWithInfo(m, obs.data, { rng });
-        samples.set(r.samples, s * P);
-        draws += r.draws;
-        bar.update(s + m);
+      // acceptance as sampleWithInfo defines it: draws inside the prior support / all flow draws
+      let draws = 0, inside = 0;
+      try {
+        for (let s = 0; s < n; s += CHUNK) {
+          const m = Math.min(CHUNK, n - s);
+          const r = posterior.sampleWithInfo(m, obs.data, { rng });
+          samples.set(r.samples, s * P);
+          draws += r.draws;
+          inside += Math.round(r.acceptanceRate * r.draws);
+          bar.update(s + m);
+        }
+      } finally {
+        bar.stop();
+        stopThreads?.();
       }
-      bar.stop();
-      stopThreads?.();
       writeMatrixFile(o.out, { rows: n, cols: P, data: samples }, posterior.parameterNames);
       const summary = summarizeSamples(samples, n, posterior.parameterNames);
       process.stdout.write(formatSummaryTable(summary));
-      out.info(`wrote ${n} samples to ${o.out}; ${(100 * n / draws).toFixed(1)}% of flow draws were inside the prior support`);
+      out.info(`wrote ${n} samples to ${o.out}; ${(100 * inside / draws).toFixed(1)}% of flow draws were inside the prior support`);
     }));
 }

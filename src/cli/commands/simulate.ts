@@ -5,6 +5,7 @@ import { checkOutputFile } from "../../node/files.js";
 import { writeSimulationsFile } from "../../node/simulations-file.js";
 import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
 import { countBar } from "../progress.js";
+import { checkSizeFlag } from "../size-limits.js";
 import { out, runAction } from "../run-action.js";
 
 /** Rows per simulator call (fixed, so results do not depend on how progress is reported). */
@@ -21,6 +22,7 @@ export function registerSimulate(program: Command): void {
       checkOutputFile(o.out, "--out", [".npz"]);
       const task = getTask(o.task);
       const n = o.numSimulations, P = task.thetaDim, D = task.xDim;
+      checkSizeFlag(`--num-simulations ${n}`, n, 4 * (P + D), `theta [N, ${P}] and x [N, ${D}] (float32)`);
       const master = new Rng(o.seed);
       const priorRng = master.fork(), simRng = master.fork();
       const theta = task.prior.sample(n, priorRng);

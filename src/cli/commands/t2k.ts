@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { writeT2kReport } from "../../node/t2k-report.js";
 import { runT2kTune } from "../../node/t2k-tune.js";
-import { T2K_TUNE_DEFAULTS, T2K_TUNE_QUICK, type T2kTuneSettings } from "../../workflows/t2k/tune-settings.js";
+import { T2K_MIN_TRAINING_CONFIGURATIONS, T2K_TUNE_DEFAULTS, T2K_TUNE_QUICK, type T2kTuneSettings } from "../../workflows/t2k/tune-settings.js";
 import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "../options.js";
 import { countBar, trainingBar } from "../progress.js";
 import { out, runAction, settings } from "../run-action.js";
@@ -13,7 +13,7 @@ interface TuneCliOptions {
 }
 
 export function registerT2k(program: Command): void {
-  const t2k = program.command("t2k").description("the T2K CC0π generator-tuning workflow of the seed paper (see docs/t2k-model.md)");
+  const t2k = program.command("t2k").description("tune four neutrino-interaction parameters to the T2K CC0π data by NPE (Tame-Narvaez et al., arXiv:2603.09778; docs/t2k-workflow.md)");
   t2k.command("tune")
     .description("simulate, train NPE, diagnose, infer the MicroBooNE-tune and alt-model mock data and the T2K data with covariance throws, χ² fits; writes the report")
     .requiredOption("--out <runs/t2k/>", "run folder: simulations/, model/, figures/, diagnostics/, results.json, table1.md, index.html")
@@ -21,7 +21,7 @@ export function registerT2k(program: Command): void {
     .option("--resume", "reuse finished steps in --out (simulations, trained model) whose settings match")
     .option("--training-set <file>", "your own (θ, 58-bin) training set: .npz with theta [N, 4] and x [N, 58], or CSV/text rows of 4 θ then 58 bins; the first --num-test rows are the test split")
     .option("--genie-dials", "the training set's θ are the paper's raw GENIE dials: MaCCQE = 0.961242(1 + 0.03θ1), NormCCMEC = 1 + 0.5θ2, XSecShape = θ3, RPA = 1 − θ4")
-    .option("--num-train <N>", `training configurations (default ${T2K_TUNE_DEFAULTS.numTrain})`, positiveInt)
+    .option("--num-train <N>", `training configurations (default ${T2K_TUNE_DEFAULTS.numTrain}; below ${T2K_MIN_TRAINING_CONFIGURATIONS} the results are marked untrustworthy)`, positiveInt)
     .option("--num-test <N>", `test configurations for the diagnostics (default ${T2K_TUNE_DEFAULTS.numTest})`, positiveInt)
     .option("--num-throws <N>", `covariance throws of the data (default ${T2K_TUNE_DEFAULTS.numThrows})`, positiveInt)
     .option("--num-samples <L>", `posterior draws per inference (default ${T2K_TUNE_DEFAULTS.numSamples})`, positiveInt)

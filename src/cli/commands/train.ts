@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { NsbiInputError } from "../../errors.js";
-import { DEFAULT_TAIL_BOUND } from "../../flows/flow-config.js";
+import { TRAIN_DEFAULTS } from "../../estimators/trainer.js";
+import { FLOW_DEFAULTS } from "../../flows/flow-config.js";
 import { priorFromConfig } from "../../flows/priors/prior-from-config.js";
 import type { Prior, PriorConfig } from "../../flows/priors/prior.js";
 import { NPE } from "../../inference/npe.js";
 import { checkOutputFolder } from "../../node/files.js";
+import { checkpointPath, hasCheckpoint, readCheckpoint, removeCheckpoint, removeStaleCheckpointTemps, writeCheckpoint } from "../../node/checkpoint-files.js";
 import { saveModel } from "../../node/model-io.js";
 import { twoThreadTraining } from "../../node/parallel/threads.js";
 import { readSimulationsFile } from "../../node/simulations-file.js";
@@ -15,8 +17,18 @@ import { out, runAction, settings } from "../run-action.js";
 
 interface TrainNpeOptions {
   data: string; out: string; estimator: "maf" | "nsf"; embedding: number[]; hiddenFeatures: number; hiddenLayers: number;
-  transforms: number; bins: number; tailBound?: number; batchSize: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
-  validationFraction: number; clipMaxNorm: number; seed: number; prior?: string;
+  transforms: number; bins: number; tailBound?: number; batchSize?: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
+  validationFraction: number; clipMaxNorm: number; seed: number; prior?: string; resume: boolean; checkpointInterval: number;
+}
+
+/** Seconds between training checkpoints unless --checkpoint-interval says otherwise. */
+export const DEFAULT_CHECKPOINT_SECONDS = 30;
+
+/** A number >= 0 (Infinity allowed), for --clip-max-norm and --checkpoint-interval. */
+function nonNegativeNumber(value: string): number {
+  const v = Number(value);
+  if (value.trim() === "" || !(v >= 0)) throw new InvalidArgumentError(`expected a number >= 0, got '${value}'`);
+  return v;
 }
 
 export function registerTrain(program: Command): void {
@@ -25,21 +37,25 @@ export function registerTrain(program: Command): void {
     .description("neural posterior estimation: fit q(theta | x) to the pairs in an .npz and save the model folder")
     .requiredOption("--data <sims.npz>", "float32 arrays theta [N, P] and x [N, D] (from `nsbi simulate` or NumPy)")
     .requiredOption("--out <model/>", "output folder (config.json + model.safetensors)")
-    .option("--estimator <maf|nsf>", "density estimator: masked autoregressive flow or neural spline flow", oneOf(["maf", "nsf"]), "nsf")
+    .option("--estimator <maf|nsf>", "density estimator: masked autoregressive flow or neural spline flow", oneOf(["maf", "nsf"]), FLOW_DEFAULTS.estimator)
     .option("--embedding <sizes>", "MLP embedding of x, hidden and output sizes, e.g. 45,32,20 (default: none)", intList, [])
-    .option("--hidden-features <H>", "hidden units per MADE layer", positiveInt, 50)
-    .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, 2)
-    .option("--transforms <K>", "number of flow transforms", positiveInt, 5)
-    .option("--bins <B>", "spline bins (nsf)", positiveInt, 10)
-    .option("--tail-bound <T>", `spline window [-T, T] in z-scored units, identity outside (nsf; default ${DEFAULT_TAIL_BOUND})`, positiveNumber)
-    .option("--batch-size <B>", "training batch size", positiveInt, 200)
-    .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, 5e-4)
-    .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, 20)
+    .option("--hidden-features <H>", "hidden units per MADE layer", positiveInt, FLOW_DEFAULTS.hiddenFeatures)
+    .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, FLOW_DEFAULTS.hiddenLayers)
+    .option("--transforms <K>", "number of flow transforms", positiveInt, FLOW_DEFAULTS.transforms)
+    .option("--bins <B>", "spline bins (nsf)", positiveInt, FLOW_DEFAULTS.bins)
+    .option("--tail-bound <T>", `spline window [-T, T] in z-scored units, identity outside (nsf; default ${FLOW_DEFAULTS.tailBound})`, positiveNumber)
+    .option("--batch-size <B>", `training batch size, capped at the number of training rows (default: ${TRAIN_DEFAULTS.batchSize})`, positiveInt)
+    .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, TRAIN_DEFAULTS.learningRate)
+    .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, TRAIN_DEFAULTS.stopAfterEpochs)
     .option("--max-epochs <E>", "upper bound on epochs (default: early stopping decides)", positiveInt)
-    .option("--validation-fraction <F>", "fraction held out for early stopping", fraction, 0.1)
-    .option("--clip-max-norm <C>", "gradient-norm clipping (0 disables)", Number, 5)
-    .option("--seed <S>", "seed of the split, initial weights and batches", nonNegativeInt, 0)
+    .option("--validation-fraction <F>", "fraction held out for early stopping", fraction, TRAIN_DEFAULTS.validationFraction)
+    .option("--clip-max-norm <C>", "gradient-norm clipping (0 disables)", nonNegativeNumber, TRAIN_DEFAULTS.clipMaxNorm)
+    .option("--seed <S>", "seed of the split, initial weights and batches", nonNegativeInt, TRAIN_DEFAULTS.seed)
     .option("--prior <prior.json>", "prior for leakage rejection (default: the one `nsbi simulate` stored in the data)")
+    .option("--checkpoint-interval <seconds>", "write <out>/training.checkpoint after an epoch when this many seconds have passed "
+      + "since the last one (0: after every epoch); it is removed once the model is saved", nonNegativeNumber, DEFAULT_CHECKPOINT_SECONDS)
+    .option("--resume", "continue an interrupted training from <out>/training.checkpoint (same data and options; "
+      + "--max-epochs may differ): the model is bit-identical to an uninterrupted run", false)
     .action(runAction((o: TrainNpeOptions) => {
       checkOutputFolder(o.out, "--out");
       const sims = readSimulationsFile(o.data);
@@ -52,6 +68,10 @@ export function registerTrain(program: Command): void {
         kernels: settings.kernels, parameterNames: names,
       });
       npe.appendSimulations(sims.theta, sims.x, o.data);
+      const resume = o.resume ? readCheckpoint(o.out) : undefined;
+      if (resume) out.info(`resuming from ${checkpointPath(o.out)} after epoch ${resume.state.epoch}`);
+      else if (hasCheckpoint(o.out)) out.info(`${checkpointPath(o.out)} is from an interrupted training; starting afresh (add --resume to continue it)`);
+      removeStaleCheckpointTemps(o.out);
       const bar = trainingBar();
       let h;
       try {
@@ -59,9 +79,12 @@ export function registerTrain(program: Command): void {
           batchSize: o.batchSize, learningRate: o.learningRate, stopAfterEpochs: o.stopAfterEpochs, maxEpochs: o.maxEpochs,
           validationFraction: o.validationFraction, clipMaxNorm: o.clipMaxNorm, seed: o.seed, onEpoch: (e) => bar.onEpoch(e),
           helper: settings.threads === 2 ? twoThreadTraining : undefined,
+          checkpoint: { intervalSeconds: o.checkpointInterval, save: (cp) => writeCheckpoint(o.out, cp) },
+          resume, resumeSource: checkpointPath(o.out),
         });
       } finally { bar.stop(); }
       saveModel(npe.buildPosterior(), o.out);
+      removeCheckpoint(o.out);
       out.info(`trained ${h.epochs} epochs (${h.stopReason.replace("_", " ")}) in ${h.seconds.toFixed(1)} s; `
         + `best validation loss ${h.bestValidationLoss.toFixed(4)} at epoch ${h.bestEpoch}; model saved to ${o.out}`);
     }));

@@ -1,5 +1,5 @@
 import { NsbiInputError } from "../../errors.js";
-import { checkCount, checkRows, finiteVector, sameLength } from "./checks.js";
+import { checkCount, checkRng, checkRows, finiteVector, sameLength } from "./checks.js";
 import type { Rng } from "../../engine/rng.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
@@ -46,6 +46,7 @@ export class BoxUniform implements Prior {
   /** Draw n vectors; returns Float32Array [n, dim]. */
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "BoxUniform.sample: n");
+    checkRng(rng, "BoxUniform.sample");
     const D = this.dim, out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) out[i * D + j] = this.lower[j] + (this.upper[j] - this.lower[j]) * rng.uniform();

@@ -32,6 +32,17 @@ export function positiveVector(v: Float64Array, name: string): void {
   });
 }
 
+/**
+ * Require an explicitly passed generator: nsbi draws random numbers only from a seeded Rng, so a
+ * missing one is a user error, not a TypeError deep inside the sampler.
+ */
+export function checkRng(rng: unknown, name: string): void {
+  if (rng === null || typeof rng !== "object" || typeof (rng as { uniform?: unknown }).uniform !== "function"
+    || typeof (rng as { normal?: unknown }).normal !== "function") {
+    throw new NsbiInputError(`${name}: expected a seeded Rng as second argument (e.g. new Rng(0)), got ${rng === null ? "null" : typeof rng}`);
+  }
+}
+
 /** Require n to be a non-negative integer. */
 export function checkCount(n: number, name: string): void {
   if (!Number.isInteger(n) || n < 0) throw new NsbiInputError(`${name} must be a non-negative integer, got ${n}`);

@@ -1,5 +1,5 @@
 import type { Rng } from "../../engine/rng.js";
-import { checkCount, checkRows, finiteVector, HALF_LOG_2PI, positiveVector, sameLength } from "./checks.js";
+import { checkCount, checkRng, checkRows, finiteVector, HALF_LOG_2PI, positiveVector, sameLength } from "./checks.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
 /**
@@ -43,6 +43,7 @@ export class LogNormal implements Prior {
   /** Draw n vectors; returns Float32Array [n, dim]. */
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "LogNormal.sample: n");
+    checkRng(rng, "LogNormal.sample");
     const D = this.dim, out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) out[i * D + j] = Math.exp(this.loc[j] + this.scale[j] * rng.normal());

@@ -1,6 +1,7 @@
 import { NsbiInputError } from "../../errors.js";
 import type { Rng } from "../../engine/rng.js";
-import { checkCount, checkRows, finiteVector, HALF_LOG_2PI, rowIsFinite } from "./checks.js";
+import { choleskyLower, forwardSubstitute } from "../../numerics/cholesky.js";
+import { checkCount, checkRng, checkRows, finiteVector, HALF_LOG_2PI, rowIsFinite } from "./checks.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
 /**
@@ -54,7 +55,7 @@ export class MultivariateGaussian implements Prior {
         this.cov[i * D + j] = this.cov[j * D + i] = 0.5 * (a + b);
       }
     }
-    this.chol = cholesky(this.cov, D, source);
+    this.chol = choleskyLower(this.cov, D, `${source}: covariance`);
     let c = -D * HALF_LOG_2PI;
     for (let i = 0; i < D; i++) c -= Math.log(this.chol[i * D + i]);
     this.logNorm = c;
@@ -66,6 +67,7 @@ export class MultivariateGaussian implements Prior {
   /** Draw n vectors mean + L z, z ~ N(0, I); returns Float32Array [n, dim]. */
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "MultivariateGaussian.sample: n");
+    checkRng(rng, "MultivariateGaussian.sample");
     const D = this.dim, L = this.chol, z = this.work, out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) z[j] = rng.normal();
@@ -81,16 +83,13 @@ export class MultivariateGaussian implements Prior {
   /** Log density of each of n rows: -½‖L⁻¹(θ − mean)‖² − Σ log L_jj − (D/2) log 2π. */
   logProb(theta: ArrayLike<number>, n: number): Float64Array {
     checkRows(theta, n, this.dim, "MultivariateGaussian.logProb");
-    const D = this.dim, L = this.chol, y = this.work, out = new Float64Array(n);
+    const D = this.dim, y = this.work, out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (!this.inSupport(theta, i)) { out[i] = -Infinity; continue; }
+      for (let r = 0; r < D; r++) y[r] = theta[i * D + r] - this.mu[r];
+      forwardSubstitute(this.chol, D, y, y);
       let q = 0;
-      for (let r = 0; r < D; r++) {
-        let s = theta[i * D + r] - this.mu[r];
-        for (let k = 0; k < r; k++) s -= L[r * D + k] * y[k];
-        y[r] = s / L[r * D + r];
-        q += y[r] * y[r];
-      }
+      for (let r = 0; r < D; r++) q += y[r] * y[r];
       out[i] = this.logNorm - 0.5 * q;
     }
     return out;
@@ -123,26 +122,6 @@ export class MultivariateGaussian implements Prior {
     for (let i = 0; i < D; i++) covariance.push(Array.from(this.cov.subarray(i * D, (i + 1) * D)));
     return { type: "multivariate_gaussian", mean: Array.from(this.mu), covariance };
   }
-}
-
-/** Cholesky–Banachiewicz factorisation of a symmetric matrix; throws if it is not positive definite. */
-function cholesky(a: Float64Array, D: number, source: string): Float64Array {
-  const L = new Float64Array(D * D);
-  for (let i = 0; i < D; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * D + j];
-      for (let k = 0; k < j; k++) s -= L[i * D + k] * L[j * D + k];
-      if (i === j) {
-        if (!(s > 0)) {
-          throw new NsbiInputError(`${source}: covariance must be positive definite, but it is not (Cholesky pivot ${j} is ${s})`);
-        }
-        L[i * D + i] = Math.sqrt(s);
-      } else {
-        L[i * D + j] = s / L[j * D + j];
-      }
-    }
-  }
-  return L;
 }
 
 function describeRows(c: unknown): string {

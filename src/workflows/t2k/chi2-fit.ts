@@ -1,5 +1,5 @@
 import { NsbiInputError } from "../../errors.js";
-import { nelderMead } from "../../inference/nelder-mead.js";
+import { nelderMead } from "../../numerics/nelder-mead.js";
 
 export interface Chi2FitResult {
   theta: number[];

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { NsbiInputError } from "../../errors.js";
 import { Chi2, chi2Diagonal, chi2Full } from "./chi2.js";
-import { choleskyLower } from "./cholesky.js";
+import { choleskyLower } from "../../numerics/cholesky.js";
 
 test("diagonal covariance: full χ² = diagonal χ² = Σ r²/σ²", () => {
   const d = [1, 2, 3], x = [1.5, 1, 3.3], v = [0.25, 4, 0.09];

@@ -8,7 +8,7 @@
  *   Pertinent Puzzle)
  */
 import { NsbiInputError } from "../../errors.js";
-import { choleskyLower, forwardSubstitute } from "./cholesky.js";
+import { choleskyLower, forwardSubstitute } from "../../numerics/cholesky.js";
 
 function check(pred: ArrayLike<number>, data: ArrayLike<number>, cov: ArrayLike<number>, fn: string): number {
   const n = data.length;

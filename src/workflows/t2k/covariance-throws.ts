@@ -1,15 +1,15 @@
 /**
  * Multivariate-normal throws x = μ + L z, z ~ N(0, I), with V = L Lᵀ the Cholesky factor of a
- * covariance: the ensemble of data variations the SBI paper uses to propagate the T2K
+ * covariance: the ensemble of data variations Tame-Narvaez et al. (arXiv:2603.09778) use to propagate the T2K
  * measurement uncertainties (1,000 throws of the 58-bin data with its full covariance).
  *
- * @see the SBI neutrino-tuning paper (shared seed 000; code karlaTame/SBI_parameter_tuning), Sec. V: "random throws from a multivariate
+ * @see K. Tame-Narvaez et al., arXiv:2603.09778 (code karlaTame/SBI_parameter_tuning), Sec. V: "random throws from a multivariate
  *   zero-mean Gaussian distribution using the data covariance matrix"
  * @see Golub & Van Loan, "Matrix Computations", §4.2
  */
 import { NsbiInputError } from "../../errors.js";
 import type { Rng } from "../../engine/rng.js";
-import { choleskyLower } from "./cholesky.js";
+import { choleskyLower } from "../../numerics/cholesky.js";
 
 /** A reusable multivariate-normal sampler for one mean and covariance. */
 export class CovarianceThrows {

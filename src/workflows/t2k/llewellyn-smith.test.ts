@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { isovectorFormFactors, sachsFormFactors } from "./nucleon-form-factors.js";
 import { lsDsigmaDq2, lsQ2Range, lsTotalCrossSection } from "./llewellyn-smith.js";
-import { COS_CABIBBO, G_AXIAL, G_FERMI, HBARC2_CM2, M_MUON, MU_NEUTRON, MU_PROTON } from "./physical-constants.js";
+import { COS_CABIBBO, G_AXIAL, G_FERMI, HBARC2_CM2, M_MUON, M_NEUTRON, M_PROTON, MU_NEUTRON, MU_PROTON } from "./physical-constants.js";
 import { BERPA_NOMINAL, nievesRpaRatio } from "./nieves-rpa.js";
 
 const GC2 = G_FERMI * G_FERMI * COS_CABIBBO * COS_CABIBBO;
@@ -51,11 +51,37 @@ test("large-E total from the C term alone: the axial part ∫ G²cos²θ_c F_A²
   expect(d / expected).toBeCloseTo(1, 2);
 });
 
-test("kinematic Q² range at threshold collapses and grows ~ 2E(E − m) at high energy", () => {
-  const r = lsQ2Range(3)!;
-  expect(r[0]).toBeGreaterThanOrEqual(0);
-  expect(r[1]).toBeGreaterThan(4);
-  expect(lsQ2Range(0.1)).toBeNull();
+test("kinematic Q² range: equal to lab-frame two-body kinematics, collapsing at threshold, growing as 2M_nE − M_p² − m² at high energy", () => {
+  // Independent lab-frame solution for a lepton emitted forward (θ = 0, Q²min) or backward (θ = π,
+  // Q²max): energy E + M_n = E_ℓ + E_p and collinear momentum p_p = E ∓ p_ℓ give
+  // (E + M_n − E_ℓ)² − (E ∓ p_ℓ)² = M_p², solved for p_ℓ by bisection; then Q² = 2E(E_ℓ ∓ p_ℓ) − m².
+  const labQ2 = (e: number, backward: boolean): number => {
+    const s = backward ? -1 : 1;
+    const g = (p: number) => (e + M_NEUTRON - Math.hypot(p, M_MUON)) ** 2 - (e - s * p) ** 2 - M_PROTON ** 2;
+    // g > 0 at lo and < 0 at hi. Forward has two roots: the larger p_ℓ (smaller Q²) lies beyond g's
+    // maximum at p* = Em/√((E + M_n)² − E²); backward has one, beyond p = 0.
+    let lo = backward ? 0 : (e * M_MUON) / Math.sqrt((e + M_NEUTRON) ** 2 - e * e), hi = 2 * e + 1;
+    for (let k = 0; k < 200; k++) { const mid = 0.5 * (lo + hi); if (g(mid) > 0) lo = mid; else hi = mid; }
+    const p = 0.5 * (lo + hi);
+    return 2 * e * (Math.hypot(p, M_MUON) - s * p) - M_MUON * M_MUON;
+  };
+  for (const e of [0.3, 1, 3, 20]) {
+    const r = lsQ2Range(e)!;
+    expect(r[1] / labQ2(e, true)).toBeCloseTo(1, 9);
+    // Q²min is clamped at 0: with M_n > M_p the exact value turns slightly negative (−1.4·10⁻⁶ GeV² at 3 GeV)
+    expect(r[0]).toBeCloseTo(Math.max(0, labQ2(e, false)), 12);
+  }
+  // threshold E_th = ((M_p + m)² − M_n²)/(2M_n): no range below, a single point just above, where
+  // lepton and proton move with the centre of mass: E_ℓ = m(E + M_n)/(M_p + m), p_ℓ = mE/(M_p + m)
+  const eTh = ((M_PROTON + M_MUON) ** 2 - M_NEUTRON ** 2) / (2 * M_NEUTRON);
+  expect(lsQ2Range(eTh * (1 - 1e-9))).toBeNull();
+  const at = lsQ2Range(eTh * (1 + 1e-12))!;
+  const eLep = (M_MUON * (eTh + M_NEUTRON)) / (M_PROTON + M_MUON), pLep = (M_MUON * eTh) / (M_PROTON + M_MUON);
+  const q2Th = 2 * eTh * (eLep - pLep) - M_MUON * M_MUON;
+  expect(at[1] - at[0]).toBeLessThan(1e-4);
+  expect(at[0]).toBeCloseTo(q2Th, 5);
+  // high energy (expanding the CM-frame endpoints in 1/s): Q²max = 2M_nE − M_p² − m² + O(1/E), the O(1/E) term ≈ 0.41/E
+  for (const e of [100, 1000]) expect(Math.abs(lsQ2Range(e)![1] - (2 * M_NEUTRON * e - M_PROTON ** 2 - M_MUON ** 2))).toBeLessThan(0.5 / e);
 });
 
 test("BeRPA ratio: the values of the parameterisation (R(0) = A = 0.59, R(U) = D = 1.13, continuous at U, → 1)", () => {

@@ -1,9 +1,18 @@
 /**
- * Table I of the seed paper (GENIE v3 G18_10a_02_11a with its MicroBooNE-tune training set), quoted
+ * The paper whose T2K CC0π tune `nsbi t2k tune` reproduces, as a reader would cite it. Code:
+ * https://github.com/karlaTame/SBI_parameter_tuning.
+ */
+export const SBI_TUNE_PAPER = "K. Tame-Narvaez, S. Gardiner, A. Ćiprijanović, G. Cerati, \"First Estimation of Model Parameters for "
+  + "Neutrino-Induced Nucleon Knockout Using Simulation-Based Inference\", arXiv:2603.09778 [hep-ph] (2026)";
+/** The short form, for captions and table headings. */
+export const SBI_TUNE_PAPER_SHORT = "Tame-Narvaez et al., arXiv:2603.09778";
+
+/**
+ * Table I of Tame-Narvaez et al. (GENIE v3 G18_10a_02_11a with its MicroBooNE-tune training set), quoted
  * for comparison only: these are NOT nsbi's numbers. Parameters in physical units
  * (MaCCQE [GeV], NormCCMEC, XSecShape_CCMEC, RPA_CCQE); σ as printed (asymmetric where given);
  * χ² against the T2K data, 58 bins, full covariance.
- * @see seed paper 000 (../shared/seeds/000_2fa5d806e5ce3c43.txt), Table I
+ * @see {@link SBI_TUNE_PAPER}, Table I
  */
 export interface PaperTableRow {
   name: string;

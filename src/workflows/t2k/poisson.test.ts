@@ -1,14 +1,6 @@
 import { expect, test } from "vitest";
 import { Rng } from "../../engine/rng.js";
-import { logFactorial, samplePoisson } from "./poisson.js";
-
-test("log k! matches the exact sum", () => {
-  for (const k of [0, 1, 6, 7, 20, 170]) {
-    let s = 0;
-    for (let i = 2; i <= k; i++) s += Math.log(i);
-    expect(logFactorial(k)).toBeCloseTo(s, 9);
-  }
-});
+import { samplePoisson } from "./poisson.js";
 
 test("Poisson mean and variance equal λ (multiplication method and PTRS)", () => {
   const rng = new Rng(5), n = 40000;

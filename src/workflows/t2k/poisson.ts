@@ -8,18 +8,7 @@
  */
 import { NsbiInputError } from "../../errors.js";
 import type { Rng } from "../../engine/rng.js";
-
-/** log Γ(x + 1) = log x! for x ≥ 0 (Stirling series for x ≥ 7, exact sum below). */
-export function logFactorial(k: number): number {
-  if (k < 7) {
-    let s = 0;
-    for (let i = 2; i <= k; i++) s += Math.log(i);
-    return s;
-  }
-  const x = k + 1, x2 = 1 / (x * x);
-  const series = (((-1 / 1680) * x2 + 1 / 1260) * x2 - 1 / 360) * x2 + 1 / 12;
-  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series / x;
-}
+import { logFactorial } from "../../numerics/log-factorial.js";
 
 /**
  * One Poisson(λ) variate.

@@ -18,6 +18,8 @@ import type { Rng } from "../../engine/rng.js";
 import { samplePoisson } from "./poisson.js";
 import { G_AXIAL } from "./physical-constants.js";
 import { T2K_BINNING } from "./t2k-binning.js";
+import { T2K_BINS, T2K_BINS_67 } from "./t2k-data.js";
+import { T2K_THETA_DIM } from "./t2k-model-config.js";
 import type { T2kResponseTables } from "./response-tables.js";
 
 /** Per-component prediction, integrated over each of the 67 bins (10⁻³⁸ cm² per CH nucleon). */
@@ -32,7 +34,7 @@ export class T2kCc0piModel {
   private readonly u0: Float64Array;
   private readonly u1: Float64Array;
   private readonly u2: Float64Array;
-  private readonly integrated = new Float64Array(67);
+  private readonly integrated = new Float64Array(T2K_BINS_67);
 
   /** @param tables response tables from `buildResponseTables` */
   constructor(readonly tables: T2kResponseTables) {
@@ -45,7 +47,7 @@ export class T2kCc0piModel {
   private checkTheta(theta: ArrayLike<number>, o: number): void {
     const ma = theta[o]!;
     if (!(ma > 0) || !Number.isFinite(ma)) throw new NsbiInputError(`${this.tables.config.name}: MaCCQE (θ₁) must be a positive finite axial mass in GeV, got ${ma}`);
-    for (let j = 1; j < 4; j++) {
+    for (let j = 1; j < T2K_THETA_DIM; j++) {
       if (!Number.isFinite(theta[o + j]!)) throw new NsbiInputError(`${this.tables.config.name}: θ${j + 1} must be finite, got ${theta[o + j]}`);
     }
   }
@@ -67,7 +69,7 @@ export class T2kCc0piModel {
     }
     const { cellStart, cellQ, c0, c1, c2, background } = t, m0 = t.mec[0], m1 = t.mec[1];
     const a0 = mecNorm * (1 - shape), a1 = mecNorm * shape;
-    for (let b = 0; b < 67; b++) {
+    for (let b = 0; b < T2K_BINS_67; b++) {
       let s = 0;
       for (let j = cellStart[b]!, end = cellStart[b + 1]!; j < end; j++) {
         const q = cellQ[j]!;
@@ -88,9 +90,9 @@ export class T2kCc0piModel {
    * @param theta (MaCCQE, NormCCMEC, XSecShape_CCMEC, RPA_CCQE)
    */
   expected67(theta: ArrayLike<number>): Float64Array {
-    const out = new Float64Array(67);
+    const out = new Float64Array(T2K_BINS_67);
     this.integrate(theta, 0, out);
-    for (let b = 0; b < 67; b++) out[b]! /= T2K_BINNING.area[b]!;
+    for (let b = 0; b < T2K_BINS_67; b++) out[b]! /= T2K_BINNING.area[b]!;
     return out;
   }
 
@@ -102,8 +104,8 @@ export class T2kCc0piModel {
 
   /** The CCQE, MEC and background parts, integrated over each 67-bin (10⁻³⁸ cm² per CH nucleon). */
   components(theta: ArrayLike<number>): T2kComponents {
-    const parts = { ccqe: new Float64Array(67), mec: new Float64Array(67), background: new Float64Array(67) };
-    this.integrate(theta, 0, new Float64Array(67), parts);
+    const parts = { ccqe: new Float64Array(T2K_BINS_67), mec: new Float64Array(T2K_BINS_67), background: new Float64Array(T2K_BINS_67) };
+    this.integrate(theta, 0, new Float64Array(T2K_BINS_67), parts);
     return parts;
   }
 
@@ -121,22 +123,22 @@ export class T2kCc0piModel {
    * @param rng seeded generator (used only when generatedEvents > 0; 58+ Poisson draws per row)
    */
   simulate58(theta: ArrayLike<number>, n: number, generatedEvents: number, rng: Rng): Float32Array {
-    const out = new Float32Array(n * 58), x = this.integrated, idx = T2K_BINNING.index58To67, area = T2K_BINNING.area;
+    const out = new Float32Array(n * T2K_BINS), x = this.integrated, idx = T2K_BINNING.index58To67, area = T2K_BINNING.area;
     for (let i = 0; i < n; i++) {
-      this.integrate(theta, i * 4, x);
+      this.integrate(theta, i * T2K_THETA_DIM, x);
       if (generatedEvents > 0) {
         let tot = 0;
-        for (let b = 0; b < 67; b++) tot += x[b]!;
+        for (let b = 0; b < T2K_BINS_67; b++) tot += x[b]!;
         if (tot > 0) {
           const perEvent = tot / generatedEvents;
-          for (let k = 0; k < 58; k++) {
+          for (let k = 0; k < T2K_BINS; k++) {
             const b = idx[k]!;
-            out[i * 58 + k] = (samplePoisson(x[b]! / perEvent, rng) * perEvent) / area[b]!;
+            out[i * T2K_BINS + k] = (samplePoisson(x[b]! / perEvent, rng) * perEvent) / area[b]!;
           }
           continue;
         }
       }
-      for (let k = 0; k < 58; k++) out[i * 58 + k] = x[idx[k]!]! / area[idx[k]!]!;
+      for (let k = 0; k < T2K_BINS; k++) out[i * T2K_BINS + k] = x[idx[k]!]! / area[idx[k]!]!;
     }
     return out;
   }

@@ -1,7 +1,7 @@
 /**
  * The T2K CC0π forward models as nsbi Tasks: `t2k-cc0pi` (GENIE-like) and `t2k-cc0pi-alt`
  * (NuWro's role). θ = (MaCCQE [GeV], NormCCMEC, XSecShape_CCMEC, RPA_CCQE) in physical units with
- * the SBI paper's prior U([0.528, 1.39] × [0, 3] × [0, 1] × [0, 1.5]); x = the 58-bin flux-averaged
+ * the prior of Tame-Narvaez et al. (arXiv:2603.09778), U([0.528, 1.39] × [0, 3] × [0, 1] × [0, 1.5]); x = the 58-bin flux-averaged
  * d²σ/dp_μ dcos θ_μ per nucleon of CH in 10⁻³⁸ cm²/(GeV/c)/nucleon, ordered as the T2K release
  * (cos θ slice, then p_μ) with the 9 overflow bins removed.
  *
@@ -10,7 +10,7 @@
  * response tables are the shipped high-statistics ones (or, with `tables` options, built on first
  * use, about a second per 10⁶ events) and are shared by every task of the same configuration.
  *
- * @see the SBI neutrino-tuning paper revisiting the MicroBooNE tune (shared seed 000; karlaTame/SBI_parameter_tuning), Sec. II
+ * @see K. Tame-Narvaez et al., arXiv:2603.09778, revisiting the MicroBooNE tune (code karlaTame/SBI_parameter_tuning), Sec. II
  * @see T2K Collaboration, Phys. Rev. D 93, 112012 (2016); docs/t2k-model.md
  */
 import { NsbiInputError } from "../../errors.js";
@@ -25,9 +25,10 @@ import { buildResponseTables, type TableOptions } from "./response-tables.js";
 import { deserializeResponseTables } from "./response-tables-codegen.js";
 import { T2kCc0piModel } from "./t2k-cc0pi-model.js";
 import {
-  T2K_CC0PI_ALT_CONFIG, T2K_CC0PI_CONFIG, T2K_PRIOR_HIGH, T2K_PRIOR_LOW, type T2kModelConfig,
+  T2K_CC0PI_ALT_CONFIG, T2K_CC0PI_CONFIG, T2K_PRIOR_HIGH, T2K_PRIOR_LOW, T2K_THETA_DIM, type T2kModelConfig,
 } from "./t2k-model-config.js";
 import { T2K_BINNING } from "./t2k-binning.js";
+import { T2K_BINS } from "./t2k-data.js";
 
 /** Options of the T2K tasks. */
 export interface T2kTaskOptions {
@@ -54,12 +55,12 @@ const MODEL_CACHE = new Map<string, T2kCc0piModel>();
 /** A T2K CC0π forward model as a Task. */
 export class T2kCc0piTask implements Task {
   readonly name: string;
-  readonly thetaDim = 4;
-  readonly xDim = 58;
+  readonly thetaDim = T2K_THETA_DIM;
+  readonly xDim = T2K_BINS;
   readonly prior: Prior;
   readonly parameterNames: string[] = [...T2K_PARAMETER_NAMES];
   /** sbibm-style column names data_1 … data_58 (the Task convention). */
-  readonly observationNames = columnNames("data", 58);
+  readonly observationNames = columnNames("data", T2K_BINS);
   /** What each of the 58 outputs is: "p<lo>-<hi>_cos<lo>-<hi>". */
   readonly binLabels = binLabels();
   /** N of the finite-statistics fluctuation (0 = expectation). */
@@ -107,7 +108,7 @@ export class T2kCc0piTask implements Task {
    * @returns x [n, 58] in 10⁻³⁸ cm²/(GeV/c)/nucleon
    */
   simulate(theta: Float32Array, n: number, rng: Rng): Float32Array {
-    checkSimulateArgs(this.name, theta, n, 4);
+    checkSimulateArgs(this.name, theta, n, T2K_THETA_DIM);
     return this.model.simulate58(theta, n, this.generatedEvents, rng);
   }
 }
@@ -119,7 +120,7 @@ export class T2kCc0pi extends T2kCc0piTask {
   }
 }
 
-/** `t2k-cc0pi-alt`: the alternative model (NuWro's role in the SBI paper). */
+/** `t2k-cc0pi-alt`: the alternative model (NuWro's role in Tame-Narvaez et al.). */
 export class T2kCc0piAlt extends T2kCc0piTask {
   constructor(opts: T2kTaskOptions = {}) {
     super(T2K_CC0PI_ALT_CONFIG, opts);

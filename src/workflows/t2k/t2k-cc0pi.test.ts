@@ -14,7 +14,7 @@ const main = new T2kCc0pi({ generatedEvents: 0 });
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 describe("Task interface", () => {
-  test("names, dimensions, prior box of the SBI paper, 58 outputs", () => {
+  test("names, dimensions, prior box of Tame-Narvaez et al. (arXiv:2603.09778), 58 outputs", () => {
     for (const t of [new T2kCc0pi(), new T2kCc0piAlt()]) {
       expect([t.thetaDim, t.xDim, t.parameterNames]).toEqual([4, 58, ["MaCCQE", "NormCCMEC", "XSecShape_CCMEC", "RPA_CCQE"]]);
       expect(Array.from(t.prior.lower)).toEqual([0.528, 0, 0, 0]);
@@ -144,17 +144,21 @@ describe("physics sanity", () => {
   });
 
   test("the alternative model cannot be reproduced by the main one: min χ² over 3,000 prior draws stays well above 0", () => {
-    const alt = new T2kCc0piAlt({ generatedEvents: 0 }).model.expected58(ALT_DEFAULT);
-    // a diagonal 10% + 0.01 error model keeps the test free of the data files
-    const cov = new Float64Array(58 * 58);
-    for (let k = 0; k < 58; k++) cov[k * 59] = (0.1 * alt[k]! + 0.01) ** 2;
-    const chi = new Chi2(alt, cov), n = 3000, theta = main.prior.sample(n, new Rng(8));
-    const x = main.simulate(theta, n, new Rng(9));
-    let best = Infinity;
-    for (let i = 0; i < n; i++) best = Math.min(best, chi.full(x.subarray(i * 58, i * 58 + 58)));
-    expect(best).toBeGreaterThan(5);
-    // while the main model reproduces itself exactly
-    expect(chi.full(alt)).toBe(0);
+    const n = 3000, theta = main.prior.sample(n, new Rng(8)), x = main.simulate(theta, n, new Rng(9));
+    /** Smallest χ² of the 3,000 main-model predictions against `target`, with a diagonal 10% + 0.01 error model (no data files needed). */
+    const bestChi2 = (target: Float64Array) => {
+      const cov = new Float64Array(58 * 58);
+      for (let k = 0; k < 58; k++) cov[k * 59] = (0.1 * target[k]! + 0.01) ** 2;
+      const chi = new Chi2(target, cov);
+      let best = Infinity;
+      for (let i = 0; i < n; i++) best = Math.min(best, chi.full(x.subarray(i * 58, i * 58 + 58)));
+      return best;
+    };
+    // measured: 35.8 for the alternative model at its default point
+    expect(bestChi2(new T2kCc0piAlt({ generatedEvents: 0 }).model.expected58(ALT_DEFAULT))).toBeGreaterThan(5);
+    // control: the same search finds the main model's own prediction at the same θ (not one of the
+    // draws) to χ² ≈ 1.1, so the gap above is the models' difference, not a too-coarse search
+    expect(bestChi2(main.model.expected58(ALT_DEFAULT))).toBeLessThan(3);
   });
 
   test("the shipped high-statistics tables agree with a fresh small build (Monte Carlo noise only)", () => {

@@ -17,8 +17,11 @@ import { NsbiFormatError, NsbiInputError } from "../../errors.js";
 
 /** Number of bins of Analysis I, overflow bins included. */
 export const T2K_BINS_67 = 67;
-/** Number of bins once the 9 p_μ overflow bins are dropped (the MicroBooNE-tune / SBI paper choice). */
-export const T2K_BINS_58 = 58;
+/**
+ * Number of bins once the 9 p_μ overflow bins are dropped (the choice of the MicroBooNE tune and of Tame-Narvaez et al., arXiv:2603.09778):
+ * the dimension of x in the T2K CC0π tune. The one place this number is written.
+ */
+export const T2K_BINS = 58;
 /** The 67-bin indices of the last p_μ bin of each cos θ slice (p_μ up to 30 GeV/c), dropped in the 58-bin set. */
 export const T2K_OVERFLOW_BINS_67: readonly number[] = Object.freeze([2, 7, 14, 21, 29, 38, 46, 57, 66]);
 /** cos θ_μ slice edges of Analysis I (9 slices). */
@@ -190,7 +193,7 @@ export function buildT2kAnalysisI(texts: T2kReleaseTexts): T2kAnalysisI {
   const fluxNorm = parseT2kCovarianceText(texts.fluxNorm, n, "covariance_fluxNormalizationSystematics_analysisI.txt");
   const total = stat.map((v, i) => v + shape[i]! + fluxNorm[i]!);
   const keep = Int32Array.from(bins.filter((b) => !b.overflow).map((b) => b.index67));
-  if (keep.length !== T2K_BINS_58) throw new NsbiFormatError(`T2K release: expected ${T2K_BINS_58} non-overflow bins, got ${keep.length}`);
+  if (keep.length !== T2K_BINS) throw new NsbiFormatError(`T2K release: expected ${T2K_BINS} non-overflow bins, got ${keep.length}`);
   const sub = (m: Float64Array) => subMatrix(m, n, keep);
   const bins58 = Array.from(keep, (i) => ({ ...bins[i]! }));
   const sliceStart58 = new Int32Array(T2K_COS_SLICE_EDGES.length);
@@ -201,7 +204,7 @@ export function buildT2kAnalysisI(texts: T2kReleaseTexts): T2kAnalysisI {
   return {
     bins67: { n, bins, xsec, cov: { stat, shape, fluxNorm, total } },
     bins58: {
-      n: T2K_BINS_58, bins: bins58, xsec: Float64Array.from(keep, (i) => xsec[i]!),
+      n: T2K_BINS, bins: bins58, xsec: Float64Array.from(keep, (i) => xsec[i]!),
       cov: { stat: sub(stat), shape: sub(shape), fluxNorm: sub(fluxNorm), total: sub(total) },
     },
     index58To67: keep,

@@ -1,7 +1,7 @@
 /**
  * Configurations of the two T2K CC0π forward models: `t2k-cc0pi` (GENIE-like: RFG, BBBA05, a
  * Valencia-like and the empirical MEC shape, Δ-absorption background) and `t2k-cc0pi-alt`
- * (NuWro's role in the SBI paper: a spectral-function-like nucleus, dipole vector form factors, a
+ * (NuWro's role in Tame-Narvaez et al., arXiv:2603.09778: a spectral-function-like nucleus, dipole vector form factors, a
  * third MEC shape, a different MEC energy dependence and more pion absorption) — ingredients the
  * four parameters cannot fully absorb.
  *
@@ -67,7 +67,10 @@ export const T2K_CC0PI_ALT_CONFIG: Readonly<T2kModelConfig> = Object.freeze({
   resonanceAxialMass: 0.94,
 }) as Readonly<T2kModelConfig>;
 
-/** Prior box of the SBI paper (physical units). */
+/** Number of tunable parameters θ (MaCCQE, NormCCMEC, XSecShape_CCMEC, RPA_CCQE): the one place this number is written. */
+export const T2K_THETA_DIM = 4;
+
+/** Prior box of Tame-Narvaez et al., arXiv:2603.09778 (physical units). */
 export const T2K_PRIOR_LOW: readonly number[] = Object.freeze([0.528, 0, 0, 0]);
 export const T2K_PRIOR_HIGH: readonly number[] = Object.freeze([1.39, 3, 1, 1.5]);
 /** The MicroBooNE tune (MaCCQE 1.10 GeV, NormCCMEC 1.66, XSecShape_CCMEC 1.00, RPA_CCQE 0.85). */

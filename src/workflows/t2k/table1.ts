@@ -1,5 +1,6 @@
 import { T2K_PARAMETER_NAMES, T2K_PARAMETER_UNITS } from "./genie-dials.js";
-import { PAPER_TABLE1 } from "./paper-table1.js";
+import { PAPER_TABLE1, SBI_TUNE_PAPER_SHORT } from "./paper-table1.js";
+import { T2K_BINS } from "./t2k-data.js";
 
 /** One row of the Table-I analogue: a model or an inference result, its prediction and χ². */
 export interface TuneRow {
@@ -11,7 +12,7 @@ export interface TuneRow {
   errUp: number[] | null;
   /** What the errors are, e.g. "posterior σ", "throws 16–84%", "χ² + 1". */
   errorKind: string;
-  /** 58-bin prediction in 10⁻³⁸ cm²/(GeV/c)/nucleon, T2K bin order. */
+  /** Prediction in the 58 bins, 10⁻³⁸ cm²/(GeV/c)/nucleon, T2K bin order. */
   prediction: number[];
   chi2Full: number;
   chi2Diag: number;
@@ -32,25 +33,27 @@ function cell(row: TuneRow, p: number): string {
 }
 
 /**
- * The Table-I analogue as Markdown: our rows, then the seed paper's Table I clearly labelled as
- * GENIE numbers from the paper.
+ * The Table-I analogue as Markdown: warnings about the run first, our rows, then Table I of
+ * Tame-Narvaez et al. clearly labelled as GENIE numbers from the paper.
  * @param rows our rows, in display order
  * @param dataIntegrated integrated cross section of the T2K data, for the last column
+ * @param warnings what makes this run untrustworthy (e.g. too few training configurations), shown on top
  */
-export function table1Markdown(rows: TuneRow[], dataIntegrated: number): string {
+export function table1Markdown(rows: TuneRow[], dataIntegrated: number, warnings: readonly string[] = []): string {
   const names = T2K_PARAMETER_NAMES.map((n, i) => (T2K_PARAMETER_UNITS[i] ? `${n} [${T2K_PARAMETER_UNITS[i]}]` : n));
   const lines = [
+    ...warnings.flatMap((w) => [`**Warning: ${w}.**`, ""]),
     "## nsbi (built-in approximate forward model, not GENIE)",
     "",
-    `| row | ${names.join(" | ")} | errors | χ² full (58 bins) | χ² diagonal | σ_int / data |`,
+    `| row | ${names.join(" | ")} | errors | χ² full (${T2K_BINS} bins) | χ² diagonal | σ_int / data |`,
     `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
     ...rows.map((r) => `| ${r.name} | ${T2K_PARAMETER_NAMES.map((_, p) => cell(r, p)).join(" | ")} | ${r.errorKind} | ${fmt(r.chi2Full, 2)} | ${fmt(r.chi2Diag, 2)} | ${fmt(r.integrated / dataIntegrated, 3)} |`),
     "",
     "σ_int / data: integrated cross section of the prediction over that of the T2K data (Peelle's Pertinent Puzzle shows as a full-covariance fit below 1).",
     "",
-    "## For reference: Table I of the seed paper (GENIE v3 G18_10a_02_11a, from the paper, not computed here)",
+    `## For reference: Table I of ${SBI_TUNE_PAPER_SHORT} (GENIE v3 G18_10a_02_11a, from the paper, not computed here)`,
     "",
-    `| row | ${names.join(" | ")} | χ² full (58 bins) |`,
+    `| row | ${names.join(" | ")} | χ² full (${T2K_BINS} bins) |`,
     `| --- | ${names.map(() => "---").join(" | ")} | --- |`,
     ...PAPER_TABLE1.map((r) => {
       const cells = T2K_PARAMETER_NAMES.map((_, p) => {

@@ -2,7 +2,7 @@ import { NsbiInputError } from "../../errors.js";
 import { setWarningHandler, warn } from "../../logging.js";
 import { Rng } from "../../engine/rng.js";
 import type { Posterior } from "../../inference/posterior.js";
-import { quantileSorted } from "../../inference/summary.js";
+import { quantileSorted } from "../../numerics/quantile.js";
 
 export interface ThrowsInference {
   /** Posterior mean and σ for the central values. */
@@ -21,8 +21,8 @@ export interface ThrowsInference {
 }
 
 /**
- * Propagate the measurement's uncertainty into the inferred parameters as the seed paper does
- * (section V): run inference on the central values and on each covariance throw of the data, and
+ * Propagate the measurement's uncertainty into the inferred parameters as Tame-Narvaez et al.
+ * (arXiv:2603.09778, section V) do: run inference on the central values and on each covariance throw of the data, and
  * take the 16th/84th percentiles of the deviations of the throws' posterior means from the
  * central result as the 68% interval.
  * @param posterior the trained posterior

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { setWarningHandler } from "../../logging.js";
 import { dialsToPhysical, physicalToDials } from "./genie-dials.js";
-import { T2K_BINS, trainingSetFromArrays, trainingSetFromTable } from "./training-set.js";
+import { T2K_BINS } from "./t2k-data.js";
+import { trainingSetFromArrays, trainingSetFromTable } from "./training-set.js";
 
 describe("GENIE dial mapping", () => {
   test("the MicroBooNE tune in dial units (4.8118, 1.32, 1.0, 0.15) is (1.10 GeV, 1.66, 1.0, 0.85)", () => {
@@ -18,7 +19,7 @@ describe("GENIE dial mapping", () => {
   test("the training file's dial ranges map onto the physical prior box", () => {
     const t = Float64Array.of(-15, -2, 0, 1, 15, 4, 1, -0.5);
     dialsToPhysical(t);
-    expect(t[0]).toBeCloseTo(0.5287, 4); // seed paper prior 0.528
+    expect(t[0]).toBeCloseTo(0.5287, 4); // the paper's prior bound 0.528
     expect(t[4]).toBeCloseTo(1.3938, 4); // 1.39
     expect([t[1], t[5], t[3], t[7]]).toEqual([0, 3, 0, 1.5]);
   });

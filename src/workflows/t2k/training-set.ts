@@ -1,9 +1,7 @@
 import { NsbiInputError } from "../../errors.js";
 import { warn } from "../../logging.js";
-
-/** Parameters and bins of the T2K CC0π tune: 4 θ and the 58-bin cross section. */
-export const T2K_THETA_DIM = 4;
-export const T2K_BINS = 58;
+import { T2K_BINS } from "./t2k-data.js";
+import { T2K_THETA_DIM } from "./t2k-model-config.js";
 
 /** A (θ, x) training set: θ [n, 4] in physical units, x [n, 58] in 10⁻³⁸ cm²/(GeV/c)/nucleon. */
 export interface T2kTrainingSet {

@@ -7,11 +7,12 @@ import { fitChi2, type Chi2FitResult } from "./chi2-fit.js";
 import { CovarianceThrows } from "./covariance-throws.js";
 import { normShapeSpace } from "./norm-shape.js";
 import type { T2kCc0piModel } from "./t2k-cc0pi-model.js";
+import { T2K_BINS } from "./t2k-data.js";
 import { ALT_DEFAULT, MICROBOONE_TUNE, T2K_PRIOR_HIGH, T2K_PRIOR_LOW } from "./t2k-model-config.js";
 import type { TuneRow } from "./table1.js";
 import { inferThrows, type ThrowsInference } from "./throws-inference.js";
 
-/** The MicroBooNE tune's quoted 1σ errors (lower, upper), PRD 105, 072001 via the seed paper's Table I. */
+/** The MicroBooNE tune's quoted 1σ errors (lower, upper), PRD 105, 072001 via Table I of Tame-Narvaez et al., arXiv:2603.09778. */
 const TUNE_ERR_DOWN = [0.10, 0.50, 1.00, 0.40], TUNE_ERR_UP = [0.10, 0.50, 0.00, 0.40];
 
 export interface T2kMeasurement {
@@ -79,7 +80,7 @@ function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): {
 }
 
 /**
- * Everything of the T2K tune after training (seed paper 000, sections IV–V, plus a conventional
+ * Everything of the T2K tune after training (Tame-Narvaez et al., arXiv:2603.09778, sections IV–V, plus a conventional
  * fit): mock data at the MicroBooNE tune and from the alternative model, the posterior for the
  * T2K central values, covariance throws with 16/84% intervals, χ² (full and diagonal) for every
  * row, and χ² fits of the forward model with the full covariance, the diagonal and the norm-shape
@@ -94,7 +95,7 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   opts: T2kAnalysisOptions = {}): T2kAnalysis {
   const L = opts.numSamples ?? 1000, m = opts.numThrows ?? 1000;
   const master = new Rng(opts.seed ?? 0);
-  const chi2 = new Chi2(data.values, data.covariance, "T2K total covariance (58 bins)");
+  const chi2 = new Chi2(data.values, data.covariance, `T2K total covariance (${T2K_BINS} bins)`);
   const integrated = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i]! * data.widths[i]!; return s; };
   const row = (name: string, theta: number[] | null, pred: Float64Array, errDown: number[] | null, errUp: number[] | null, errorKind: string): TuneRow => ({
     name, theta, errDown, errUp, errorKind, prediction: Array.from(pred),
@@ -110,7 +111,7 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   const altFit = estimate(posterior, f32(altPred), L, master.fork())?.est ?? null;
   // real data: central values, then throws
   const central = estimate(posterior, f32(data.values), L, master.fork());
-  const thrower = new CovarianceThrows(data.values, data.covariance, "T2K total covariance (58 bins)");
+  const thrower = new CovarianceThrows(data.values, data.covariance, `T2K total covariance (${T2K_BINS} bins)`);
   const throwValues = thrower.sample(m, master.fork());
   const throwSeed = master.forkSeed();
   const tThrows = performance.now();
@@ -118,10 +119,10 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
     numSamples: L, seed: throwSeed, onProgress: (d, t) => opts.onProgress?.("throws", d, t),
   }) : null;
   const throwSeconds = (performance.now() - tThrows) / 1000;
-  const binMean = new Array<number>(58).fill(0), binStd = new Array<number>(58).fill(0);
-  for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binMean[b]! += throwValues[t * 58 + b]! / m;
-  for (let t = 0; t < m; t++) for (let b = 0; b < 58; b++) binStd[b]! += (throwValues[t * 58 + b]! - binMean[b]!) ** 2 / (m - 1);
-  for (let b = 0; b < 58; b++) binStd[b] = Math.sqrt(binStd[b]!);
+  const B = T2K_BINS, binMean = new Array<number>(B).fill(0), binStd = new Array<number>(B).fill(0);
+  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binMean[b]! += throwValues[t * B + b]! / m;
+  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binStd[b]! += (throwValues[t * B + b]! - binMean[b]!) ** 2 / (m - 1);
+  for (let b = 0; b < B; b++) binStd[b] = Math.sqrt(binStd[b]!);
 
   // conventional fits of the forward model to the data
   const lower = [...T2K_PRIOR_LOW], upper = [...T2K_PRIOR_HIGH], starts = [[...MICROBOONE_TUNE]];
@@ -143,7 +144,7 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   const FAILED = "inference failed: posterior outside the prior support";
   const inferred = (name: string, e: PosteriorEstimate | null, down: number[] | undefined, up: number[] | undefined, kind: string) => (e
     ? row(name, e.mean, model.expected58(e.mean), down ?? e.std, up ?? e.std, kind)
-    : { name, theta: null, errDown: null, errUp: null, errorKind: FAILED, prediction: new Array<number>(58).fill(Number.NaN), chi2Full: Number.NaN, chi2Diag: Number.NaN, integrated: Number.NaN });
+    : { name, theta: null, errDown: null, errUp: null, errorKind: FAILED, prediction: new Array<number>(T2K_BINS).fill(Number.NaN), chi2Full: Number.NaN, chi2Diag: Number.NaN, integrated: Number.NaN });
   const rows: TuneRow[] = [
     row("MicroBooNE tune (main model)", [...MICROBOONE_TUNE], tunePred, TUNE_ERR_DOWN, TUNE_ERR_UP, "quoted tune errors"),
     inferred("Inferred MicroBooNE tune", tune, undefined, undefined, "posterior σ"),

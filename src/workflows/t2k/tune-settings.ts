@@ -1,5 +1,6 @@
 /**
- * Settings of `nsbi t2k tune`, with the seed paper's choices as defaults (section III): embedding
+ * Settings of `nsbi t2k tune`, with the choices of Tame-Narvaez et al. (arXiv:2603.09778, section
+ * III) as defaults: embedding
  * MLP 58→45→32→20, MAF with 3 MADE blocks × 55 hidden features, batch 512, 10% validation,
  * patience 50, seed 555, 171,747 training configurations and 1,000 test configurations.
  *
@@ -69,3 +70,21 @@ export const T2K_TUNE_QUICK: Readonly<Partial<T2kTuneSettings>> = Object.freeze(
   stopAfterEpochs: 10,
   maxEpochs: 60,
 });
+
+/**
+ * Fewest training configurations whose results `nsbi t2k tune` presents without a warning. Below
+ * it the run still completes (to try the workflow, or with a small generator sample of one's own),
+ * but the network (embedding 58→45→32→20, MAF 3 × 55: some 20,000 weights) is fitted to too few
+ * pairs for its Table I to mean anything: the warning is printed, written at the top of table1.md and
+ * index.html and recorded in results.json. 10,000 is half the `--quick` size (20,000, whose
+ * calibration docs/t2k-workflow.md reports) and 1/17 of the paper's 171,747.
+ */
+export const T2K_MIN_TRAINING_CONFIGURATIONS = 10_000;
+
+/** The warning for a run trained on `trainRows` configurations, or null when there are enough. */
+export function smallTrainingSetWarning(trainRows: number): string | null {
+  if (trainRows >= T2K_MIN_TRAINING_CONFIGURATIONS) return null;
+  return `only ${trainRows.toLocaleString("en-US")} training configurations (fewer than ${T2K_MIN_TRAINING_CONFIGURATIONS.toLocaleString("en-US")}): `
+    + "the posterior, Table I and the calibration of this run are not trustworthy; use the default "
+    + `${T2K_TUNE_DEFAULTS.numTrain.toLocaleString("en-US")} (the paper's) or --quick (${T2K_TUNE_QUICK.numTrain!.toLocaleString("en-US")}) for results`;
+}

@@ -1,21 +1,6 @@
 import { NsbiInputError } from "../../errors.js";
 import type { Rng } from "../../engine/rng.js";
-
-const TABLE_SIZE = 256;
-const LOG_FACTORIAL = new Float64Array(TABLE_SIZE);
-for (let k = 2; k < TABLE_SIZE; k++) LOG_FACTORIAL[k] = LOG_FACTORIAL[k - 1] + Math.log(k);
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/**
- * log(k!) for a non-negative integer k: exact table below 256, Stirling's series with three
- * correction terms above (absolute error < 1e-16 there).
- * @param k non-negative integer
- */
-export function logFactorial(k: number): number {
-  if (k < TABLE_SIZE) return LOG_FACTORIAL[k];
-  const r = 1 / k, r2 = r * r;
-  return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
-}
+import { logFactorial } from "../../numerics/log-factorial.js";
 
 /**
  * One exact draw from Binomial(n, p).
