@@ -8,7 +8,7 @@ export { Rng, type RngState } from "./engine/rng.js";
 
 // kernels: the WebAssembly SIMD / TypeScript compute backends behind one interface
 export { createKernels, resolveKernelPath, type KernelChoice } from "./kernels/select.js";
-export { Act, type KernelPath, type Kernels, type ActivationName, type ActCode } from "./kernels/kernel-api.js";
+export { Act, WeightDecayMode, type KernelPath, type Kernels, type ActivationName, type ActCode } from "./kernels/kernel-api.js";
 
 // reverse-mode autodiff at layer level
 export { Tensor } from "./engine/tensor.js";
@@ -17,6 +17,7 @@ export { ParamStore, Param, type NamedTensor } from "./engine/params.js";
 export { Linear, type LinearOptions } from "./engine/linear.js";
 export { Mlp, type MlpOptions } from "./engine/mlp.js";
 export { bceWithLogits } from "./engine/bce-loss.js";
+export { gemm, gemmTransposedX, type MatrixView, type GemmOptions, type GemmTransposedXOptions } from "./engine/gemm.js";
 export { Adam, type AdamOptions, type AdamState } from "./engine/adam.js";
 
 // flows

@@ -43,7 +43,7 @@ const program = new Command("nsbi")
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "nsbi: error: ")) })
   .addOption(new Option("--kernels <path>", "numeric kernels (default: fastest available, or $NSBI_KERNELS)")
     .choices(["auto", "wasm-relaxed-simd", "wasm-simd", "ts"]).default("auto"))
-  .addOption(new Option("--threads <n>", "threads for training batches and large sampling/log-prob calls (results are reproducible per seed, kernels and threads)")
+  .addOption(new Option("--threads <n>", "2 splits each training batch (of a run large enough to pay) and each sampling/log-prob call of 4,096+ rows in halves; the worker starts only when the work pays; results depend on seed, kernels and threads, never on whether the worker ran")
     .choices(["1", "2"]).default(availableParallelism() >= 2 ? "2" : "1", "2 when the machine has 2+ cores"))
   .option("-q, --quiet", "no progress bars or messages (errors still go to stderr)")
   .hook("preAction", (cmd) => {

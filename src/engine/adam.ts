@@ -1,5 +1,6 @@
 import { NsbiInputError } from "../errors.js";
 import type { ParamStore } from "./params.js";
+import { WeightDecayMode } from "../kernels/kernel-api.js";
 
 export interface AdamOptions {
   learningRate: number;
@@ -60,7 +61,7 @@ export class Adam {
     this.t++;
     const s = this.store, b1 = this.beta1, b2 = this.beta2;
     s.kernels.adam(s.valuesPtr, s.gradsPtr, this.m, this.v, s.total, this.learningRate, b1, b2, this.eps,
-      this.weightDecay, this.decoupled ? 1 : 0, 1 - Math.pow(b1, this.t), 1 - Math.pow(b2, this.t));
+      this.weightDecay, this.decoupled ? WeightDecayMode.decoupled : WeightDecayMode.l2, 1 - Math.pow(b1, this.t), 1 - Math.pow(b2, this.t));
   }
 
   /** Copies of the step count and moment estimates (for training checkpoints). */

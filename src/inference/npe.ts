@@ -116,25 +116,27 @@ export class NPE {
       standardization: { thetaMean: th.mean, thetaStd: th.std, xMean: xs.mean, xStd: xs.std },
     };
     checkNetworkSize(config, o.batchSize, "training");
-    const kernelPath = resolveKernelPath(this.options.kernels ?? "auto"), threads = options.helper ? 2 : 1;
-    let fingerprint: CheckpointFingerprint | null = null;
-    if (options.checkpoint || options.resume) {
-      const { maxEpochs: _ignored, ...training } = o;
-      fingerprint = {
-        data: { rows: data.n, thetaDim: data.thetaDim, xDim: data.xDim, sha256: sha256Hex(data.theta, data.x) },
-        network: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, training, threads, kernelPath,
-      };
-    }
-    if (options.resume) requireMatchingCheckpoint(options.resume.fingerprint, fingerprint!, options.resumeSource ?? "the checkpoint");
+    const kernelPath = resolveKernelPath(this.options.kernels ?? "auto");
     const kernels = createKernels(this.options.kernels ?? "auto");
     const net = new NpeNetwork(config, kernels);
     net.initialize(initRng);
     const graph = net.buildGraph(o.batchSize, { grad: true });
     const thetaZ = net.standardizeTheta(data.theta, data.n), xZ = net.standardizeX(data.x, data.n);
+    // the factory may decline (a run too small for a second thread to pay): then this is a one-thread run
     const helper = options.helper ? options.helper(net, thetaZ, xZ, nTrain, split.validation.length, o.batchSize) : null;
+    const threads = helper ? 2 : 1;
     const sink = options.checkpoint;
     let history: TrainingHistory;
     try {
+      let fingerprint: CheckpointFingerprint | null = null;
+      if (sink || options.resume) {
+        const { maxEpochs: _ignored, ...training } = o;
+        fingerprint = {
+          data: { rows: data.n, thetaDim: data.thetaDim, xDim: data.xDim, sha256: sha256Hex(data.theta, data.x) },
+          network: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, training, threads, kernelPath,
+        };
+      }
+      if (options.resume) requireMatchingCheckpoint(options.resume.fingerprint, fingerprint!, options.resumeSource ?? "the checkpoint");
       history = trainLoop({
         store: net.store, graph: { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, loss: npeLoss,
         data: { columns: [thetaZ, xZ], n: data.n }, options: { ...o, onEpoch: options.onEpoch }, split, shuffleRng,

@@ -17,11 +17,14 @@ const ERROR_BYTES = 8192;
 export const MIN_PARALLEL_ROWS = 4096;
 
 /**
- * Milliseconds of split work the calling thread does alone before a worker is started (about what
+ * CPU milliseconds of split work the calling thread does alone before a worker is started (about what
  * starting one costs: a job shorter than this never pays for it; a longer one spends at most about
  * twice the best choice). Training starts its worker at once (twoThreadsPay decided it pays).
  */
 const SPAWN_AFTER_MS = 100;
+
+/** CPU time of this process (no worker runs while it is counted): unlike wall time, not inflated by other jobs. */
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
 /** Where the worker thread is. */
 export type WorkerState = "not started" | "starting" | "running" | "closed";
@@ -61,7 +64,7 @@ export class NpeThread implements NetworkExecutor {
   private weightsLoaded = false;
   /** Shares of work computed so far by the worker thread and on the calling thread. */
   readonly shares = { worker: 0, callingThread: 0 };
-  /** Milliseconds of split inference work done on the calling thread while no worker ran. */
+  /** CPU milliseconds of split inference work done on the calling thread while no worker ran. */
   private aloneMs = 0;
 
   constructor(readonly network: NpeNetwork, options: NpeThreadOptions = {}) {
@@ -91,9 +94,9 @@ export class NpeThread implements NetworkExecutor {
     // log-prob is row by row, so the split cannot change a value
     if (n < MIN_PARALLEL_ROWS) return this.network.logProb(theta, x, n);
     if (!this.workerRunning()) {
-      const t0 = performance.now();
+      const t0 = cpuMs();
       const lp = this.network.logProb(theta, x, n);
-      this.workedAlone(performance.now() - t0);
+      this.workedAlone(cpuMs() - t0);
       return lp;
     }
     const P = this.thetaDim, D = this.xDim;
@@ -117,10 +120,10 @@ export class NpeThread implements NetworkExecutor {
     const P = this.thetaDim, h = Math.ceil(n / 2), seed = rng.forkSeed();
     if (!this.workerRunning()) {
       // the worker's share here: the same call the worker makes (npe-worker-core.ts), same values
-      const t0 = performance.now();
+      const t0 = cpuMs();
       this.network.sample(h, x, rng, out, offset, logProb);
       this.network.sample(n - h, x, new Rng(seed), out, offset + h * P, logProb?.subarray(h));
-      this.workedAlone(performance.now() - t0);
+      this.workedAlone(cpuMs() - t0);
       return;
     }
     const x2 = f32(x.length); x2.set(x);
