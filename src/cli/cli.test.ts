@@ -33,7 +33,7 @@ async function nsbiMany(commands: string[][], parallel = 4): Promise<RunResult[]
     while (next < commands.length) {
       const i = next++;
       results[i] = await new Promise<RunResult>((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, ...commands[i]!], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [cli, ...commands[i]], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "", stderr = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
         child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
@@ -56,7 +56,7 @@ function ok(...args: string[]): SpawnSyncReturns<string> {
 /** Runs independent commands side by side and requires each to succeed. */
 async function okMany(...commands: string[][]): Promise<RunResult[]> {
   const results = await nsbiMany(commands);
-  results.forEach((r, i) => expect(r.status, `nsbi ${commands[i]!.join(" ")}\n${r.stderr}`).toBe(0));
+  results.forEach((r, i) => expect(r.status, `nsbi ${commands[i].join(" ")}\n${r.stderr}`).toBe(0));
   return results;
 }
 
@@ -155,7 +155,7 @@ describe("simulate → train npe → sample", () => {
     // the reported acceptance is inside / flow draws (sampleWithInfo's definition), not accepted
     // draws over all draws including the sampler's 1.2× over-draw (which would read ~0.83 × the rate);
     // compared with an in-process estimate from 20,000 draws of another seed (standard error ~0.003)
-    const reported = Number(/(\d+\.\d)% of flow draws were inside the prior support/.exec(big!.stderr)?.[1]) / 100;
+    const reported = Number(/(\d+\.\d)% of flow draws were inside the prior support/.exec(big.stderr)?.[1]) / 100;
     const posterior = loadModel(join(dir, "model"), { kernels: "ts" });
     const obs = parseCsv(read("obs.csv").toString("utf8"), "obs.csv");
     const truth = posterior.sampleWithInfo(20_000, Float32Array.from(obs.data), { rng: new Rng(11) }).acceptanceRate;
@@ -179,17 +179,17 @@ describe("simulate → train npe → sample", () => {
     const obs = csvLines("ref/observation.csv");
     expect(obs[0]).toBe("data_1,data_2");
     expect(obs).toHaveLength(2);
-    expect(Float32Array.from(obs[1]!.split(",").map(Number))).toEqual(loadObservation("two_moons", 1));
+    expect(Float32Array.from(obs[1].split(",").map(Number))).toEqual(loadObservation("two_moons", 1));
     const truth = csvLines("ref/true_parameters.csv");
     expect(truth[0]).toBe("parameter_1,parameter_2");
-    expect(Float32Array.from(truth[1]!.split(",").map(Number))).toEqual(loadTrueParameters("two_moons", 1));
+    expect(Float32Array.from(truth[1].split(",").map(Number))).toEqual(loadTrueParameters("two_moons", 1));
     const ref = csvLines("ref/reference_posterior_samples.csv");
     expect(ref[0]).toBe("parameter_1,parameter_2");
     expect(ref).toHaveLength(10_001);
     const shipped = loadReferenceSamples("two_moons", 1);
     // float32 values written in CSV read back exactly
-    expect(Float32Array.from(ref[1]!.split(",").map(Number))).toEqual(shipped.data.subarray(0, 2));
-    expect(Float32Array.from(ref[10_000]!.split(",").map(Number))).toEqual(shipped.data.subarray(2 * 9999, 2 * 10_000));
+    expect(Float32Array.from(ref[1].split(",").map(Number))).toEqual(shipped.data.subarray(0, 2));
+    expect(Float32Array.from(ref[10_000].split(",").map(Number))).toEqual(shipped.data.subarray(2 * 9999, 2 * 10_000));
 
     ok("--quiet", ...sample("s-ref.csv", "2", "ref/observation.csv"));
     expect(csvLines("s-ref.csv")).toHaveLength(201);
@@ -269,7 +269,7 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
   });
 
   test.each(cases.map((c, i) => [c[0], i, c[2]] as const))("%s", (_name, i, re) => {
-    const r = results[i]!;
+    const r = results[i];
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
@@ -322,10 +322,10 @@ describe("--help", () => {
   });
 
   test.each(cases.map((c, i) => [c[0], i] as const))("nsbi %j --help", (cmd, i) => {
-    const r = results[i]!;
+    const r = results[i];
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: nsbi${cmd.map((c) => ` ${c}`).join("")} `));
-    for (const w of cases[i]![1]) expect(r.stdout).toContain(w);
+    for (const w of cases[i][1]) expect(r.stdout).toContain(w);
   });
 
   test("--help writes no files", () => {

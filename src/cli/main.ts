@@ -27,7 +27,7 @@ const GLOBAL_WITH_VALUE = new Set(["--kernels", "--threads"]);
 /** The command named on the command line (`nsbi [global options] <command>`, `nsbi help <command>`), if any. */
 function commandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === "--") return argv[i + 1];
     if (GLOBAL_WITH_VALUE.has(a)) { i++; continue; }
     if (a.startsWith("-")) continue;

@@ -68,7 +68,7 @@ describe("nsbi t2k tune", () => {
       const d = [((i * 7) % 30) - 15, ((i * 3) % 6) - 2, (i % 10) / 10, ((i % 15) / 10) - 0.5];
       lines.push([...d, ...Array.from({ length: 58 }, (_, b) => 0.1 + 0.01 * ((b + i) % 17))].join(" "));
     }
-    lines[5] = lines[5]!.replace(/^(\S+ \S+ \S+ \S+ )\S+/, "$1nan");
+    lines[5] = lines[5].replace(/^(\S+ \S+ \S+ \S+ )\S+/, "$1nan");
     writeFileSync(join(dir, "mine.txt"), `${lines.join("\n")}\n`);
     const r = nsbi("t2k", "tune", "--training-set", "mine.txt", "--genie-dials", ...TINY.slice(2), "--out", "mine");
     expect(r.status, r.stderr).toBe(0);

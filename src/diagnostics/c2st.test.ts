@@ -119,9 +119,9 @@ describe("c2st (sbibm definition)", () => {
     const shifted = Float32Array.from(ref.data);
     for (let j = 0; j < 2; j++) {
       let m = 0, v = 0;
-      for (let i = 0; i < ref.rows; i++) m += ref.data[2 * i + j]! / ref.rows;
-      for (let i = 0; i < ref.rows; i++) v += (ref.data[2 * i + j]! - m) ** 2 / (ref.rows - 1);
-      for (let i = 0; i < ref.rows; i++) shifted[2 * i + j]! += Math.sqrt(v);
+      for (let i = 0; i < ref.rows; i++) m += ref.data[2 * i + j] / ref.rows;
+      for (let i = 0; i < ref.rows; i++) v += (ref.data[2 * i + j] - m) ** 2 / (ref.rows - 1);
+      for (let i = 0; i < ref.rows; i++) shifted[2 * i + j] += Math.sqrt(v);
     }
     expect(c2st(ref.data, shifted, 2, { seed: 1 }).accuracy).toBeGreaterThanOrEqual(0.75);
   });

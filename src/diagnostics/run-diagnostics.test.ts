@@ -43,9 +43,9 @@ describe("runDiagnostics", () => {
     // the pulls are those of the independently drawn samples, computed here from their definition
     // (θ̂ − θ*)/σ̂ with θ̂, σ̂ the mean and sd (n − 1) of the test's 100 draws
     for (const i of [0, 31, 59]) for (let p = 0; p < P; p++) {
-      const d = Array.from({ length: 100 }, (_, l) => again.samples[(i * 100 + l) * P + p]!);
+      const d = Array.from({ length: 100 }, (_, l) => again.samples[(i * 100 + l) * P + p]);
       const m = d.reduce((a, b) => a + b, 0) / 100, sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / 99);
-      expect(r.pulls.pulls[p]![i]).toBeCloseTo((m - thetaTest[i * P + p]!) / sd, 10);
+      expect(r.pulls.pulls[p][i]).toBeCloseTo((m - thetaTest[i * P + p]) / sd, 10);
     }
     // one verdict per joint diagnostic, then four per parameter, each naming its parameter
     expect(r.verdicts.map((v) => `${v.diagnostic}:${v.parameter}`)).toEqual(["expected-coverage:null", "tarp:null",

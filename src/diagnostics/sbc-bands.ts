@@ -92,7 +92,7 @@ export function sbcRankHistogram(ranks: number[][], numSamples: number, opts: { 
 export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: number; z?: readonly number[]; level?: number; simulations?: number; seed?: number } = {}): EcdfBands {
   const K = opts.points ?? 100, level = opts.level ?? 0.99, S = opts.simulations ?? 1000;
   if (!Number.isInteger(K) || K < 2) throw new NsbiInputError(`sbcEcdfBands: points must be an integer >= 2, got ${K}`);
-  if (opts.z && (opts.z.length < 1 || opts.z.some((v, k) => !(v > 0 && v < 1) || (k > 0 && !(v > opts.z![k - 1]!))))) {
+  if (opts.z && (opts.z.length < 1 || opts.z.some((v, k) => !(v > 0 && v < 1) || (k > 0 && !(v > opts.z![k - 1]))))) {
     throw new NsbiInputError("sbcEcdfBands: z must be increasing points strictly between 0 and 1");
   }
   if (!Number.isInteger(S) || S < 10) throw new NsbiInputError(`sbcEcdfBands: simulations must be an integer >= 10, got ${S}`);

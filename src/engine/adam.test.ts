@@ -22,7 +22,7 @@ function trajectory(path: (typeof paths)[number], opts: AdamOptions, steps: numb
   for (let s = 0; s < steps; s++) {
     const v = store.getDense(w);
     store.zeroGrad();
-    for (let i = 0; i < 4; i++) f[w.grad + i] = Math.fround(A[i]! * Math.fround(v[i]! - C[i]!));
+    for (let i = 0; i < 4; i++) f[w.grad + i] = Math.fround(A[i] * Math.fround(v[i] - C[i]));
     adam.step();
     out.push(Array.from(store.getDense(w)));
   }
@@ -31,13 +31,13 @@ function trajectory(path: (typeof paths)[number], opts: AdamOptions, steps: numb
 
 describe.each(paths)("Adam on %s", (path) => {
   test("first step, closed form: m̂ = g and v̂ = g², so w1 = w0 − lr·g/(|g| + ε) (AdamW: w0(1 − lr·λ) first)", () => {
-    const lr = 0.1, g = W0.map((w, i) => A[i]! * (w - C[i]!));
+    const lr = 0.1, g = W0.map((w, i) => A[i] * (w - C[i]));
     const [plain] = trajectory(path, { learningRate: lr }, 1);
     const [decoupled] = trajectory(path, { learningRate: lr, weightDecay: 0.1, decoupledWeightDecay: true }, 1);
     for (let i = 0; i < 4; i++) {
       // float32 state: a few ulps (the WASM paths differ from TypeScript by ~6e-7 here)
-      expect(plain![i]).toBeCloseTo(W0[i]! - (lr * g[i]!) / (Math.abs(g[i]!) + 1e-8), 5);
-      expect(decoupled![i]).toBeCloseTo(W0[i]! * (1 - lr * 0.1) - (lr * g[i]!) / (Math.abs(g[i]!) + 1e-8), 5);
+      expect(plain[i]).toBeCloseTo(W0[i] - (lr * g[i]) / (Math.abs(g[i]) + 1e-8), 5);
+      expect(decoupled[i]).toBeCloseTo(W0[i] * (1 - lr * 0.1) - (lr * g[i]) / (Math.abs(g[i]) + 1e-8), 5);
     }
   });
 
@@ -66,12 +66,12 @@ describe.each(paths)("Adam on %s", (path) => {
     } },
   };
   test.each(Object.keys(torch))("follows PyTorch's %s trajectory for 10 steps", (name) => {
-    const { opts, at } = torch[name]!;
+    const { opts, at } = torch[name];
     const w = trajectory(path, opts, 10);
     for (const [step, expected] of Object.entries(at)) {
       // 1e-5: float32 rounding over 10 steps (≤ 2.1e-6 measured); a wrong bias correction, decay
       // mode or β moves w by 1e-4 to 1e-1 within these steps
-      for (let i = 0; i < 4; i++) expect(Math.abs(w[Number(step) - 1]![i]! - expected[i]!), `step ${step}, w${i}`).toBeLessThan(1e-5);
+      for (let i = 0; i < 4; i++) expect(Math.abs(w[Number(step) - 1][i] - expected[i]), `step ${step}, w${i}`).toBeLessThan(1e-5);
     }
   });
 });

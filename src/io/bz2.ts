@@ -38,7 +38,7 @@ class BitReader {
   bits(n: number): number {
     while (this.count < n) {
       if (this.pos >= this.bytes.length) this.fail("truncated bzip2 data (the file ends mid-stream)");
-      this.buf = ((this.buf & 0xffffff) << 8) | this.bytes[this.pos++]!;
+      this.buf = ((this.buf & 0xffffff) << 8) | this.bytes[this.pos++];
       this.count += 8;
     }
     this.count -= n;
@@ -85,8 +85,8 @@ function decodeSymbol(r: BitReader, h: Huffman, fail: (msg: string) => never): n
   let index = 0;
   for (let len = 1; len <= MAX_CODE_LEN; len++) {
     code |= r.bits(1);
-    const count = h.counts[len]!;
-    if (code - first < count) return h.symbols[index + code - first]!;
+    const count = h.counts[len];
+    if (code - first < count) return h.symbols[index + code - first];
     index += count;
     first = (first + count) << 1;
     code <<= 1;
@@ -195,7 +195,7 @@ function readSelectors(r: BitReader, nGroups: number, corrupt: (what: string) =>
   for (let i = 0; i < nSelectors; i++) {
     let j = 0;
     while (r.bits(1)) if (++j >= nGroups) corrupt("selector out of range");
-    const g = groupOrder.splice(j, 1)[0]!; // undo the move-to-front coding
+    const g = groupOrder.splice(j, 1)[0]; // undo the move-to-front coding
     groupOrder.unshift(g);
     if (i < selectors.length) selectors[i] = g;
   }
@@ -215,11 +215,11 @@ function readHuffmanTable(r: BitReader, alphaSize: number, corrupt: (what: strin
     lengths[s] = len;
   }
   const counts = new Int32Array(MAX_CODE_LEN + 1);
-  for (const l of lengths) counts[l]!++;
+  for (const l of lengths) counts[l]++;
   const offsets = new Int32Array(MAX_CODE_LEN + 2);
-  for (let l = 1; l <= MAX_CODE_LEN; l++) offsets[l + 1] = offsets[l]! + counts[l]!;
+  for (let l = 1; l <= MAX_CODE_LEN; l++) offsets[l + 1] = offsets[l] + counts[l];
   const symbols = new Int32Array(alphaSize);
-  for (let s = 0; s < alphaSize; s++) symbols[offsets[lengths[s]!]!++] = s;
+  for (let s = 0; s < alphaSize; s++) symbols[offsets[lengths[s]]++] = s;
   return { counts, symbols };
 }
 
@@ -250,7 +250,7 @@ function decodeBwtBlock(r: BitReader, c: BlockCoding, tt: Uint32Array, corrupt: 
       left = GROUP_SIZE;
     }
     left--;
-    const sym = decodeSymbol(r, tables[selectors[group]!]!, corrupt);
+    const sym = decodeSymbol(r, tables[selectors[group]], corrupt);
     if (sym <= 1) {
       run += runWeight << sym; // RUNA adds 1×weight, RUNB 2×weight (bijective base 2)
       runWeight <<= 1;
@@ -259,8 +259,8 @@ function decodeBwtBlock(r: BitReader, c: BlockCoding, tt: Uint32Array, corrupt: 
     }
     if (run > 0) {
       if (n + run > tt.length) corrupt("block exceeds its declared size");
-      const b = seqToByte[mtf[0]!]!;
-      byteCount[b]! += run;
+      const b = seqToByte[mtf[0]];
+      byteCount[b] += run;
       tt.fill(b, n, n + run);
       n += run;
       run = 0;
@@ -268,11 +268,11 @@ function decodeBwtBlock(r: BitReader, c: BlockCoding, tt: Uint32Array, corrupt: 
     }
     if (sym === eob) break;
     if (n >= tt.length) corrupt("block exceeds its declared size");
-    const v = mtf[sym - 1]!;
+    const v = mtf[sym - 1];
     mtf.copyWithin(1, 0, sym - 1);
     mtf[0] = v;
-    const b = seqToByte[v]!;
-    byteCount[b]!++;
+    const b = seqToByte[v];
+    byteCount[b]++;
     tt[n++] = b;
   }
   return { n, byteCount };
@@ -283,19 +283,19 @@ function linkInverseBwt(tt: Uint32Array, n: number, byteCount: Int32Array): void
   const next = new Int32Array(256);
   for (let b = 0, sum = 0; b < 256; b++) {
     next[b] = sum;
-    sum += byteCount[b]!;
+    sum += byteCount[b];
   }
-  for (let i = 0; i < n; i++) tt[next[tt[i]! & 0xff]!++]! |= i << 8;
+  for (let i = 0; i < n; i++) tt[next[tt[i] & 0xff]++] |= i << 8;
 }
 
 /** Walks the BWT chain from `origPtr`, undoes the initial run-length encoding (4 equal bytes + a repeat count) into `out`, returns the block CRC. */
 function emitBlock(tt: Uint32Array, n: number, origPtr: number, out: Output): number {
   let crc = 0xffffffff;
-  let pos = tt[origPtr]! >>> 8;
+  let pos = tt[origPtr] >>> 8;
   let last = -1;
   let same = 0;
   for (let k = 0; k < n; k++) {
-    pos = tt[pos]!;
+    pos = tt[pos];
     const c = pos & 0xff;
     pos >>>= 8;
     let reps = 1;
@@ -312,7 +312,7 @@ function emitBlock(tt: Uint32Array, n: number, origPtr: number, out: Output): nu
     }
     out.reserve(reps);
     for (let j = 0; j < reps; j++) {
-      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]!;
+      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff];
       out.buf[out.len++] = b;
     }
   }

@@ -94,7 +94,7 @@ describe("formatNumber", () => {
     for (let i = 0; i < 20000; i++) {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       bits[0] = (Math.imul(s, 2654435761) ^ (s >>> 7)) >>> 0;
-      const v = f[0]!;
+      const v = f[0];
       const str = formatNumber(v);
       if (Number.isNaN(v)) continue;
       expect(Math.fround(Number(str))).toBe(v);
@@ -117,7 +117,7 @@ describe("formatCsv", () => {
     const rows = 25_001, data = Float32Array.from({ length: 2 * rows }, (_, i) => i / 7);
     const chunks = [...formatCsvChunks(["a", "b"], data, rows, 2)];
     expect(chunks.length).toBe(4); // header + 3 chunks of up to 10,000 rows
-    expect(chunks.join("")).toBe(["a,b", ...Array.from({ length: rows }, (_, i) => `${formatNumber(data[2 * i]!)},${formatNumber(data[2 * i + 1]!)}`)].join("\n") + "\n");
+    expect(chunks.join("")).toBe(["a,b", ...Array.from({ length: rows }, (_, i) => `${formatNumber(data[2 * i])},${formatNumber(data[2 * i + 1])}`)].join("\n") + "\n");
   });
 
   test("no header when columns is empty; zero rows", () => {

@@ -72,7 +72,7 @@ export function parseCsv(text: string, source: string, opts: CsvOptions = {}): C
   let data = new Float64Array(1024);
   let n = 0;
   for (let li = 0; li < lines.length; li++) {
-    const line = lines[li]!.trim();
+    const line = lines[li].trim();
     if (line === "" || line.startsWith("#")) continue;
     if (sep === undefined) sep = line.includes(",") ? "," : /\s+/;
     const cells = line.split(sep).map(clean);
@@ -98,7 +98,7 @@ export function parseCsv(text: string, source: string, opts: CsvOptions = {}): C
       data = grown;
     }
     for (let j = 0; j < cols; j++) {
-      const v = parseNumber(cells[j]!);
+      const v = parseNumber(cells[j]);
       if (v === undefined) {
         const what = cells[j] === "" ? "an empty cell" : `'${cells[j]}'`;
         throw new NsbiFormatError(
@@ -183,7 +183,7 @@ export function formatCsvChunks(columns: string[], data: ArrayLike<number>, rows
     for (let start = 0; start < rows; start += ROWS_PER_CHUNK) {
       const parts: string[] = [];
       for (let i = start; i < Math.min(rows, start + ROWS_PER_CHUNK); i++) {
-        for (let j = 0; j < cols; j++) row[j] = formatNumber(data[i * cols + j]!);
+        for (let j = 0; j < cols; j++) row[j] = formatNumber(data[i * cols + j]);
         parts.push(row.join(",") + "\n");
       }
       yield parts.join("");

@@ -86,11 +86,11 @@ export function toFloat32Matrix(a: NdArray, source: string, name: string): Float
   let rows: number;
   let cols: number;
   if (a.shape.length === 2) {
-    rows = a.shape[0]!;
-    cols = a.shape[1]!;
+    rows = a.shape[0];
+    cols = a.shape[1];
   } else if (a.shape.length === 1) {
     rows = 1;
-    cols = a.shape[0]!;
+    cols = a.shape[0];
   } else {
     throw new NsbiFormatError(
       `${source}: array '${name}' has shape ${formatShape(a.shape)}, expected a 1-D (one row) or 2-D (rows × columns) array`,
@@ -102,7 +102,7 @@ export function toFloat32Matrix(a: NdArray, source: string, name: string): Float
   }
   const out = new Float32Array(n);
   if (a.data instanceof BigInt64Array) {
-    for (let i = 0; i < n; i++) out[i] = Number(a.data[i]!);
+    for (let i = 0; i < n; i++) out[i] = Number(a.data[i]);
   } else {
     out.set(a.data);
   }

@@ -89,7 +89,7 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     fail("not a .npy file (missing the \\x93NUMPY magic string)");
   }
-  const major = bytes[6]!;
+  const major = bytes[6];
   if (major < 1 || major > 3) fail(`unsupported .npy format version ${major}.${bytes[7]}, expected 1.0, 2.0 or 3.0`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const prefix = major === 1 ? 10 : 12;
@@ -149,7 +149,7 @@ interface Kind {
 function parseDescr(descr: string): Kind | undefined {
   const m = /^([<>|=]?)([fiub])(\d+)$/.exec(descr);
   if (m === null) return undefined;
-  const code = m[2]! + m[3]!;
+  const code = m[2] + m[3];
   const sizes: Record<string, number> = { f2: 2, f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, b1: 1 };
   const size = sizes[code];
   if (size === undefined) return undefined;
@@ -182,7 +182,7 @@ function convert(buf: ArrayBuffer, code: string, n: number): { dtype: DType; dat
     case "f2": {
       const h = new Uint16Array(buf);
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = float16ToNumber(h[i]!);
+      for (let i = 0; i < n; i++) out[i] = float16ToNumber(h[i]);
       return { dtype: "float32", data: out };
     }
   }
@@ -194,15 +194,15 @@ function fortranToC<T extends NdData>(data: T, shape: number[]): T {
   const out = new (data.constructor as new (n: number) => T)(data.length);
   const rank = shape.length;
   const cStride = new Array<number>(rank).fill(1);
-  for (let k = rank - 2; k >= 0; k--) cStride[k] = cStride[k + 1]! * shape[k + 1]!;
+  for (let k = rank - 2; k >= 0; k--) cStride[k] = cStride[k + 1] * shape[k + 1];
   const idx = new Array<number>(rank).fill(0);
   for (let f = 0; f < data.length; f++) {
     let c = 0;
-    for (let k = 0; k < rank; k++) c += idx[k]! * cStride[k]!;
-    out[c] = data[f]!;
+    for (let k = 0; k < rank; k++) c += idx[k] * cStride[k];
+    out[c] = data[f];
     for (let k = 0; k < rank; k++) {
       // Fortran order: the first index varies fastest
-      if (++idx[k]! < shape[k]!) break;
+      if (++idx[k] < shape[k]) break;
       idx[k] = 0;
     }
   }
@@ -216,7 +216,7 @@ function fortranToC<T extends NdData>(data: T, shape: number[]): T {
 function parsePyLiteral(text: string): unknown {
   let i = 0;
   const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && /\s/.test(text[i])) i++;
   };
   const expect = (ch: string): void => {
     ws();

@@ -129,7 +129,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
     const isIndexList = (v: unknown): v is number[] =>
       Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
     if (!isIndexList(shape)) fail(`${what} has invalid shape ${JSON.stringify(shape)}, expected an array of non-negative integers`);
-    if (!isIndexList(offsets) || offsets.length !== 2 || offsets[0]! > offsets[1]!) {
+    if (!isIndexList(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
       fail(`${what} has invalid data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 <= begin <= end`);
     }
     const [begin, end] = offsets as [number, number];
@@ -163,17 +163,17 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
 
 /** Converts little-endian raw bytes of a readable dtype to float32. */
 function toFloat32(raw: Uint8Array, dtype: string): Float32Array {
-  const size = READABLE[dtype]!;
+  const size = READABLE[dtype];
   if (!HOST_LE) for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
   if (dtype === "F32") return new Float32Array(raw.buffer);
   if (dtype === "F64") return Float32Array.from(new Float64Array(raw.buffer));
   const h = new Uint16Array(raw.buffer);
   const out = new Float32Array(h.length);
   if (dtype === "F16") {
-    for (let i = 0; i < h.length; i++) out[i] = float16ToNumber(h[i]!);
+    for (let i = 0; i < h.length; i++) out[i] = float16ToNumber(h[i]);
   } else {
     const bits = new Uint32Array(out.buffer); // BF16 is the top half of a float32
-    for (let i = 0; i < h.length; i++) bits[i] = h[i]! << 16;
+    for (let i = 0; i < h.length; i++) bits[i] = h[i] << 16;
   }
   return out;
 }

@@ -26,19 +26,19 @@ export function diagnosticsSections(r: DiagnosticsReport): ReportSection[] {
     { title: "Pulls and residuals", tables: [{
       caption: "Gaussian fit of the pulls (θ̂ − θ*)/σ̂ and residuals, per parameter",
       header: ["parameter", "pull mean", "pull width", "robust width (16–84%/2)", "mean relative residual", "RMS absolute residual"],
-      rows: names.map((n, p) => [n, num(r.pulls.fit[p]!.mean), num(r.pulls.fit[p]!.width), num(r.pulls.fit[p]!.robustWidth),
-        num(r.pulls.residuals[p]!.relativeMean), num(r.pulls.residuals[p]!.absoluteRms, 4)]),
+      rows: names.map((n, p) => [n, num(r.pulls.fit[p].mean), num(r.pulls.fit[p].width), num(r.pulls.fit[p].robustWidth),
+        num(r.pulls.residuals[p].relativeMean), num(r.pulls.residuals[p].absoluteRms, 4)]),
     }] },
     { title: "Coverage, TARP and SBC", tables: [{
       header: ["check", "value"],
       rows: [
         ["HPD expected coverage: largest signed deviation from the diagonal", num(r.expectedCoverage.maxDeviation)],
         ["HPD expected coverage: mean deviation", num(r.expectedCoverage.meanDeviation)],
-        ...names.map((n, p) => [`central-interval coverage (${n}): largest deviation`, num(r.centralCoverage.deviation[p]!.maxDeviation)]),
+        ...names.map((n, p) => [`central-interval coverage (${n}): largest deviation`, num(r.centralCoverage.deviation[p].maxDeviation)]),
         ["TARP: area to curve (ATC, > 0 under-confident)", num(r.tarp.atc, 4)],
         ["TARP: largest |ECP − α|", num(Math.abs(r.tarp.maxDeviation))],
         ["TARP: KS p-value", num(r.tarp.ks.pValue, 4)],
-        ...names.map((n, p) => [`SBC KS p-value (${n})`, num(r.sbc.ks[p]!.pValue, 4)]),
+        ...names.map((n, p) => [`SBC KS p-value (${n})`, num(r.sbc.ks[p].pValue, 4)]),
         ["leakage acceptance (mean / min)", `${num(r.acceptance.mean)} / ${num(r.acceptance.min)}`],
       ],
     }] },

@@ -158,7 +158,7 @@ function namingTarget(e: unknown, path: string): unknown {
   const err = e as NodeJS.ErrnoException;
   if (!(e instanceof Error) || typeof err.code !== "string" || typeof err.syscall !== "string") return e;
   // "ENOSPC: no space left on device, write" → "ENOSPC: no space left on device"
-  const reason = err.message.split(",")[0]!;
+  const reason = err.message.split(",")[0];
   return new NsbiInputError(`cannot write '${path}': ${reason}`);
 }
 
@@ -216,7 +216,7 @@ export function readMatrixFile(path: string, what: string): MatrixFile {
         `${what} file '${path}' holds ${arrays.size} arrays (${[...arrays.keys()].join(", ") || "none"}), expected exactly one`,
       );
     }
-    const [name, a] = [...arrays][0]!;
+    const [name, a] = [...arrays][0];
     return toFloat32Matrix(a, path, name);
   }
   throw new NsbiInputError(`${what} file '${path}' has an unsupported extension; expected ${READ_EXTENSIONS}`);

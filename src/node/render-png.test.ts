@@ -30,12 +30,12 @@ function decodePng(png: Uint8Array): { width: number; height: number; rgba: Uint
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * 4, rgba = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)]!, line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const f = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const a = x >= 4 ? rgba[y * stride + x - 4]! : 0, b = y > 0 ? rgba[(y - 1) * stride + x]! : 0, c = x >= 4 && y > 0 ? rgba[(y - 1) * stride + x - 4]! : 0;
+      const a = x >= 4 ? rgba[y * stride + x - 4] : 0, b = y > 0 ? rgba[(y - 1) * stride + x] : 0, c = x >= 4 && y > 0 ? rgba[(y - 1) * stride + x - 4] : 0;
       const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
       const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      rgba[y * stride + x] = (line[x]! + pred) & 255;
+      rgba[y * stride + x] = (line[x] + pred) & 255;
     }
   }
   return { width, height, rgba };
@@ -43,7 +43,7 @@ function decodePng(png: Uint8Array): { width: number; height: number; rgba: Uint
 
 const darkPixels = (rgba: Uint8Array) => {
   let n = 0;
-  for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! < 128 && rgba[i + 3]! > 128) n++;
+  for (let i = 0; i < rgba.length; i += 4) if (rgba[i] < 128 && rgba[i + 3] > 128) n++;
   return n;
 };
 

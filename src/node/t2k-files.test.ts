@@ -22,11 +22,11 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
       const h: any = await f.readObject(`dataslice_${s}`);
       const nb = h.fXaxis.fNbins;
       for (let k = 0; k < nb; k++, b++) {
-        const bin = data.bins67.bins[b]!;
+        const bin = data.bins67.bins[b];
         expect(bin.slice).toBe(s);
         expect(Math.abs(h.fXaxis.fXbins[k] - bin.pLow)).toBeLessThan(1e-6); // float32 edges
         expect(Math.abs(h.fXaxis.fXbins[k + 1] - bin.pHigh)).toBeLessThan(1e-6);
-        expect(rel(h.fArray[k + 1] * 1e38, data.bins67.xsec[b]!)).toBeLessThan(1e-12);
+        expect(rel(h.fArray[k + 1] * 1e38, data.bins67.xsec[b])).toBeLessThan(1e-12);
       }
     }
     expect(b).toBe(67);
@@ -44,7 +44,7 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
       let worst = 0;
       for (let i = 0; i < 67; i++) for (let j = 0; j < 67; j++) {
         const v = h.fArray[(i + 1) + 69 * (j + 1)];
-        worst = Math.max(worst, Math.abs(v - m[i * 67 + j]!) / (Math.abs(m[i * 67 + j]!) + 1e-30));
+        worst = Math.max(worst, Math.abs(v - m[i * 67 + j]) / (Math.abs(m[i * 67 + j]) + 1e-30));
       }
       expect(worst, name).toBeLessThan(1e-9);
     }
@@ -53,8 +53,8 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
   test("datahist: contents = xsec × 10⁻³⁸ and errors = √(totcov_ii) × 10⁻³⁸", async () => {
     const h: any = await (await rootFile).readObject("datahist");
     for (let i = 0; i < 67; i++) {
-      expect(rel(h.fArray[i + 1] * 1e38, data.bins67.xsec[i]!)).toBeLessThan(1e-12);
-      expect(rel(Math.sqrt(h.fSumw2[i + 1]) * 1e38, Math.sqrt(data.bins67.cov.total[i * 67 + i]!))).toBeLessThan(1e-6);
+      expect(rel(h.fArray[i + 1] * 1e38, data.bins67.xsec[i])).toBeLessThan(1e-12);
+      expect(rel(Math.sqrt(h.fSumw2[i + 1]) * 1e38, Math.sqrt(data.bins67.cov.total[i * 67 + i]))).toBeLessThan(1e-6);
     }
   });
 
@@ -63,8 +63,8 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
     const bins = h.fBins.arr;
     expect(bins.length).toBe(67);
     for (let i = 0; i < 67; i++) {
-      const b = data.bins67.bins[i]!, pb = bins[i];
-      expect(rel(pb.fContent * 1e38, data.bins67.xsec[i]!)).toBeLessThan(1e-12);
+      const b = data.bins67.bins[i], pb = bins[i];
+      expect(rel(pb.fContent * 1e38, data.bins67.xsec[i])).toBeLessThan(1e-12);
       for (const [x, y] of [[pb.fXmin, b.pLow], [pb.fXmax, b.pHigh], [pb.fYmin, b.cosLow], [pb.fYmax, b.cosHigh]]) expect(Math.abs(x - y)).toBeLessThan(2e-5);
     }
   });
@@ -87,10 +87,10 @@ describe("58-bin selection", () => {
     const rows = readT2kText("bins58Csv").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
     expect(rows.length).toBe(58);
     rows.forEach((r, k) => {
-      const b = data.bins58.bins[k]!;
+      const b = data.bins58.bins[k];
       expect([r[0], r[1], r[2], r[3], r[4], r[5], r[6]]).toEqual([k, b.index67, b.slice, b.cosLow, b.cosHigh, b.pLow, b.pHigh]);
       expect(r[7]).toBe(data.bins58.xsec[k]);
-      expect(rel(r[8]!, Math.sqrt(data.bins58.cov.total[k * 58 + k]!))).toBeLessThan(1e-5);
+      expect(rel(r[8], Math.sqrt(data.bins58.cov.total[k * 58 + k]))).toBeLessThan(1e-5);
     });
     // slice structure: 2, 4, 6, 6, 7, 8, 7, 10, 8 bins
     expect(Array.from(data.sliceStart58)).toEqual([0, 2, 6, 12, 18, 25, 33, 40, 50, 58]);
@@ -99,22 +99,22 @@ describe("58-bin selection", () => {
   test("58-bin covariances are the sub-matrices; the 58-bin total is positive definite, the flux part 8.56% fully correlated", () => {
     for (const k of ["stat", "shape", "fluxNorm", "total"] as const) {
       for (let a = 0; a < 58; a++) for (let b = 0; b < 58; b++) {
-        expect(data.bins58.cov[k][a * 58 + b]).toBe(data.bins67.cov[k][data.index58To67[a]! * 67 + data.index58To67[b]!]);
+        expect(data.bins58.cov[k][a * 58 + b]).toBe(data.bins67.cov[k][data.index58To67[a] * 67 + data.index58To67[b]]);
       }
     }
     expect(() => new Chi2(data.bins58.xsec, data.bins58.cov.total)).not.toThrow();
     for (let i = 0; i < 58; i++) {
-      const s = Math.sqrt(data.bins58.cov.fluxNorm[i * 58 + i]!) / data.bins58.xsec[i]!;
+      const s = Math.sqrt(data.bins58.cov.fluxNorm[i * 58 + i]) / data.bins58.xsec[i];
       expect(Math.abs(s - 0.0856)).toBeLessThan(0.0005);
       // fully correlated: ρ = 1 with bin 0
-      const rho = data.bins58.cov.fluxNorm[i]! / Math.sqrt(data.bins58.cov.fluxNorm[0]! * data.bins58.cov.fluxNorm[i * 58 + i]!);
+      const rho = data.bins58.cov.fluxNorm[i] / Math.sqrt(data.bins58.cov.fluxNorm[0] * data.bins58.cov.fluxNorm[i * 58 + i]);
       expect(Math.abs(rho - 1)).toBeLessThan(1e-3);
     }
   });
 
   test("the embedded binning (t2k-binning.ts) equals the release edges", () => {
     for (let i = 0; i < 67; i++) {
-      const b = data.bins67.bins[i]!;
+      const b = data.bins67.bins[i];
       expect([T2K_BINNING.pLow[i], T2K_BINNING.pHigh[i], T2K_BINNING.cosLow[i], T2K_BINNING.cosHigh[i]]).toEqual([b.pLow, b.pHigh, b.cosLow, b.cosHigh]);
     }
   });
@@ -127,13 +127,13 @@ describe("ND280 2016 flux", () => {
     const csv = loadNd280Flux("csv");
     expect(h.fXaxis.fNbins).toBe(220);
     for (let i = 0; i <= 220; i++) {
-      expect(Math.abs(h.fXaxis.fXbins[i] - csv.edges[i]!)).toBeLessThan(1e-9);
-      expect(Math.abs(ND280_FLUX_2016_EDGES[i]! - csv.edges[i]!)).toBeLessThan(1e-12);
+      expect(Math.abs(h.fXaxis.fXbins[i] - csv.edges[i])).toBeLessThan(1e-9);
+      expect(Math.abs(ND280_FLUX_2016_EDGES[i] - csv.edges[i])).toBeLessThan(1e-12);
     }
     for (let i = 0; i < 220; i++) {
       const c = h.fArray[i + 1];
-      expect(rel(csv.perGeV[i]! * 0.05, c)).toBeLessThan(1e-9);
-      expect(rel(ND280_FLUX_2016_NUMU_PER_50MEV[i]!, c)).toBeLessThan(1e-9);
+      expect(rel(csv.perGeV[i] * 0.05, c)).toBeLessThan(1e-9);
+      expect(rel(ND280_FLUX_2016_NUMU_PER_50MEV[i], c)).toBeLessThan(1e-9);
     }
   });
 
@@ -141,12 +141,12 @@ describe("ND280 2016 flux", () => {
     const csv = loadNd280Flux("csv");
     const i = csv.edges.indexOf(10);
     expect(csv.edges[i + 1]).toBe(11);
-    expect(rel(csv.inBin[i]!, 20 * csv.perGeV[i]! * 0.05)).toBeLessThan(1e-12);
+    expect(rel(csv.inBin[i], 20 * csv.perGeV[i] * 0.05)).toBeLessThan(1e-12);
     const total = csv.inBin.reduce((a, b) => a + b, 0);
     expect(rel(total, 1.9179e13)).toBeLessThan(1e-4);
     // T2K's own 3-significant-figure table agrees within rounding
     const table = loadNd280Flux("table");
-    for (let k = 0; k < 220; k++) if (csv.inBin[k]! > 1e9) expect(rel(table.inBin[k]!, csv.inBin[k]!)).toBeLessThan(0.005);
+    for (let k = 0; k < 220; k++) if (csv.inBin[k] > 1e9) expect(rel(table.inBin[k], csv.inBin[k])).toBeLessThan(0.005);
   });
 
   test("t2kFilePath resolves data/t2k/ of the package", () => {
@@ -160,7 +160,7 @@ describe("forward models against the T2K data", () => {
 
   test("flux-integrated CC0π total at the MicroBooNE tune is within 20% of the measured one (Σ σ_b Δp Δcos over 67 bins)", () => {
     let measured = 0;
-    for (let i = 0; i < 67; i++) measured += data.bins67.xsec[i]! * T2K_BINNING.area[i]!;
+    for (let i = 0; i < 67; i++) measured += data.bins67.xsec[i] * T2K_BINNING.area[i];
     expect(Math.abs(main.model.totalCrossSection(MICROBOONE_TUNE) / measured - 1)).toBeLessThan(0.2);
   });
 

@@ -56,14 +56,14 @@ function resultsJson(run: T2kTuneRun): unknown {
 function t2kFigures(run: T2kTuneRun): NamedFigure[] {
   const a = run.analysis, rows = a.rows;
   const byName = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
-  const err = Float64Array.from({ length: T2K_BINS }, (_, i) => Math.sqrt(run.measurement.covariance[i * T2K_BINS + i]!));
+  const err = Float64Array.from({ length: T2K_BINS }, (_, i) => Math.sqrt(run.measurement.covariance[i * T2K_BINS + i]));
   const { sliceStart58, bins58 } = loadT2kAnalysisI();
   const shown: [string, TuneRow][] = [["MicroBooNE tune", byName("MicroBooNE tune")], ["alternative model", byName("Alternative model")],
     ["inferred alternative", byName("Inferred alternative")], ["inferred T2K", byName("Inferred T2K")]];
   const slices: NamedFigure[] = [];
   for (let s = 0; s + 1 < T2K_COS_SLICE_EDGES.length; s++) {
-    const lo = sliceStart58[s]!, hi = sliceStart58[s + 1]!;
-    const edges = [...bins58.bins.slice(lo, hi).map((b) => b.pLow), bins58.bins[hi - 1]!.pHigh];
+    const lo = sliceStart58[s], hi = sliceStart58[s + 1];
+    const edges = [...bins58.bins.slice(lo, hi).map((b) => b.pLow), bins58.bins[hi - 1].pHigh];
     const cos = `${T2K_COS_SLICE_EDGES[s]} < cos θ_μ < ${T2K_COS_SLICE_EDGES[s + 1]}`;
     slices.push({
       name: `slice-${s}`, caption: `T2K CC0π data (points, √diag of the total covariance) and predictions, ${cos}.`,
@@ -81,7 +81,7 @@ function t2kFigures(run: T2kTuneRun): NamedFigure[] {
     { name: "parameters", caption: "Parameters of every row with their 1σ errors; shaded: the prior range.",
       spec: parameterComparisonPlot({
         columns: 2,
-        parameters: PARAMS.map((p, i) => ({ ...p, prior: [T2K_PRIOR_LOW[i]!, T2K_PRIOR_HIGH[i]!] as [number, number] })),
+        parameters: PARAMS.map((p, i) => ({ ...p, prior: [T2K_PRIOR_LOW[i], T2K_PRIOR_HIGH[i]] as [number, number] })),
         rows: withTheta.map((r) => ({ name: r.name, values: r.theta!, lower: r.errDown!.map((v) => (Number.isFinite(v) ? v : 0)), upper: r.errUp!.map((v) => (Number.isFinite(v) ? v : 0)) })),
       }) },
     ...(a.centralSamples ? [{ name: "posterior-t2k", caption: "Posterior for the T2K central values (68% and 95% HPD contours); dashed: the posterior mean.",
@@ -111,8 +111,8 @@ export async function writeT2kReport(dir: string, run: T2kTuneRun): Promise<void
   mkdirSync(join(dir, "diagnostics"), { recursive: true });
   writeFileAtomic(join(dir, "diagnostics", "diagnostics.json"), `${JSON.stringify(run.diagnostics, null, 1)}\n`);
   const dfigs = await writeFigures(join(dir, "diagnostics"), diagnosticsFigures(run.diagnostics, PARAMS), "diagnostics/");
-  const ppp = a.fits.map((f, k) => `${f.name}: χ² = ${f.chi2.toFixed(1)}, integrated cross section ${(a.rows[5 + k]!.integrated / a.dataIntegrated).toFixed(3)} × data`);
-  const tableRows = a.rows.map((r) => [r.name, ...T2K_PARAMETER_NAMES.map((_, p) => (r.theta ? `${r.theta[p]!.toFixed(3)}${r.errDown ? ` −${r.errDown[p]!.toFixed(3)} +${r.errUp![p]!.toFixed(3)}` : ""}` : "–")),
+  const ppp = a.fits.map((f, k) => `${f.name}: χ² = ${f.chi2.toFixed(1)}, integrated cross section ${(a.rows[5 + k].integrated / a.dataIntegrated).toFixed(3)} × data`);
+  const tableRows = a.rows.map((r) => [r.name, ...T2K_PARAMETER_NAMES.map((_, p) => (r.theta ? `${r.theta[p].toFixed(3)}${r.errDown ? ` −${r.errDown[p].toFixed(3)} +${r.errUp![p].toFixed(3)}` : ""}` : "–")),
     r.errorKind, r.chi2Full.toFixed(2), r.chi2Diag.toFixed(2), (r.integrated / a.dataIntegrated).toFixed(3)]);
   const sections: ReportSection[] = [
     { title: "Table I analogue", text: [`Training set: ${run.trainingSetSource}. Predictions of inferred rows are the built-in model at the posterior mean; χ² against the ${T2K_BINS}-bin T2K data with the full covariance and with its diagonal only.`],

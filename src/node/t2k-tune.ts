@@ -149,7 +149,7 @@ function simulateTrainingAndTestSets(s: T2kTuneSettings, model: T2kCc0pi, files:
       x.set(model.simulate(theta.subarray(i * P, (i + k) * P), k, rng), i * B);
       if (noise) {
         const z = noise.sample(k, rng);
-        for (let j = 0; j < k * B; j++) x[i * B + j]! += z[j]!;
+        for (let j = 0; j < k * B; j++) x[i * B + j] += z[j];
       }
       bar?.update(i + k);
     }

@@ -53,11 +53,11 @@ export function adamMinimize(gradient: (x: Float64Array, grad: Float64Array) => 
     for (let i = 0; i < n; i++) if (!Number.isFinite(g[i])) return { x, iterations: t - 1, status: "non-finite gradient" };
     const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
     for (let i = 0; i < n; i++) {
-      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-      v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
-      let next = x[i]! - (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
-      if (lo) next = Math.max(next, lo[i]!);
-      if (hi) next = Math.min(next, hi[i]!);
+      m[i] = b1 * m[i] + (1 - b1) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      let next = x[i] - (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+      if (lo) next = Math.max(next, lo[i]);
+      if (hi) next = Math.min(next, hi[i]);
       x[i] = next;
     }
   }

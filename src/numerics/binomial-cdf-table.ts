@@ -25,12 +25,12 @@ export function binomialCdfTable(n: number, p: number): Float64Array {
   const mode = Math.min(n, Math.floor((n + 1) * p));
   w[mode] = 1;
   // pmf(k+1)/pmf(k) = (n − k)/(k + 1) · p/(1 − p); below 1e-300 the rest is zero in double
-  for (let k = mode; k < n && w[k]! > 1e-300; k++) w[k + 1] = w[k]! * ((n - k) / (k + 1)) * r;
-  for (let k = mode; k > 0 && w[k]! > 1e-300; k--) w[k - 1] = w[k]! * (k / (n - k + 1)) / r;
+  for (let k = mode; k < n && w[k] > 1e-300; k++) w[k + 1] = w[k] * ((n - k) / (k + 1)) * r;
+  for (let k = mode; k > 0 && w[k] > 1e-300; k--) w[k - 1] = w[k] * (k / (n - k + 1)) / r;
   let total = 0;
-  for (let k = 0; k <= n; k++) total += w[k]!;
+  for (let k = 0; k <= n; k++) total += w[k];
   let acc = 0;
-  for (let k = 0; k <= n; k++) { acc += w[k]!; cdf[k] = Math.min(1, acc / total); }
+  for (let k = 0; k <= n; k++) { acc += w[k]; cdf[k] = Math.min(1, acc / total); }
   return cdf;
 }
 
@@ -39,6 +39,6 @@ export function binomialCdfTable(n: number, p: number): Float64Array {
  * absorbs the rounding of the summed table, so an exact 0.5 is not missed by one ulp).
  */
 export function quantileFromCdfTable(cdf: ArrayLike<number>, q: number): number {
-  for (let k = 0; k < cdf.length; k++) if (cdf[k]! >= q * (1 - 1e-12)) return k;
+  for (let k = 0; k < cdf.length; k++) if (cdf[k] >= q * (1 - 1e-12)) return k;
   return cdf.length - 1;
 }

@@ -15,26 +15,26 @@ test("L Lᵀ reproduces a 58 × 58 covariance (the T2K size) and the solves inve
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
     let s = i === j ? n : 0;
-    for (let k = 0; k < n; k++) s += B[i * n + k]! * B[j * n + k]!;
+    for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
     A[i * n + j] = s;
   }
   const L = choleskyLower(A, n);
   let err = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
     let s = 0;
-    for (let k = 0; k < n; k++) s += L[i * n + k]! * L[j * n + k]!;
-    err = Math.max(err, Math.abs(s - A[i * n + j]!));
+    for (let k = 0; k < n; k++) s += L[i * n + k] * L[j * n + k];
+    err = Math.max(err, Math.abs(s - A[i * n + j]));
     if (j > i) expect(L[i * n + j]).toBe(0);
   }
   expect(err).toBeLessThan(1e-12 * n);
   // A x = b for a known x
   const x = Array.from({ length: n }, (_, i) => Math.cos(i));
-  const b = Array.from({ length: n }, (_, i) => x.reduce((s, v, j) => s + A[i * n + j]! * v, 0));
+  const b = Array.from({ length: n }, (_, i) => x.reduce((s, v, j) => s + A[i * n + j] * v, 0));
   const solved = choleskySolve(L, n, b);
-  for (let i = 0; i < n; i++) expect(solved[i]).toBeCloseTo(x[i]!, 10);
+  for (let i = 0; i < n; i++) expect(solved[i]).toBeCloseTo(x[i], 10);
   // the two triangular halves separately: L y = b then Lᵀ x = y
   const y = forwardSubstitute(L, n, b);
-  for (let i = 0; i < n; i++) expect(y.slice(0, i + 1).reduce((s, v, k) => s + L[i * n + k]! * v, 0)).toBeCloseTo(b[i]!, 9);
+  for (let i = 0; i < n; i++) expect(y.slice(0, i + 1).reduce((s, v, k) => s + L[i * n + k] * v, 0)).toBeCloseTo(b[i], 9);
   expect(Array.from(backSubstituteTransposed(L, n, y))).toEqual(Array.from(solved));
 });
 

@@ -27,7 +27,7 @@ export function choleskyLower(a: ArrayLike<number>, n: number, name = "matrix"):
   if (!Number.isInteger(n) || n < 1) throw new NsbiInputError(`cholesky(${name}): n must be a positive integer, got ${n}`);
   if (a.length !== n * n) throw new NsbiInputError(`cholesky(${name}): expected n × n = ${n * n} values, got ${a.length}`);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-    const v = a[i * n + j]!;
+    const v = a[i * n + j];
     if (!Number.isFinite(v)) throw new NsbiInputError(`cholesky(${name}): entry (${i}, ${j}) is ${v}; expected a finite number`);
   }
   const r = factor(a, n);
@@ -47,13 +47,13 @@ function factor(a: ArrayLike<number>, n: number): Float64Array | { pivot: number
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
       if (i === j) {
         if (!(s > 0)) return { pivot: i, value: s };
         L[i * n + i] = Math.sqrt(s);
       } else {
-        L[i * n + j] = s / L[j * n + j]!;
+        L[i * n + j] = s / L[j * n + j];
       }
     }
   }
@@ -69,9 +69,9 @@ function factor(a: ArrayLike<number>, n: number): Float64Array | { pivot: number
  */
 export function forwardSubstitute(L: ArrayLike<number>, n: number, b: ArrayLike<number>, y: Float64Array = new Float64Array(n)): Float64Array {
   for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * y[k]!;
-    y[i] = s / L[i * n + i]!;
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k];
+    y[i] = s / L[i * n + i];
   }
   return y;
 }
@@ -85,9 +85,9 @@ export function forwardSubstitute(L: ArrayLike<number>, n: number, b: ArrayLike<
 export function backSubstituteTransposed(L: ArrayLike<number>, n: number, y: ArrayLike<number>): Float64Array {
   const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;
-    x[i] = s / L[i * n + i]!;
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
   }
   return x;
 }

@@ -6,7 +6,7 @@
  */
 const TABLE_SIZE = 256;
 const LOG_FACTORIAL = new Float64Array(TABLE_SIZE);
-for (let k = 2; k < TABLE_SIZE; k++) LOG_FACTORIAL[k] = LOG_FACTORIAL[k - 1]! + Math.log(k);
+for (let k = 2; k < TABLE_SIZE; k++) LOG_FACTORIAL[k] = LOG_FACTORIAL[k - 1] + Math.log(k);
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
@@ -16,7 +16,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * @see NIST DLMF 5.11.1 (Stirling's series for ln Γ)
  */
 export function logFactorial(k: number): number {
-  if (k < TABLE_SIZE) return LOG_FACTORIAL[k]!;
+  if (k < TABLE_SIZE) return LOG_FACTORIAL[k];
   const r = 1 / k, r2 = r * r;
   return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
 }

@@ -21,9 +21,9 @@ export function meanStd(values: ArrayLike<number>): MeanStd {
   const n = values.length;
   if (n === 0) return { mean: NaN, std: NaN, n };
   let m = 0;
-  for (let i = 0; i < n; i++) m += values[i]!;
+  for (let i = 0; i < n; i++) m += values[i];
   m /= n;
   let s = 0;
-  for (let i = 0; i < n; i++) s += (values[i]! - m) ** 2;
+  for (let i = 0; i < n; i++) s += (values[i] - m) ** 2;
   return { mean: m, std: n > 1 ? Math.sqrt(s / (n - 1)) : NaN, n };
 }

@@ -49,7 +49,7 @@ export function newtonMinimize(f: (x: Float64Array) => SecondOrder, x0: ArrayLik
   let x = Float64Array.from(x0), cur = evaluate(f, x, n);
   if (!Number.isFinite(cur.value)) throw new NsbiInputError(`newtonMinimize: the objective is ${cur.value} at the start point`);
   let lambda = 0, iterations = 0, converged = false;
-  const diagScale = () => { let s = 0; for (let i = 0; i < n; i++) s = Math.max(s, Math.abs(cur.hessian[i * n + i]!)); return s > 0 ? s : 1; };
+  const diagScale = () => { let s = 0; for (let i = 0; i < n; i++) s = Math.max(s, Math.abs(cur.hessian[i * n + i])); return s > 0 ? s : 1; };
   while (iterations < maxIt) {
     if (maxAbs(cur.gradient) <= gTol) { converged = true; break; }
     iterations++;
@@ -57,17 +57,17 @@ export function newtonMinimize(f: (x: Float64Array) => SecondOrder, x0: ArrayLik
     // at most ~60 damping increases: λ then exceeds any Hessian scale and the step is a tiny −g/λ
     for (let attempt = 0; attempt < 60 && !accepted; attempt++) {
       const A = Float64Array.from(cur.hessian);
-      for (let i = 0; i < n; i++) A[i * n + i]! += lambda;
+      for (let i = 0; i < n; i++) A[i * n + i] += lambda;
       const L = choleskyLowerOrNull(A, n);
       if (!L) { lambda = Math.max(4 * lambda, 1e-10 * diagScale()); continue; }
       const p = choleskySolve(L, n, cur.gradient.map((g) => -g));
       let predicted = 0; // −(gᵀp + ½ pᵀHp), the decrease the quadratic model promises
       for (let i = 0; i < n; i++) {
         let hp = 0;
-        for (let j = 0; j < n; j++) hp += cur.hessian[i * n + j]! * p[j]!;
-        predicted -= cur.gradient[i]! * p[i]! + 0.5 * p[i]! * hp;
+        for (let j = 0; j < n; j++) hp += cur.hessian[i * n + j] * p[j];
+        predicted -= cur.gradient[i] * p[i] + 0.5 * p[i] * hp;
       }
-      const xNew = x.map((v, i) => v + p[i]!);
+      const xNew = x.map((v, i) => v + p[i]);
       if (xNew.every((v, i) => v === x[i])) { lambda = Math.max(4 * lambda, 1e-10 * diagScale()); if (lambda > 1e300) break; continue; }
       const next = evaluate(f, xNew, n);
       const actual = cur.value - next.value, rho = predicted > 0 ? actual / predicted : -1;
@@ -94,6 +94,6 @@ function evaluate(f: (x: Float64Array) => SecondOrder, x: Float64Array, n: numbe
 
 function maxAbs(v: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
   return m;
 }

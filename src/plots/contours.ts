@@ -38,7 +38,7 @@ export function isolines(grid: Grid, threshold: number): Polyline[] {
   if (grid.values.length !== nx * ny) throw new NsbiInputError(`isolines: grid has ${grid.values.length} values, expected ${nx} × ${ny}`);
   if (!(threshold > 0)) throw new NsbiInputError(`isolines: expected a positive threshold, got ${threshold}`);
   const W = nx + 2, H = ny + 2;
-  const v = (i: number, j: number) => (i >= 1 && i <= nx && j >= 1 && j <= ny ? grid.values[(j - 1) * nx + (i - 1)]! : 0);
+  const v = (i: number, j: number) => (i >= 1 && i <= nx && j >= 1 && j <= ny ? grid.values[(j - 1) * nx + (i - 1)] : 0);
   const px = (i: number) => grid.x0 + (i - 0.5) * grid.dx;
   const py = (j: number) => grid.y0 + (j - 0.5) * grid.dy;
   // edge ids: horizontal edge (i,j)-(i+1,j) → 2(jW+i); vertical edge (i,j)-(i,j+1) → 2(jW+i)+1
@@ -64,7 +64,7 @@ export function isolines(grid: Grid, threshold: number): Polyline[] {
   for (let j = 0; j < H - 1; j++) for (let i = 0; i < W - 1; i++) {
     const a = v(i, j), b = v(i + 1, j), c = v(i + 1, j + 1), d = v(i, j + 1);
     const k = (a >= threshold ? 1 : 0) | (b >= threshold ? 2 : 0) | (c >= threshold ? 4 : 0) | (d >= threshold ? 8 : 0);
-    let pairs = CASES[k]!;
+    let pairs = CASES[k];
     if (k === 5 || k === 10) {
       const centreAbove = (a + b + c + d) / 4 >= threshold;
       pairs = (k === 5) === centreAbove ? [[0, 1], [3, 2]] : [[3, 0], [1, 2]];
@@ -84,15 +84,15 @@ export function isolines(grid: Grid, threshold: number): Polyline[] {
   for (let s0 = 0; s0 < segs.length; s0++) {
     if (used[s0]) continue;
     used[s0] = 1;
-    const start = segs[s0]![0];
-    let edge = segs[s0]![1];
+    const start = segs[s0][0];
+    let edge = segs[s0][1];
     const line: number[] = [...cross(start), ...cross(edge)];
     for (;;) {
       if (edge === start) break;
       const next = byEdge.get(edge)!.find((t) => !used[t]);
       if (next === undefined) break;
       used[next] = 1;
-      const [e1, e2] = segs[next]!;
+      const [e1, e2] = segs[next];
       edge = e1 === edge ? e2 : e1;
       line.push(...cross(edge));
     }

@@ -38,8 +38,8 @@ export function coveragePlot(input: CoveragePlotInput): PlotSpec {
   checkVector(levels, "levels");
   if (levels.length < 2) throw new NsbiInputError(`levels: expected at least 2 nominal levels, got ${levels.length}`);
   for (let k = 0; k < levels.length; k++) {
-    if (levels[k]! < 0 || levels[k]! > 1) throw new NsbiInputError(`levels[${k}]: expected a level in [0, 1], got ${levels[k]}`);
-    if (k > 0 && !(levels[k]! > levels[k - 1]!)) throw new NsbiInputError(`levels: expected increasing values, got ${levels[k - 1]} then ${levels[k]} at ${k}`);
+    if (levels[k] < 0 || levels[k] > 1) throw new NsbiInputError(`levels[${k}]: expected a level in [0, 1], got ${levels[k]}`);
+    if (k > 0 && !(levels[k] > levels[k - 1])) throw new NsbiInputError(`levels: expected increasing values, got ${levels[k - 1]} then ${levels[k]} at ${k}`);
   }
   const curves: { name: string; values: Numbers; dash: number[] }[] = [];
   (input.central ?? []).forEach((c, k) => {
@@ -50,7 +50,7 @@ export function coveragePlot(input: CoveragePlotInput): PlotSpec {
   if (input.tarp) { checkVector(input.tarp, "tarp", levels.length); curves.push({ name: TARP_LABEL, values: input.tarp, dash: [2, 2] }); }
   if (curves.length === 0) throw new NsbiInputError("coveragePlot: expected at least one of central, hpd, tarp");
   const nCentral = input.central?.length ?? 0;
-  const colors = curves.map((_, k) => (k < nCentral ? SERIES_COLORS[k % (SERIES_COLORS.length - 2)]! : k === nCentral && input.hpd ? OKABE_ITO.black : OKABE_ITO.purple));
+  const colors = curves.map((_, k) => (k < nCentral ? SERIES_COLORS[k % (SERIES_COLORS.length - 2)] : k === nCentral && input.hpd ? OKABE_ITO.black : OKABE_ITO.purple));
   const size = input.size ?? 340;
   const unit = { domain: [0, 1], nice: false, zero: false };
   const band = (w: number) => Array.from({ length: 51 }, (_, k) => {
@@ -63,7 +63,7 @@ export function coveragePlot(input: CoveragePlotInput): PlotSpec {
     encoding: { x: { field: "x", type: "quantitative", scale: unit }, y: { field: "lo", type: "quantitative", scale: unit }, y2: { field: "hi" } },
   });
   const rows: Json[] = [];
-  for (const c of curves) for (let k = 0; k < levels.length; k++) rows.push({ s: c.name, x: round(levels[k]!), y: round(c.values[k]!) });
+  for (const c of curves) for (let k = 0; k < levels.length; k++) rows.push({ s: c.name, x: round(levels[k]), y: round(c.values[k]) });
   const names = curves.map((c) => c.name);
   return topLevel({
     width: size, height: size,

@@ -18,9 +18,9 @@ function onGrid(xs: readonly number[], ys: readonly number[], grid: readonly num
   const X = [0, ...xs, 1], Y = [0, ...ys, 1];
   return grid.map((g) => {
     let k = 1;
-    while (k < X.length - 1 && X[k]! < g) k++;
-    const x0 = X[k - 1]!, x1 = X[k]!;
-    return x1 === x0 ? Y[k]! : Y[k - 1]! + ((g - x0) / (x1 - x0)) * (Y[k]! - Y[k - 1]!);
+    while (k < X.length - 1 && X[k] < g) k++;
+    const x0 = X[k - 1], x1 = X[k];
+    return x1 === x0 ? Y[k] : Y[k - 1] + ((g - x0) / (x1 - x0)) * (Y[k] - Y[k - 1]);
   });
 }
 
@@ -41,20 +41,20 @@ export function diagnosticsFigures(r: DiagnosticsReport, parameters?: ParameterL
     return { data, rows: N, cols: P };
   };
   const rows = r.pulls.rows;
-  const truth = matrix((p, i) => rows[p]!.truth[i]!), estimate = matrix((p, i) => rows[p]!.mean[i]!);
-  const sigma = matrix((p, i) => rows[p]!.std[i]!);
+  const truth = matrix((p, i) => rows[p].truth[i]), estimate = matrix((p, i) => rows[p].mean[i]);
+  const sigma = matrix((p, i) => rows[p].std[i]);
   // tests without a finite pull (σ̂ = 0) are left out of the histograms
-  const finite = Array.from({ length: N }, (_, i) => r.pulls.pulls.every((col) => col[i] !== null && Number.isFinite(col[i]!)));
+  const finite = Array.from({ length: N }, (_, i) => r.pulls.pulls.every((col) => col[i] !== null && Number.isFinite(col[i])));
   const keep = finite.map((f, i) => (f ? i : -1)).filter((i) => i >= 0);
   const pullData = new Float64Array(keep.length * P);
-  keep.forEach((i, k) => { for (let p = 0; p < P; p++) pullData[k * P + p] = r.pulls.pulls[p]![i]!; });
+  keep.forEach((i, k) => { for (let p = 0; p < P; p++) pullData[k * P + p] = r.pulls.pulls[p][i]!; });
   const fits = r.pulls.fit.map((f) => ({ mean: f.mean ?? Number.NaN, std: f.width ?? Number.NaN }));
 
   const grid = r.expectedCoverage.levels;
-  const central = r.centralCoverage.coverage.map((c, p) => ({ name: r.parameterNames[p]!, coverage: onGrid(r.centralCoverage.levels, c, grid) }));
+  const central = r.centralCoverage.coverage.map((c, p) => ({ name: r.parameterNames[p], coverage: onGrid(r.centralCoverage.levels, c, grid) }));
   const tarpOnGrid = onGrid(r.tarp.alpha, r.tarp.ecp, grid);
   const h = r.rankHistogram;
-  const counts = { data: Float64Array.from({ length: h.bins * P }, (_, k) => h.counts[k % P]![Math.floor(k / P)]!), rows: h.bins, cols: P };
+  const counts = { data: Float64Array.from({ length: h.bins * P }, (_, k) => h.counts[k % P][Math.floor(k / P)]), rows: h.bins, cols: P };
 
   return [
     { name: "true-vs-predicted", caption: `Posterior mean vs true value with 1σ (posterior standard deviation) error bars, ${N} test simulations; dashed: y = x.`,

@@ -39,9 +39,9 @@ export function histogram1d(values: Numbers, range: [number, number], bins: numb
   const counts = new Float64Array(bins);
   let inRange = 0;
   for (let i = 0; i < values.length; i++) {
-    const b = binIndex(values[i]!, range[0], range[1], bins);
+    const b = binIndex(values[i], range[0], range[1], bins);
     if (b < 0) continue;
-    const w = weights ? weights[i]! : 1;
+    const w = weights ? weights[i] : 1;
     counts[b] += w;
     inRange += w;
   }
@@ -66,8 +66,8 @@ export function histogram2d(x: Numbers, y: Numbers, xRange: [number, number], yR
   binEdges(yRange[0], yRange[1], ny);
   const counts = new Float64Array(nx * ny);
   for (let i = 0; i < x.length; i++) {
-    const bx = binIndex(x[i]!, xRange[0], xRange[1], nx);
-    const by = binIndex(y[i]!, yRange[0], yRange[1], ny);
+    const bx = binIndex(x[i], xRange[0], xRange[1], nx);
+    const by = binIndex(y[i], yRange[0], yRange[1], ny);
     if (bx >= 0 && by >= 0) counts[by * nx + bx] += 1;
   }
   return { nx, ny, xRange, yRange, counts };

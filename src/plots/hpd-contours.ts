@@ -56,5 +56,5 @@ export function densityGrid(x: Numbers, y: Numbers, xRange: [number, number], yR
 export function hpdContours(x: Numbers, y: Numbers, xRange: [number, number], yRange: [number, number], levels: readonly number[], opts: HpdContourOptions = {}): HpdContour[] {
   const grid = densityGrid(x, y, xRange, yRange, opts);
   const thresholds = hpdThresholds(grid.values, levels);
-  return levels.map((level, k) => ({ level, threshold: thresholds[k]!, lines: isolines(grid, thresholds[k]!) }));
+  return levels.map((level, k) => ({ level, threshold: thresholds[k], lines: isolines(grid, thresholds[k]) }));
 }

@@ -32,7 +32,7 @@ function smoothAxis(values: Float64Array, n: number, m: number, sigma: number, s
     for (let i = 0; i < n; i++) {
       let acc = 0;
       const lo = Math.max(-r, -i), hi = Math.min(r, n - 1 - i);
-      for (let d = lo; d <= hi; d++) acc += k[d + r]! * values[base + (i + d) * stride]!;
+      for (let d = lo; d <= hi; d++) acc += k[d + r] * values[base + (i + d) * stride];
       out[base + i * stride] = acc;
     }
   }
@@ -60,10 +60,10 @@ export function hpdThresholds(values: Float64Array, levels: readonly number[]): 
     const target = level * total;
     let cum = 0;
     for (let i = 0; i < sorted.length; i++) {
-      const next = cum + sorted[i]!;
-      if (next >= target) return sorted[i]!;
+      const next = cum + sorted[i];
+      if (next >= target) return sorted[i];
       cum = next;
     }
-    return sorted[sorted.length - 1]!;
+    return sorted[sorted.length - 1];
   });
 }

@@ -22,7 +22,7 @@ function normals(n: number, seed: number): Float64Array {
 function inside(line: number[], x: number, y: number): boolean {
   let c = false;
   for (let i = 0, j = line.length - 2; i < line.length; j = i, i += 2) {
-    const xi = line[i]!, yi = line[i + 1]!, xj = line[j]!, yj = line[j + 1]!;
+    const xi = line[i], yi = line[i + 1], xj = line[j], yj = line[j + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
@@ -63,7 +63,7 @@ describe("smoothing and HPD levels", () => {
     expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     // second moments along x and y are the kernel variances
     let vx = 0, vy = 0;
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) { vx += s[y * n + x]! * (x - 20) ** 2; vy += s[y * n + x]! * (y - 20) ** 2; }
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) { vx += s[y * n + x] * (x - 20) ** 2; vy += s[y * n + x] * (y - 20) ** 2; }
     // (the kernel is truncated at 3σ, which takes ~2% off the variance)
     expect(Math.abs(vx / 4 - 1)).toBeLessThan(0.025);
     expect(Math.abs(vy / 9 - 1)).toBeLessThan(0.025);
@@ -87,11 +87,11 @@ describe("smoothing and HPD levels", () => {
     const r = 1.5;
     const lines = isolines({ values, nx: n, ny: n, x0: -4, y0: -4, dx: d, dy: d }, Math.exp(-r * r / 2));
     expect(lines).toHaveLength(1);
-    const l = lines[0]!;
+    const l = lines[0];
     expect(l.length).toBeGreaterThan(40);
-    expect(l[0]).toBeCloseTo(l[l.length - 2]!, 12);
-    expect(l[1]).toBeCloseTo(l[l.length - 1]!, 12);
-    for (let k = 0; k < l.length; k += 2) expect(Math.hypot(l[k]!, l[k + 1]!)).toBeCloseTo(r, 1);
+    expect(l[0]).toBeCloseTo(l[l.length - 2], 12);
+    expect(l[1]).toBeCloseTo(l[l.length - 1], 12);
+    for (let k = 0; k < l.length; k += 2) expect(Math.hypot(l[k], l[k + 1])).toBeCloseTo(r, 1);
     // two separate bumps give two lines; a region touching the border is closed along it
     const two = new Float64Array(20 * 20);
     two[5 * 20 + 5] = 1; two[14 * 20 + 14] = 1;
@@ -99,27 +99,27 @@ describe("smoothing and HPD levels", () => {
     const edge = new Float64Array(9).fill(1);
     const box = isolines({ values: edge, nx: 3, ny: 3, x0: 0, y0: 0, dx: 1, dy: 1 }, 0.5);
     expect(box).toHaveLength(1);
-    expect(Math.min(...box[0]!.filter((_, k) => k % 2 === 0))).toBeCloseTo(0, 12);
+    expect(Math.min(...box[0].filter((_, k) => k % 2 === 0))).toBeCloseTo(0, 12);
   });
 
   test("68% / 95% HPD contours of a 2-D standard normal enclose the right mass and radius", () => {
     const n = 20000, x = normals(n, 11), y = normals(n, 12);
     const contours = hpdContours(x, y, [-5, 5], [-5, 5], [0.68, 0.95]);
     expect(contours.map((c) => c.level)).toEqual([0.68, 0.95]);
-    expect(contours[0]!.threshold).toBeGreaterThan(contours[1]!.threshold);
+    expect(contours[0].threshold).toBeGreaterThan(contours[1].threshold);
     for (const c of contours) {
       // the main (largest) line; sampling noise can add small islands in the tails
       const main = c.lines.reduce((a, b) => (b.length > a.length ? b : a));
       const exact = Math.sqrt(-2 * Math.log(1 - c.level)); // 1.5096 and 2.4477
       let sr = 0;
-      for (let k = 0; k < main.length; k += 2) sr += Math.hypot(main[k]!, main[k + 1]!);
+      for (let k = 0; k < main.length; k += 2) sr += Math.hypot(main[k], main[k + 1]);
       // Scott smoothing widens σ by √(1 + n^(-1/3)) ≈ 1.009; binning adds a little more
       expect(sr / (main.length / 2)).toBeGreaterThan(exact * 0.97);
       expect(sr / (main.length / 2)).toBeLessThan(exact * 1.05);
       // the fraction of fresh samples inside the contour is the level
       const fx = normals(5000, 21), fy = normals(5000, 22);
       let hit = 0;
-      for (let i = 0; i < fx.length; i++) if (inside(main, fx[i]!, fy[i]!)) hit++;
+      for (let i = 0; i < fx.length; i++) if (inside(main, fx[i], fy[i])) hit++;
       expect(Math.abs(hit / fx.length - c.level)).toBeLessThan(0.025);
     }
     // the density grid keeps the sample mass (up to what smoothing pushes off the grid)

@@ -51,7 +51,7 @@ const TRUTH_COLOR = REFERENCE_COLOR;
 /** Step-histogram rows: one per bin edge, the last repeating the last value. */
 function stepRows(edges: Float64Array, values: Float64Array): Json[] {
   const rows: Json[] = [];
-  for (let k = 0; k < edges.length; k++) rows.push({ x: round(edges[k]!), y: round(values[Math.min(k, values.length - 1)]!) });
+  for (let k = 0; k < edges.length; k++) rows.push({ x: round(edges[k]), y: round(values[Math.min(k, values.length - 1)]) });
   return rows;
 }
 
@@ -84,8 +84,8 @@ function pairLayout(input: PairPlotInput, params: ParameterLabel[], cols: Float6
       if (!(Number.isFinite(given[0]) && Number.isFinite(given[1]) && given[0] < given[1])) throw new NsbiInputError(`ranges[${j}]: expected [lo, hi] with finite lo < hi, got [${given.join(", ")}]`);
       return [given[0], given[1]];
     }
-    const r = finiteRange(c, ...(refCols ? [refCols[j]!] : []), ...(truth ? [[truth[j]!]] : []));
-    if (!r) throw new NsbiInputError(`samples: column ${j + 1} (${labelName(params[j]!)}) has no finite value`);
+    const r = finiteRange(c, ...(refCols ? [refCols[j]] : []), ...(truth ? [[truth[j]]] : []));
+    if (!r) throw new NsbiInputError(`samples: column ${j + 1} (${labelName(params[j])}) has no finite value`);
     return padRange(r, 0.04);
   });
   return {
@@ -100,9 +100,9 @@ function pairLayout(input: PairPlotInput, params: ParameterLabel[], cols: Float6
 
 const scaleOf = (g: PairLayout, j: number) => ({ domain: g.domains[j], nice: false, zero: false });
 /** The x axis of panel (i, j): titled and labelled on the bottom row only. */
-const xAxis = (g: PairLayout, i: number, j: number) => (i === g.P - 1 ? { title: labelTitle(g.params[j]!), tickCount: 4, labelAngle: -40 } : { title: null, labels: false, tickCount: 4 });
+const xAxis = (g: PairLayout, i: number, j: number) => (i === g.P - 1 ? { title: labelTitle(g.params[j]), tickCount: 4, labelAngle: -40 } : { title: null, labels: false, tickCount: 4 });
 /** The y axis of panel (i, j): titled and labelled in the first column only. */
-const yAxis = (g: PairLayout, i: number, j: number) => (j === 0 ? { title: labelTitle(g.params[i]!), tickCount: 4 } : { title: null, labels: false, tickCount: 4 });
+const yAxis = (g: PairLayout, i: number, j: number) => (j === 0 ? { title: labelTitle(g.params[i]), tickCount: 4 } : { title: null, labels: false, tickCount: 4 });
 /** x and y encodings of an off-diagonal panel (i, j): parameter j across, i up. */
 const xyEncoding = (g: PairLayout, i: number, j: number) => ({
   x: { field: "x", type: "quantitative", scale: scaleOf(g, j), axis: xAxis(g, i, j) },
@@ -111,7 +111,7 @@ const xyEncoding = (g: PairLayout, i: number, j: number) => ({
 
 /** The step histogram of one column on the diagonal (filled for the samples, a line for the reference). */
 function histogramLayers(g: PairLayout, c: Float64Array, j: number, color: string, fill: boolean): Json[] {
-  const h = histogram1d(c, g.domains[j]!, g.bins);
+  const h = histogram1d(c, g.domains[j], g.bins);
   const values = stepRows(h.edges, h.density);
   const enc = {
     x: { field: "x", type: "quantitative", scale: scaleOf(g, j), axis: xAxis(g, j, j) },
@@ -125,9 +125,9 @@ function histogramLayers(g: PairLayout, c: Float64Array, j: number, color: strin
 /** The two HPD contours of (x, y) in panel (i, j), the inner one drawn thicker. */
 function contourLayer(g: PairLayout, x: Float64Array, y: Float64Array, i: number, j: number, color: string): Json {
   const rows: Json[] = [];
-  for (const c of hpdContours(x, y, g.domains[j]!, g.domains[i]!, [g.inner, g.outer], { bins: g.gridBins, smoothing: g.smoothing })) {
+  for (const c of hpdContours(x, y, g.domains[j], g.domains[i], [g.inner, g.outer], { bins: g.gridBins, smoothing: g.smoothing })) {
     c.lines.forEach((line, l) => {
-      for (let k = 0; k < line.length; k += 2) rows.push({ x: round(line[k]!, 5), y: round(line[k + 1]!, 5), id: `${c.level}-${l}`, level: c.level, k: k / 2 });
+      for (let k = 0; k < line.length; k += 2) rows.push({ x: round(line[k], 5), y: round(line[k + 1], 5), id: `${c.level}-${l}`, level: c.level, k: k / 2 });
     });
   }
   return {
@@ -147,7 +147,7 @@ function scatterLayer(g: PairLayout, x: Float64Array, y: Float64Array, i: number
   if (g.maxPoints <= 0) return null;
   const step = Math.max(1, Math.ceil(g.rows / g.maxPoints));
   const pts: Json[] = [];
-  for (let r = 0; r < g.rows; r += step) if (Number.isFinite(x[r]!) && Number.isFinite(y[r]!)) pts.push({ x: round(x[r]!, 5), y: round(y[r]!, 5) });
+  for (let r = 0; r < g.rows; r += step) if (Number.isFinite(x[r]) && Number.isFinite(y[r])) pts.push({ x: round(x[r], 5), y: round(y[r], 5) });
   return { data: { values: pts }, mark: { type: "circle", size: 4, opacity: 0.25, color: SAMPLE_COLOR, clip: true }, encoding: xyEncoding(g, i, j) };
 }
 
@@ -162,7 +162,7 @@ function truthRule(g: PairLayout, value: number, channel: "x" | "y", scaleIndex:
 
 /** The true point of panel (i, j): both dashed lines and a square where they cross. */
 function truthLayers(g: PairLayout, truth: Numbers, i: number, j: number): Json[] {
-  return [truthRule(g, truth[j]!, "x", j), truthRule(g, truth[i]!, "y", i), {
+  return [truthRule(g, truth[j], "x", j), truthRule(g, truth[i], "y", i), {
     data: { values: [{ x: truth[j], y: truth[i] }] },
     mark: { type: "point", shape: "square", filled: true, size: 25, color: TRUTH_COLOR },
     encoding: { x: { field: "x", type: "quantitative", scale: scaleOf(g, j) }, y: { field: "y", type: "quantitative", scale: scaleOf(g, i) } },
@@ -173,9 +173,9 @@ function truthLayers(g: PairLayout, truth: Numbers, i: number, j: number): Json[
 function diagonalPanel(g: PairLayout, col: Float64Array, refCol: Float64Array | undefined, truth: Numbers | undefined, j: number): Json {
   const layers: Json[] = [...histogramLayers(g, col, j, SAMPLE_COLOR, true)];
   if (refCol) layers.push(...histogramLayers(g, refCol, j, REF_COLOR, false));
-  if (truth) layers.push(truthRule(g, truth[j]!, "x", j));
+  if (truth) layers.push(truthRule(g, truth[j], "x", j));
   const q = [0.16, 0.5, 0.84].map((p) => quantile(col, p));
-  const name = labelName(g.params[j]!), value = formatEstimate(q[1]!, q[2]! - q[1]!, q[1]! - q[0]!);
+  const name = labelName(g.params[j]), value = formatEstimate(q[1], q[2] - q[1], q[1] - q[0]);
   // one line if it fits the panel (~5.6 px per character at 10 px), else name over value
   const text = (name.length + value.length + 3) * 5.6 <= g.size ? `${name} = ${value}` : [name, `= ${value}`];
   return { width: g.size, height: g.size, layer: layers, title: { text, fontSize: 10, fontWeight: "normal" } };
@@ -184,10 +184,10 @@ function diagonalPanel(g: PairLayout, col: Float64Array, refCol: Float64Array | 
 /** Off-diagonal panel (i, j): sample points, HPD contours of samples and reference, the true point. */
 function pairPanel(g: PairLayout, cols: Float64Array[], refCols: Float64Array[] | undefined, truth: Numbers | undefined, i: number, j: number): Json {
   const layers: Json[] = [];
-  const scatter = scatterLayer(g, cols[j]!, cols[i]!, i, j);
+  const scatter = scatterLayer(g, cols[j], cols[i], i, j);
   if (scatter) layers.push(scatter);
-  layers.push(contourLayer(g, cols[j]!, cols[i]!, i, j, SAMPLE_COLOR));
-  if (refCols) layers.push(contourLayer(g, refCols[j]!, refCols[i]!, i, j, REF_COLOR));
+  layers.push(contourLayer(g, cols[j], cols[i], i, j, SAMPLE_COLOR));
+  if (refCols) layers.push(contourLayer(g, refCols[j], refCols[i], i, j, REF_COLOR));
   if (truth) layers.push(...truthLayers(g, truth, i, j));
   return { width: g.size, height: g.size, layer: layers, resolve: { scale: { strokeWidth: "independent" } } };
 }
@@ -217,6 +217,6 @@ export function pairPlot(input: PairPlotInput): PlotSpec {
   const cols = Array.from({ length: P }, (_, j) => column(samples, j));
   const refCols = reference ? Array.from({ length: P }, (_, j) => column(reference, j)) : undefined;
   const g = pairLayout(input, params, cols, refCols);
-  const panel = (i: number, j: number): Json => (i === j ? diagonalPanel(g, cols[j]!, refCols?.[j], truth, j) : pairPanel(g, cols, refCols, truth, i, j));
+  const panel = (i: number, j: number): Json => (i === j ? diagonalPanel(g, cols[j], refCols?.[j], truth, j) : pairPanel(g, cols, refCols, truth, i, j));
   return topLevel(cornerGrid(P, panel, g.size, pairLegend(g, input)), themeConfig() as Json, input.title);
 }

@@ -48,7 +48,7 @@ export function parameterComparisonPlot(input: ParameterComparisonInput): PlotSp
       const e = r[key];
       if (!e) continue;
       checkVector(e, `rows[${k}].${key} (${r.name})`, P, true);
-      for (let j = 0; j < P; j++) if (e[j]! < 0) throw new NsbiInputError(`rows[${k}].${key} (${r.name}): expected non-negative error sizes, got ${e[j]} for parameter ${j + 1}`);
+      for (let j = 0; j < P; j++) if (e[j] < 0) throw new NsbiInputError(`rows[${k}].${key} (${r.name}): expected non-negative error sizes, got ${e[j]} for parameter ${j + 1}`);
     }
   });
   const color = { field: "row", type: "nominal", scale: seriesScale(names), legend: null, sort: names };
@@ -56,7 +56,7 @@ export function parameterComparisonPlot(input: ParameterComparisonInput): PlotSp
     const prior = typeof p === "object" && "prior" in p ? p.prior : undefined;
     if (prior && !(prior[0] < prior[1])) throw new NsbiInputError(`parameters[${j}].prior: expected [lo, hi] with lo < hi, got [${prior.join(", ")}]`);
     const data = rows.map((r) => {
-      const v = r.values[j]!, lo = (r.lower ?? r.errors)?.[j] ?? 0, hi = (r.upper ?? r.errors)?.[j] ?? 0;
+      const v = r.values[j], lo = (r.lower ?? r.errors)?.[j] ?? 0, hi = (r.upper ?? r.errors)?.[j] ?? 0;
       return { row: r.name, v: round(v), lo: round(v - lo), hi: round(v + hi) };
     }).filter((d) => Number.isFinite(d.v));
     const range = finiteRange(data.map((d) => d.lo), data.map((d) => d.hi), prior ?? []);

@@ -84,7 +84,7 @@ export function checkVector(v: Numbers, what: string, length?: number, allowNaN 
   if (!v || typeof v.length !== "number") throw new NsbiInputError(`${what}: expected an array of numbers`);
   if (length !== undefined && v.length !== length) throw new NsbiInputError(`${what}: has ${v.length} values, expected ${length}`);
   for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
+    const x = v[i];
     if (typeof x !== "number" || (!Number.isFinite(x) && !(allowNaN && Number.isNaN(x)))) {
       throw new NsbiInputError(`${what}[${i}]: expected a finite number, got ${String(x)}`);
     }
@@ -94,7 +94,7 @@ export function checkVector(v: Numbers, what: string, length?: number, allowNaN 
 /** Column `j` of a matrix as a Float64Array. */
 export function column(m: PlotMatrix, j: number): Float64Array {
   const out = new Float64Array(m.rows);
-  for (let i = 0; i < m.rows; i++) out[i] = m.data[i * m.cols + j]!;
+  for (let i = 0; i < m.rows; i++) out[i] = m.data[i * m.cols + j];
   return out;
 }
 
@@ -102,7 +102,7 @@ export function column(m: PlotMatrix, j: number): Float64Array {
 export function finiteRange(...arrays: Numbers[]): [number, number] | undefined {
   let lo = Infinity, hi = -Infinity;
   for (const a of arrays) for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
+    const x = a[i];
     if (Number.isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
   }
   return lo <= hi ? [lo, hi] : undefined;

@@ -24,7 +24,7 @@ async function render(spec: PlotSpec): Promise<{ svg: string; texts: string[] }>
   expect(warnings).toEqual([]);
   expect(svg.startsWith("<svg")).toBe(true);
   expect(svg).toContain('fill="white"'); // the white background
-  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]
     .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
   return { svg, texts };
 }
@@ -84,7 +84,7 @@ describe("pairPlot", () => {
 describe("diagnostic plots", () => {
   const n = 120, P = 2, rng = new Rng(5);
   const truth = new Float64Array(n * P), estimate = new Float64Array(n * P), sigma = new Float64Array(n * P);
-  for (let i = 0; i < n * P; i++) { truth[i] = 1 + rng.uniform(); sigma[i] = 0.1; estimate[i] = truth[i]! + 0.1 * rng.normal(); }
+  for (let i = 0; i < n * P; i++) { truth[i] = 1 + rng.uniform(); sigma[i] = 0.1; estimate[i] = truth[i] + 0.1 * rng.normal(); }
   const M = (d: Float64Array) => ({ data: d, rows: n, cols: P });
   const parameters = [{ name: "M_A", unit: "GeV" }, "η"];
 

@@ -53,11 +53,11 @@ export function pullHistogramPlot(input: PullHistogramInput): PlotSpec {
   const panels = params.map((p, j) => {
     const v = column(pulls, j);
     const moments = meanStd(v), n = moments.n;
-    const mean = input.fits ? input.fits[j]!.mean : moments.mean;
-    const std = input.fits ? input.fits[j]!.std : moments.std;
+    const mean = input.fits ? input.fits[j].mean : moments.mean;
+    const std = input.fits ? input.fits[j].std : moments.std;
     if (n < 2 || !(std > 0) || !Number.isFinite(mean)) throw new NsbiInputError(`pulls: parameter ${labelName(p)} needs at least 2 distinct finite pulls (and a finite fit), got ${n} pulls, μ = ${mean}, σ = ${std}`);
     const h = histogram1d(v, range, bins);
-    const bars = Array.from(h.counts, (c, k) => ({ a: round(h.edges[k]!), b: round(h.edges[k + 1]!), d: round(c / (n * width)) }));
+    const bars = Array.from(h.counts, (c, k) => ({ a: round(h.edges[k]), b: round(h.edges[k + 1]), d: round(c / (n * width)) }));
     const fitLabel = pullFitLabel(mean, std), unitLabel = "N(0, 1)";
     const curve: Json[] = [];
     for (let k = 0; k <= 200; k++) {

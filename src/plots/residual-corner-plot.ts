@@ -33,7 +33,7 @@ export interface ResidualCornerInput {
 export function relativeResiduals(truth: PlotMatrix, estimate: PlotMatrix): Float64Array {
   const out = new Float64Array(truth.data.length);
   for (let i = 0; i < out.length; i++) {
-    const t = truth.data[i]!, r = (estimate.data[i]! - t) / t;
+    const t = truth.data[i], r = (estimate.data[i] - t) / t;
     out[i] = t !== 0 && Number.isFinite(r) ? r : NaN;
   }
   return out;
@@ -52,15 +52,15 @@ export function residualCornerPlot(input: ResidualCornerInput): PlotSpec {
   const P = truth.cols, n = truth.rows;
   const params = checkParameters(input.parameters, P);
   const res = relativeResiduals(truth, estimate);
-  const cols = params.map((_, j) => Float64Array.from({ length: n }, (_, i) => res[i * P + j]!));
+  const cols = params.map((_, j) => Float64Array.from({ length: n }, (_, i) => res[i * P + j]));
   const domains = cols.map((c, j) => {
     const r = finiteRange(c, [0]);
-    if (!r || !c.some(Number.isFinite)) throw new NsbiInputError(`truth/estimate: parameter ${labelName(params[j]!)} has no finite relative residual (is θ* zero?)`);
+    if (!r || !c.some(Number.isFinite)) throw new NsbiInputError(`truth/estimate: parameter ${labelName(params[j])} has no finite relative residual (is θ* zero?)`);
     return padRange(r, 0.05);
   });
   const size = input.size ?? (P <= 4 ? 150 : 110);
   const bins = input.bins ?? defaultBins(n);
-  const title = (j: number) => `(θ̂ − θ*)/θ* of ${labelName(params[j]!)}`;
+  const title = (j: number) => `(θ̂ − θ*)/θ* of ${labelName(params[j])}`;
   const scale = (j: number) => ({ domain: domains[j], nice: false, zero: false });
   const xAxis = (i: number, j: number) => (i === P - 1 ? { title: title(j), tickCount: 4, labelAngle: -40, format: "~%" } : { title: null, labels: false, tickCount: 4 });
   const yAxis = (i: number, j: number) => (j === 0 ? { title: title(i), tickCount: 4, format: "~%" } : { title: null, labels: false, tickCount: 4 });
@@ -71,8 +71,8 @@ export function residualCornerPlot(input: ResidualCornerInput): PlotSpec {
   });
   const cell = (i: number, j: number): Json => {
     if (i === j) {
-      const h = histogram1d(cols[j]!, domains[j]!, bins);
-      const bars = Array.from(h.counts, (c, k) => ({ a: round(h.edges[k]!), b: round(h.edges[k + 1]!), c }));
+      const h = histogram1d(cols[j], domains[j], bins);
+      const bars = Array.from(h.counts, (c, k) => ({ a: round(h.edges[k]), b: round(h.edges[k + 1]), c }));
       return {
         width: size, height: size,
         layer: [
@@ -90,7 +90,7 @@ export function residualCornerPlot(input: ResidualCornerInput): PlotSpec {
     }
     const pts: Json[] = [];
     for (let r = 0; r < n; r++) {
-      const x = cols[j]![r]!, y = cols[i]![r]!;
+      const x = cols[j][r], y = cols[i][r];
       if (Number.isFinite(x) && Number.isFinite(y)) pts.push({ x: round(x, 5), y: round(y, 5) });
     }
     return {

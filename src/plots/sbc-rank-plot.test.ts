@@ -34,11 +34,11 @@ test("given a report's ECDF bands, the figure draws exactly them", () => {
     // end points (0, 0) and (1, 0), then the report's points
     expect(rows.length).toBe(report.z.length + 2);
     report.z.forEach((z, k) => {
-      const r = rows[k + 1]!;
+      const r = rows[k + 1];
       expect(r.z).toBeCloseTo(z, 6);
-      expect(r.lo).toBeCloseTo(report.lower[k]!, 6);
-      expect(r.hi).toBeCloseTo(report.upper[k]!, 6);
-      expect(r.d).toBeCloseTo(report.difference[j]![k]!, 6);
+      expect(r.lo).toBeCloseTo(report.lower[k], 6);
+      expect(r.hi).toBeCloseTo(report.upper[k], 6);
+      expect(r.d).toBeCloseTo(report.difference[j][k], 6);
     });
   });
 });
@@ -47,7 +47,7 @@ test("from ranks, the band is the simultaneous one: wider than the pointwise 99%
   const rng = new Rng(8), N = 500, L = 99, ranks = new Float64Array(N);
   for (let i = 0; i < N; i++) ranks[i] = rng.int(L + 1);
   const [rows] = bandRows(sbcRankPlot({ ranks: { data: ranks, rows: N, cols: 1 }, nDraws: L, kind: "ecdf" }));
-  const half = rows!.find((r) => Math.abs(r.z - 0.5) < 1e-9)!;
+  const half = rows.find((r) => Math.abs(r.z - 0.5) < 1e-9)!;
   // pointwise: scipy.stats.binom.ppf([0.005, 0.995], 500, 0.5) = [221, 279]
   const pointLo = binomialQuantile(N, 0.5, 0.005) / N - 0.5, pointHi = binomialQuantile(N, 0.5, 0.995) / N - 0.5;
   expect(pointLo).toBeCloseTo(221 / 500 - 0.5, 12);

@@ -50,12 +50,12 @@ export function rankHistogram(ranks: Numbers, nDraws: number, bins: number, conf
   if (!Number.isSafeInteger(bins) || bins < 1 || bins > L1) throw new NsbiInputError(`bins: expected an integer in 1 … ${L1} (nDraws + 1), got ${bins}`);
   const counts = new Array<number>(bins).fill(0);
   const width = new Array<number>(bins).fill(0);
-  for (let r = 0; r < L1; r++) width[Math.floor((r * bins) / L1)]! += 1;
+  for (let r = 0; r < L1; r++) width[Math.floor((r * bins) / L1)] += 1;
   let n = 0;
   for (let i = 0; i < ranks.length; i++) {
-    const r = ranks[i]!;
+    const r = ranks[i];
     if (!Number.isInteger(r) || r < 0 || r > nDraws) throw new NsbiInputError(`ranks: expected integers in 0 … ${nDraws} (nDraws), got ${r} at index ${i}`);
-    counts[Math.floor((r * bins) / L1)]! += 1;
+    counts[Math.floor((r * bins) / L1)] += 1;
     n++;
   }
   const a = (1 - confidence) / 2;
@@ -74,7 +74,7 @@ function ecdfRows(e: NonNullable<SbcRankInput["ecdf"]>): (j: number) => Json[] {
   }
   return (j) => [
     { z: 0, d: 0, lo: 0, hi: 0 },
-    ...e.z.map((z, k) => ({ z: round(z), d: round(e.difference[j]![k]!), lo: round(e.lower[k]!), hi: round(e.upper[k]!) })),
+    ...e.z.map((z, k) => ({ z: round(z), d: round(e.difference[j][k]), lo: round(e.lower[k]), hi: round(e.upper[k]) })),
     { z: 1, d: 0, lo: 0, hi: 0 },
   ];
 }
@@ -147,7 +147,7 @@ export function sbcRankPlot(input: SbcRankInput): PlotSpec {
   params.forEach((p, j) => {
     if (kind !== "ecdf") {
       const h = hist(j);
-      const rows = h.counts.map((c, b) => ({ b0: b, b1: b + 1, c, lo: h.lower[b], hi: h.upper[b], e: round(h.expected[b]!) }));
+      const rows = h.counts.map((c, b) => ({ b0: b, b1: b + 1, c, lo: h.lower[b], hi: h.upper[b], e: round(h.expected[b]) }));
       const xs = { domain: [0, h.counts.length], nice: false, zero: false };
       const x = { field: "b0", type: "quantitative", scale: xs, title: "rank bin", axis: { tickMinStep: 1, format: "d" } };
       panels.push({

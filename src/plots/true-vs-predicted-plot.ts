@@ -39,7 +39,7 @@ export function trueVsPredictedPlot(input: TrueVsPredictedInput): PlotSpec {
   if (sigma) {
     checkMatrix(sigma, "sigma", { cols: truth.cols });
     if (sigma.rows !== truth.rows) throw new NsbiInputError(`sigma: has ${sigma.rows} rows, expected ${truth.rows} (one per row of truth)`);
-    for (let i = 0; i < sigma.data.length; i++) if (sigma.data[i]! < 0) throw new NsbiInputError(`sigma: expected non-negative values, got ${sigma.data[i]} at row ${Math.floor(i / sigma.cols) + 1}`);
+    for (let i = 0; i < sigma.data.length; i++) if (sigma.data[i] < 0) throw new NsbiInputError(`sigma: expected non-negative values, got ${sigma.data[i]} at row ${Math.floor(i / sigma.cols) + 1}`);
   }
   const params = checkParameters(input.parameters, truth.cols);
   const size = input.size ?? 200;
@@ -47,11 +47,11 @@ export function trueVsPredictedPlot(input: TrueVsPredictedInput): PlotSpec {
     const t = column(truth, j), e = column(estimate, j), s = sigma ? column(sigma, j) : undefined;
     const rows: Json[] = [];
     for (let i = 0; i < t.length; i++) {
-      const row: Json = { t: round(t[i]!), e: round(e[i]!) };
-      if (s) { row.lo = round(e[i]! - s[i]!); row.hi = round(e[i]! + s[i]!); }
+      const row: Json = { t: round(t[i]), e: round(e[i]) };
+      if (s) { row.lo = round(e[i] - s[i]); row.hi = round(e[i] + s[i]); }
       rows.push(row);
     }
-    const r = finiteRange(t, e, ...(s ? [e.map((v, i) => v - s[i]!), e.map((v, i) => v + s[i]!)] : []));
+    const r = finiteRange(t, e, ...(s ? [e.map((v, i) => v - s[i]), e.map((v, i) => v + s[i])] : []));
     if (!r) throw new NsbiInputError(`truth/estimate: parameter ${labelName(p)} has no finite value`);
     const dom = padRange(r, 0.03);
     const scale = { domain: dom, nice: false, zero: false };

@@ -39,7 +39,7 @@ function testSet(o: DiagnoseOptions, thetaDim: number, xDim: number): { theta: F
   const P = thetaDim, D = xDim;
   for (let i = 0; i < o.numTests; i++) {
     let ok = true;
-    for (let j = 0; j < D && ok; j++) ok = Number.isFinite(x[i * D + j]!);
+    for (let j = 0; j < D && ok; j++) ok = Number.isFinite(x[i * D + j]);
     if (!ok) continue;
     theta.copyWithin(kept * P, i * P, (i + 1) * P);
     x.copyWithin(kept * D, i * D, (i + 1) * D);

@@ -45,7 +45,7 @@ export function registerPlot(program: Command): void {
       }
       for (let j = 0; j < samples.cols; j++) {
         let finite = false;
-        for (let i = 0; i < samples.rows && !finite; i++) finite = Number.isFinite(samples.data[i * samples.cols + j]!);
+        for (let i = 0; i < samples.rows && !finite; i++) finite = Number.isFinite(samples.data[i * samples.cols + j]);
         if (!finite) throw new NsbiInputError(`--samples '${o.samples}': column ${j + 1} has no finite value`);
       }
       const spec = pairPlot({

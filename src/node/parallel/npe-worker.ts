@@ -39,8 +39,8 @@ for (;;) {
     if (op === Op.MESSAGE) {
       let r: { message: unknown } | undefined;
       while (!(r = receiveMessageOnPort(parentPort!))) { /* the message is in flight */ }
-      core!.handle(r.message as WorkerMessage);
-    } else core!.batch(op === Op.VALIDATION_BATCH, ctrl[Ctrl.OFFSET], ctrl[Ctrl.ROWS], ctrl[Ctrl.GRAD] === 1);
+      core.handle(r.message as WorkerMessage);
+    } else core.batch(op === Op.VALIDATION_BATCH, ctrl[Ctrl.OFFSET], ctrl[Ctrl.ROWS], ctrl[Ctrl.GRAD] === 1);
   } catch (e) {
     fail(e);
   }

@@ -30,8 +30,8 @@ test("Cholesky reproduces the matrix: L Lᵀ = A", () => {
   const L = choleskyLower(A, 3);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
     let s = 0;
-    for (let k = 0; k < 3; k++) s += L[i * 3 + k]! * L[j * 3 + k]!;
-    expect(s).toBeCloseTo(A[i * 3 + j]!, 12);
+    for (let k = 0; k < 3; k++) s += L[i * 3 + k] * L[j * 3 + k];
+    expect(s).toBeCloseTo(A[i * 3 + j], 12);
   }
 });
 

@@ -15,8 +15,8 @@ function check(pred: ArrayLike<number>, data: ArrayLike<number>, cov: ArrayLike<
   if (pred.length !== n) throw new NsbiInputError(`${fn}: prediction has ${pred.length} values, expected ${n} (the data length)`);
   if (cov.length !== n * n) throw new NsbiInputError(`${fn}: covariance has ${cov.length} values, expected n × n = ${n * n}`);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(pred[i]!)) throw new NsbiInputError(`${fn}: prediction[${i}] is ${pred[i]}; expected a finite number`);
-    if (!Number.isFinite(data[i]!)) throw new NsbiInputError(`${fn}: data[${i}] is ${data[i]}; expected a finite number`);
+    if (!Number.isFinite(pred[i])) throw new NsbiInputError(`${fn}: prediction[${i}] is ${pred[i]}; expected a finite number`);
+    if (!Number.isFinite(data[i])) throw new NsbiInputError(`${fn}: data[${i}] is ${data[i]}; expected a finite number`);
   }
   return n;
 }
@@ -41,16 +41,16 @@ export class Chi2 {
     this.n = check(data, data, cov, "Chi2");
     this.data = Float64Array.from(data);
     this.L = choleskyLower(cov, this.n, name);
-    this.diag = Float64Array.from({ length: this.n }, (_, i) => cov[i * this.n + i]!);
+    this.diag = Float64Array.from({ length: this.n }, (_, i) => cov[i * this.n + i]);
   }
 
   /** χ² with the full covariance. */
   full(pred: ArrayLike<number>): number {
     check(pred, this.data, this.L, "Chi2.full");
-    const r = Float64Array.from(this.data, (d, i) => pred[i]! - d);
+    const r = Float64Array.from(this.data, (d, i) => pred[i] - d);
     const y = forwardSubstitute(this.L, this.n, r);
     let s = 0;
-    for (let i = 0; i < this.n; i++) s += y[i]! * y[i]!;
+    for (let i = 0; i < this.n; i++) s += y[i] * y[i];
     return s;
   }
 
@@ -58,7 +58,7 @@ export class Chi2 {
   diagonal(pred: ArrayLike<number>): number {
     check(pred, this.data, this.L, "Chi2.diagonal");
     let s = 0;
-    for (let i = 0; i < this.n; i++) s += (pred[i]! - this.data[i]!) ** 2 / this.diag[i]!;
+    for (let i = 0; i < this.n; i++) s += (pred[i] - this.data[i]) ** 2 / this.diag[i];
     return s;
   }
 }
@@ -85,9 +85,9 @@ export function chi2Diagonal(pred: ArrayLike<number>, data: ArrayLike<number>, c
   const n = check(pred, data, cov, "chi2Diagonal");
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const v = cov[i * n + i]!;
+    const v = cov[i * n + i];
     if (!(v > 0)) throw new NsbiInputError(`chi2Diagonal: covariance diagonal [${i}] is ${v}; expected > 0`);
-    s += (pred[i]! - data[i]!) ** 2 / v;
+    s += (pred[i] - data[i]) ** 2 / v;
   }
   return s;
 }

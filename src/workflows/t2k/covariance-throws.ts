@@ -27,7 +27,7 @@ export class CovarianceThrows {
     this.n = mean.length;
     if (this.n < 1) throw new NsbiInputError(`CovarianceThrows(${name}): mean must not be empty`);
     for (let i = 0; i < this.n; i++) {
-      if (!Number.isFinite(mean[i]!)) throw new NsbiInputError(`CovarianceThrows(${name}): mean[${i}] is ${mean[i]}; expected a finite number`);
+      if (!Number.isFinite(mean[i])) throw new NsbiInputError(`CovarianceThrows(${name}): mean[${i}] is ${mean[i]}; expected a finite number`);
     }
     this.mean = Float64Array.from(mean);
     this.L = choleskyLower(cov, this.n, name);
@@ -45,8 +45,8 @@ export class CovarianceThrows {
     for (let t = 0; t < count; t++) {
       for (let i = 0; i < n; i++) z[i] = rng.normal();
       for (let i = 0; i < n; i++) {
-        let s = this.mean[i]!;
-        for (let k = 0; k <= i; k++) s += this.L[i * n + k]! * z[k]!;
+        let s = this.mean[i];
+        for (let k = 0; k <= i; k++) s += this.L[i * n + k] * z[k];
         out[t * n + i] = s;
       }
     }

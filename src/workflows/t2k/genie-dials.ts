@@ -21,10 +21,10 @@ export const NOMINAL_MA_CCQE = 0.961242;
  */
 export function dialsToPhysical(theta: Float32Array | Float64Array): void {
   for (let i = 0; i + T2K_THETA_DIM <= theta.length; i += T2K_THETA_DIM) {
-    theta[i] = NOMINAL_MA_CCQE * (1 + 0.03 * theta[i]!);
-    theta[i + 1] = 1 + 0.5 * theta[i + 1]!;
+    theta[i] = NOMINAL_MA_CCQE * (1 + 0.03 * theta[i]);
+    theta[i + 1] = 1 + 0.5 * theta[i + 1];
     // theta[i + 2]: XSecShape_CCMEC is the dial itself
-    theta[i + 3] = 1 - theta[i + 3]!;
+    theta[i + 3] = 1 - theta[i + 3];
   }
 }
 
@@ -34,8 +34,8 @@ export function dialsToPhysical(theta: Float32Array | Float64Array): void {
  */
 export function physicalToDials(theta: Float32Array | Float64Array): void {
   for (let i = 0; i + T2K_THETA_DIM <= theta.length; i += T2K_THETA_DIM) {
-    theta[i] = (theta[i]! / NOMINAL_MA_CCQE - 1) / 0.03;
-    theta[i + 1] = (theta[i + 1]! - 1) / 0.5;
-    theta[i + 3] = 1 - theta[i + 3]!;
+    theta[i] = (theta[i] / NOMINAL_MA_CCQE - 1) / 0.03;
+    theta[i + 1] = (theta[i + 1] - 1) / 0.5;
+    theta[i + 3] = 1 - theta[i + 3];
   }
 }

@@ -108,8 +108,8 @@ export function lsTotalCrossSection(e: number, ma: number, ff: VectorFormFactors
   for (let p = 0; p < panels; p++) {
     const a = lo + (hi - lo) * (p / panels) ** 2, b = lo + (hi - lo) * ((p + 1) / panels) ** 2;
     for (let k = 0; k < 4; k++) {
-      const q2 = 0.5 * (a + b) + 0.5 * (b - a) * gx[k]!;
-      sum += 0.5 * (b - a) * gw[k]! * lsDsigmaDq2(e, q2, ma, ff, mLep, antineutrino);
+      const q2 = 0.5 * (a + b) + 0.5 * (b - a) * gx[k];
+      sum += 0.5 * (b - a) * gw[k] * lsDsigmaDq2(e, q2, ma, ff, mLep, antineutrino);
     }
   }
   return sum * HBARC2_CM2;

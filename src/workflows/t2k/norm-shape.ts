@@ -33,38 +33,38 @@ export function normShapeSpace(data: ArrayLike<number>, covariance: ArrayLike<nu
   if (n < 2) throw new NsbiInputError(`normShapeSpace: need at least 2 bins, got ${n}`);
   if (covariance.length !== n * n) throw new NsbiInputError(`normShapeSpace: covariance has ${covariance.length} entries, expected ${n}×${n}`);
   if (widths.length !== n) throw new NsbiInputError(`normShapeSpace: ${widths.length} bin widths for ${n} bins`);
-  for (let i = 0; i < n; i++) if (!(widths[i]! > 0)) throw new NsbiInputError(`normShapeSpace: bin width ${i} is ${widths[i]}, expected > 0`);
+  for (let i = 0; i < n; i++) if (!(widths[i] > 0)) throw new NsbiInputError(`normShapeSpace: bin width ${i} is ${widths[i]}, expected > 0`);
 
   const transform = (values: ArrayLike<number>): Float64Array => {
     if (values.length !== n) throw new NsbiInputError(`normShapeSpace.transform: ${values.length} values, expected ${n}`);
     let total = 0;
-    for (let i = 0; i < n; i++) total += values[i]! * widths[i]!;
+    for (let i = 0; i < n; i++) total += values[i] * widths[i];
     if (!(total > 0)) throw new NsbiInputError(`normShapeSpace.transform: integrated cross section is ${total}, expected > 0`);
     const y = new Float64Array(n);
     y[0] = total;
-    for (let i = 0; i < n - 1; i++) y[i + 1] = (values[i]! * widths[i]!) / total;
+    for (let i = 0; i < n - 1; i++) y[i + 1] = (values[i] * widths[i]) / total;
     return y;
   };
   const yData = transform(data);
-  const N = yData[0]!;
+  const N = yData[0];
   // Jacobian J[r][j] = ∂y_r/∂v_j: row 0 is w_j; row i+1 is w_j (δ_ij / N − c_i / N²) with c_i = v_i w_i.
   const J = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) J[j] = widths[j]!;
+  for (let j = 0; j < n; j++) J[j] = widths[j];
   for (let i = 0; i < n - 1; i++) {
-    const ci = data[i]! * widths[i]!;
-    for (let j = 0; j < n; j++) J[(i + 1) * n + j] = widths[j]! * ((i === j ? 1 / N : 0) - ci / (N * N));
+    const ci = data[i] * widths[i];
+    for (let j = 0; j < n; j++) J[(i + 1) * n + j] = widths[j] * ((i === j ? 1 / N : 0) - ci / (N * N));
   }
   // covariance J V Jᵀ
   const JV = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
-    const a = J[r * n + k]!;
+    const a = J[r * n + k];
     if (a === 0) continue;
-    for (let j = 0; j < n; j++) JV[r * n + j]! += a * covariance[k * n + j]!;
+    for (let j = 0; j < n; j++) JV[r * n + j] += a * covariance[k * n + j];
   }
   const cov = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let s = r; s < n; s++) {
     let acc = 0;
-    for (let k = 0; k < n; k++) acc += JV[r * n + k]! * J[s * n + k]!;
+    for (let k = 0; k < n; k++) acc += JV[r * n + k] * J[s * n + k];
     cov[r * n + s] = acc;
     cov[s * n + r] = acc;
   }

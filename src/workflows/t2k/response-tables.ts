@@ -92,8 +92,8 @@ function strata(flux: FluxHistogram, events: number, minPer: number): { lo: numb
   if (!(total > 0)) throw new NsbiInputError("buildResponseTables: the flux must have a positive integral");
   const out = [];
   for (let i = 0; i < flux.inBin.length; i++) {
-    const f = flux.inBin[i]! / total;
-    if (f > 0) out.push({ lo: flux.edges[i]!, hi: flux.edges[i + 1]!, frac: f, n: Math.max(minPer, Math.round(events * f)) });
+    const f = flux.inBin[i] / total;
+    if (f > 0) out.push({ lo: flux.edges[i], hi: flux.edges[i + 1], frac: f, n: Math.max(minPer, Math.round(events * f)) });
   }
   return out;
 }
@@ -186,25 +186,25 @@ function inelasticTables(config: T2kModelConfig, flux: FluxHistogram, events: nu
   for (const st of strata(flux, events, minPer)) {
     const z = [0, 0, 0], acc = [0, 0, 0];
     for (let s = 0; s < 3; s++) {
-      h[s]!.fill(0);
+      h[s].fill(0);
       for (let ev = 0; ev < st.n; ev++) {
         const e = st.lo + (st.hi - st.lo) * rng.uniform();
-        drawInelastic(shapes[s]!, e, rng, draw, config.resonanceAxialMass);
+        drawInelastic(shapes[s], e, rng, draw, config.resonanceAxialMass);
         if (!(draw.w > 0)) continue;
         z[s] += draw.w;
         acc[s]++;
         const b = t2kBinIndex67(draw.p, draw.cos);
-        if (b >= 0) h[s]![b] += draw.w;
+        if (b >= 0) h[s][b] += draw.w;
       }
     }
     const emid = 0.5 * (st.lo + st.hi);
-    if (acc[0]! >= 20 && acc[1]! >= 20) {
+    if (acc[0] >= 20 && acc[1] >= 20) {
       const tot = (mecTotalPerCarbon(config, emid) * 1e38 * st.frac) / NUCLEONS_PER_CH;
-      for (let s = 0; s < 2; s++) for (let b = 0; b < 67; b++) mec[s]![b] += (tot * h[s]![b]!) / z[s]!;
+      for (let s = 0; s < 2; s++) for (let b = 0; b < 67; b++) mec[s][b] += (tot * h[s][b]) / z[s];
     }
-    if (acc[2]! >= 20) {
+    if (acc[2] >= 20) {
       const tot = ((config.pionAbsorption * singlePionPerNucleon(emid) * 1e38 * st.frac) * 12) / NUCLEONS_PER_CH;
-      for (let b = 0; b < 67; b++) background[b] += (tot * h[2]![b]!) / z[2]!;
+      for (let b = 0; b < 67; b++) background[b] += (tot * h[2][b]) / z[2];
     }
   }
   return { mec, background };
@@ -229,7 +229,7 @@ export function buildResponseTables(config: T2kModelConfig, flux: FluxHistogram,
     for (let j = 0; j < Q2_CELLS; j++) {
       const o = (b * Q2_CELLS + j) * 3;
       if (dense[o] === 0 && dense[o + 1] === 0 && dense[o + 2] === 0) continue;
-      q.push(j); c0.push(dense[o]!); c1.push(dense[o + 1]!); c2.push(dense[o + 2]!);
+      q.push(j); c0.push(dense[o]); c1.push(dense[o + 1]); c2.push(dense[o + 2]);
     }
   }
   cellStart[67] = q.length;

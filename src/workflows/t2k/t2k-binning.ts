@@ -40,11 +40,11 @@ function build(): T2kBinning {
   T2K_P_EDGES_PER_SLICE.forEach((e, s) => {
     start.push(pLow.length);
     for (let k = 0; k + 1 < e.length; k++) {
-      pLow.push(e[k]!); pHigh.push(e[k + 1]!); cosLow.push(T2K_COS_SLICE_EDGES[s]!); cosHigh.push(T2K_COS_SLICE_EDGES[s + 1]!);
+      pLow.push(e[k]); pHigh.push(e[k + 1]); cosLow.push(T2K_COS_SLICE_EDGES[s]); cosHigh.push(T2K_COS_SLICE_EDGES[s + 1]);
     }
   });
   start.push(pLow.length);
-  const area = Float64Array.from(pLow, (lo, i) => (pHigh[i]! - lo) * (cosHigh[i]! - cosLow[i]!));
+  const area = Float64Array.from(pLow, (lo, i) => (pHigh[i] - lo) * (cosHigh[i] - cosLow[i]));
   const idx = Int32Array.from(Array.from({ length: pLow.length }, (_, i) => i).filter((i) => !T2K_OVERFLOW_BINS_67.includes(i)));
   return {
     pLow: Float64Array.from(pLow), pHigh: Float64Array.from(pHigh), cosLow: Float64Array.from(cosLow),
@@ -63,9 +63,9 @@ export function t2kBinIndex67(p: number, cos: number): number {
   if (!(p >= 0 && p < 30 && cos >= -1 && cos <= 1)) return -1;
   let s = 0;
   const ce = T2K_COS_SLICE_EDGES;
-  while (s < 8 && cos >= ce[s + 1]!) s++;
-  const e = T2K_P_EDGES_PER_SLICE[s]!;
+  while (s < 8 && cos >= ce[s + 1]) s++;
+  const e = T2K_P_EDGES_PER_SLICE[s];
   let k = 0;
-  while (k + 2 < e.length && p >= e[k + 1]!) k++;
-  return T2K_BINNING.sliceStart67[s]! + k;
+  while (k + 2 < e.length && p >= e[k + 1]) k++;
+  return T2K_BINNING.sliceStart67[s] + k;
 }

@@ -45,10 +45,10 @@ export class T2kCc0piModel {
   }
 
   private checkTheta(theta: ArrayLike<number>, o: number): void {
-    const ma = theta[o]!;
+    const ma = theta[o];
     if (!(ma > 0) || !Number.isFinite(ma)) throw new NsbiInputError(`${this.tables.config.name}: MaCCQE (θ₁) must be a positive finite axial mass in GeV, got ${ma}`);
     for (let j = 1; j < T2K_THETA_DIM; j++) {
-      if (!Number.isFinite(theta[o + j]!)) throw new NsbiInputError(`${this.tables.config.name}: θ${j + 1} must be finite, got ${theta[o + j]}`);
+      if (!Number.isFinite(theta[o + j])) throw new NsbiInputError(`${this.tables.config.name}: θ${j + 1} must be finite, got ${theta[o + j]}`);
     }
   }
 
@@ -58,11 +58,11 @@ export class T2kCc0piModel {
    */
   private integrate(theta: ArrayLike<number>, o: number, out: Float64Array, parts?: T2kComponents): void {
     this.checkTheta(theta, o);
-    const t = this.tables, ma2 = theta[o]! * theta[o]!, rpa = theta[o + 3]!;
-    const mecNorm = Math.max(0, theta[o + 1]!), shape = Math.min(1, Math.max(0, theta[o + 2]!));
+    const t = this.tables, ma2 = theta[o] * theta[o], rpa = theta[o + 3];
+    const mecNorm = Math.max(0, theta[o + 1]), shape = Math.min(1, Math.max(0, theta[o + 2]));
     const { u0, u1, u2 } = this, nq = t.q2Mid.length;
     for (let q = 0; q < nq; q++) {
-      const d = 1 + t.q2Mid[q]! / ma2, fa = G_AXIAL / (d * d), w = Math.max(0, 1 + rpa * (t.rpaRatio[q]! - 1));
+      const d = 1 + t.q2Mid[q] / ma2, fa = G_AXIAL / (d * d), w = Math.max(0, 1 + rpa * (t.rpaRatio[q] - 1));
       u0[q] = w;
       u1[q] = w * fa;
       u2[q] = w * fa * fa;
@@ -71,16 +71,16 @@ export class T2kCc0piModel {
     const a0 = mecNorm * (1 - shape), a1 = mecNorm * shape;
     for (let b = 0; b < T2K_BINS_67; b++) {
       let s = 0;
-      for (let j = cellStart[b]!, end = cellStart[b + 1]!; j < end; j++) {
-        const q = cellQ[j]!;
-        s += c0[j]! * u0[q]! + c1[j]! * u1[q]! + c2[j]! * u2[q]!;
+      for (let j = cellStart[b], end = cellStart[b + 1]; j < end; j++) {
+        const q = cellQ[j];
+        s += c0[j] * u0[q] + c1[j] * u1[q] + c2[j] * u2[q];
       }
-      const mec = a0 * m0[b]! + a1 * m1[b]!;
-      out[b] = s + mec + background[b]!;
+      const mec = a0 * m0[b] + a1 * m1[b];
+      out[b] = s + mec + background[b];
       if (parts) {
         parts.ccqe[b] = s;
         parts.mec[b] = mec;
-        parts.background[b] = background[b]!;
+        parts.background[b] = background[b];
       }
     }
   }
@@ -92,14 +92,14 @@ export class T2kCc0piModel {
   expected67(theta: ArrayLike<number>): Float64Array {
     const out = new Float64Array(T2K_BINS_67);
     this.integrate(theta, 0, out);
-    for (let b = 0; b < T2K_BINS_67; b++) out[b]! /= T2K_BINNING.area[b]!;
+    for (let b = 0; b < T2K_BINS_67; b++) out[b] /= T2K_BINNING.area[b];
     return out;
   }
 
   /** Expected d²σ/dp dcos in the 58 bins (10⁻³⁸ cm²/(GeV/c)/nucleon). */
   expected58(theta: ArrayLike<number>): Float64Array {
     const x = this.expected67(theta);
-    return Float64Array.from(T2K_BINNING.index58To67, (i) => x[i]!);
+    return Float64Array.from(T2K_BINNING.index58To67, (i) => x[i]);
   }
 
   /** The CCQE, MEC and background parts, integrated over each 67-bin (10⁻³⁸ cm² per CH nucleon). */
@@ -128,17 +128,17 @@ export class T2kCc0piModel {
       this.integrate(theta, i * T2K_THETA_DIM, x);
       if (generatedEvents > 0) {
         let tot = 0;
-        for (let b = 0; b < T2K_BINS_67; b++) tot += x[b]!;
+        for (let b = 0; b < T2K_BINS_67; b++) tot += x[b];
         if (tot > 0) {
           const perEvent = tot / generatedEvents;
           for (let k = 0; k < T2K_BINS; k++) {
-            const b = idx[k]!;
-            out[i * T2K_BINS + k] = (samplePoisson(x[b]! / perEvent, rng) * perEvent) / area[b]!;
+            const b = idx[k];
+            out[i * T2K_BINS + k] = (samplePoisson(x[b] / perEvent, rng) * perEvent) / area[b];
           }
           continue;
         }
       }
-      for (let k = 0; k < T2K_BINS; k++) out[i * T2K_BINS + k] = x[idx[k]!]! / area[idx[k]!]!;
+      for (let k = 0; k < T2K_BINS; k++) out[i * T2K_BINS + k] = x[idx[k]] / area[idx[k]];
     }
     return out;
   }

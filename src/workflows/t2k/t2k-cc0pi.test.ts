@@ -37,11 +37,11 @@ describe("Task interface", () => {
     const mu = main.model.expected58(Float32Array.from(MICROBOONE_TUNE)), tot = main.model.totalCrossSection(Float32Array.from(MICROBOONE_TUNE));
     let z2 = 0;
     for (let k = 0; k < 58; k++) {
-      const b = T2K_BINNING.index58To67[k]!, a = T2K_BINNING.area[b]!;
+      const b = T2K_BINNING.index58To67[k], a = T2K_BINNING.area[b];
       let s = 0, s2 = 0;
-      for (let i = 0; i < n; i++) { const v = x[i * 58 + k]!; s += v; s2 += v * v; }
-      const m = s / n, v = s2 / n - m * m, expectedVar = (mu[k]! * tot) / (N * a);
-      z2 += ((m - mu[k]!) / Math.sqrt(expectedVar / n)) ** 2;
+      for (let i = 0; i < n; i++) { const v = x[i * 58 + k]; s += v; s2 += v * v; }
+      const m = s / n, v = s2 / n - m * m, expectedVar = (mu[k] * tot) / (N * a);
+      z2 += ((m - mu[k]) / Math.sqrt(expectedVar / n)) ** 2;
       expect(Math.abs(v / expectedVar - 1)).toBeLessThan(0.35); // 400 draws: sd of a variance ratio ≈ 7%
     }
     expect(z2).toBeLessThan(58 + 5 * Math.sqrt(2 * 58)); // χ²₅₈ of the means
@@ -50,7 +50,7 @@ describe("Task interface", () => {
   test("generatedEvents = 0 gives the expectation; bad θ is an NsbiInputError", () => {
     const x = main.simulate(Float32Array.from(GENIE_NOMINAL), 1, new Rng(0));
     const e = main.model.expected58(Float32Array.from(GENIE_NOMINAL));
-    for (let k = 0; k < 58; k++) expect(x[k]).toBe(Math.fround(e[k]!));
+    for (let k = 0; k < 58; k++) expect(x[k]).toBe(Math.fround(e[k]));
     expect(() => main.simulate(Float32Array.from([0, 1, 0, 1]), 1, new Rng(0))).toThrow(/MaCCQE \(θ₁\) must be a positive finite axial mass/);
     expect(() => new T2kCc0pi({ generatedEvents: -1 })).toThrow(/generatedEvents must be a finite number ≥ 0/);
   });
@@ -65,7 +65,7 @@ describe("responses to the four parameters", () => {
       expect(t).toBeGreaterThan(prev);
       prev = t;
       const parts = m.components([ma, 1, 0.5, 0.85]).ccqe;
-      if (prevParts) for (let b = 0; b < 67; b++) expect(parts[b]).toBeGreaterThanOrEqual(prevParts[b]!);
+      if (prevParts) for (let b = 0; b < 67; b++) expect(parts[b]).toBeGreaterThanOrEqual(prevParts[b]);
       prevParts = parts;
     }
   });
@@ -73,7 +73,7 @@ describe("responses to the four parameters", () => {
   test("linear in NormCCMEC; the MEC part scales exactly ×θ₂", () => {
     const f = (n: number) => m.expected58([1.0, n, 0.3, 0.8]);
     const a = f(0), b = f(1), c = f(2.5);
-    for (let k = 0; k < 58; k++) expect(c[k]! - a[k]!).toBeCloseTo(2.5 * (b[k]! - a[k]!), 10);
+    for (let k = 0; k < 58; k++) expect(c[k] - a[k]).toBeCloseTo(2.5 * (b[k] - a[k]), 10);
     expect(sum(m.components([1, 2, 0.3, 0.8]).mec)).toBeCloseTo(2 * sum(m.components([1, 1, 0.3, 0.8]).mec), 10);
   });
 
@@ -81,7 +81,7 @@ describe("responses to the four parameters", () => {
     const v = m.components([1, 1, 0, 1]).mec, e = m.components([1, 1, 1, 1]).mec;
     expect(sum(e) / sum(v)).toBeCloseTo(1, 7); // exact per energy bin; the shipped tables keep 8 digits
     let maxRel = 0;
-    for (let b = 0; b < 67; b++) if (v[b]! > 1e-4) maxRel = Math.max(maxRel, Math.abs(e[b]! / v[b]! - 1));
+    for (let b = 0; b < 67; b++) if (v[b] > 1e-4) maxRel = Math.max(maxRel, Math.abs(e[b] / v[b] - 1));
     expect(maxRel).toBeGreaterThan(0.3);
     // θ₃ outside [0, 1] is clamped as GENIE's dial is
     expect(Array.from(m.expected58([1, 1, 1.7, 1]))).toEqual(Array.from(m.expected58([1, 1, 1, 1])));
@@ -89,9 +89,9 @@ describe("responses to the four parameters", () => {
 
   test("RPA_CCQE is linear and suppresses low-Q² (forward, low-p) CCQE: R(0) = 0.59", () => {
     const off = m.components([1, 0, 0, 0]).ccqe, on = m.components([1, 0, 0, 1]).ccqe, half = m.components([1, 0, 0, 0.5]).ccqe;
-    for (let b = 0; b < 67; b++) expect(half[b]).toBeCloseTo(0.5 * (on[b]! + off[b]!), 10);
+    for (let b = 0; b < 67; b++) expect(half[b]).toBeCloseTo(0.5 * (on[b] + off[b]), 10);
     const forwardLowP = t2kBinIndex67(0.35, 0.99); // ~ Q² ≲ 0.02 GeV²
-    expect(on[forwardLowP]! / off[forwardLowP]!).toBeLessThan(0.75);
+    expect(on[forwardLowP] / off[forwardLowP]).toBeLessThan(0.75);
     expect(sum(on) / sum(off)).toBeLessThan(1);
   });
 });
@@ -103,10 +103,10 @@ describe("physics sanity", () => {
     let direct = 0;
     for (let i = 0; i < flux.inBin.length; i++) {
       if (!flux.inBin[i]) continue;
-      const lo = flux.edges[i]!, hi = flux.edges[i + 1]!;
+      const lo = flux.edges[i], hi = flux.edges[i + 1];
       let s = 0;
       for (let k = 0; k < 4; k++) s += lsTotalCrossSection(lo + ((hi - lo) * (k + 0.5)) / 4, 1.1) / 4;
-      direct += (s * flux.inBin[i]!) / total;
+      direct += (s * flux.inBin[i]) / total;
     }
     const mc = sum(free.components([1.1, 0, 0, 0]).ccqe);
     expect(mc / ((direct * 1e38 * 6) / NUCLEONS_PER_CH)).toBeCloseTo(1, 2);
@@ -119,10 +119,10 @@ describe("physics sanity", () => {
     const byQ2 = (t: typeof withPB, lo: number, hi: number) => {
       let s = 0;
       for (let j = 0; j < t.cellQ.length; j++) {
-        const q = t.q2Mid[t.cellQ[j]!]!;
+        const q = t.q2Mid[t.cellQ[j]];
         if (q >= lo && q < hi) {
           const fa = -1.267 / (1 + q / 1.1) ** 2;
-          s += t.c0[j]! + fa * t.c1[j]! + fa * fa * t.c2[j]!;
+          s += t.c0[j] + fa * t.c1[j] + fa * fa * t.c2[j];
         }
       }
       return s;
@@ -148,7 +148,7 @@ describe("physics sanity", () => {
     /** Smallest χ² of the 3,000 main-model predictions against `target`, with a diagonal 10% + 0.01 error model (no data files needed). */
     const bestChi2 = (target: Float64Array) => {
       const cov = new Float64Array(58 * 58);
-      for (let k = 0; k < 58; k++) cov[k * 59] = (0.1 * target[k]! + 0.01) ** 2;
+      for (let k = 0; k < 58; k++) cov[k * 59] = (0.1 * target[k] + 0.01) ** 2;
       const chi = new Chi2(target, cov);
       let best = Infinity;
       for (let i = 0; i < n; i++) best = Math.min(best, chi.full(x.subarray(i * 58, i * 58 + 58)));
@@ -165,7 +165,7 @@ describe("physics sanity", () => {
     const fresh = new T2kCc0piModel(buildResponseTables({ ...T2K_CC0PI_CONFIG }, flux, { qeEvents: 300_000, inelasticEvents: 60_000, minPerEnergyBin: 100, seed: 99 }));
     const a = fresh.expected58(MICROBOONE_TUNE), b = main.model.expected58(MICROBOONE_TUNE);
     let s2 = 0;
-    for (let k = 0; k < 58; k++) s2 += (a[k]! / b[k]! - 1) ** 2;
+    for (let k = 0; k < 58; k++) s2 += (a[k] / b[k] - 1) ** 2;
     expect(Math.sqrt(s2 / 58)).toBeLessThan(0.03);
     expect(Math.abs(fresh.totalCrossSection(MICROBOONE_TUNE) / main.model.totalCrossSection(MICROBOONE_TUNE) - 1)).toBeLessThan(0.01);
   });

@@ -8,7 +8,7 @@ const header = "Units: momentum (GeV), cross-section (10^-38 cm2/(nucleon x GeV)
 test("cross-section text: a malformed release is a format error naming the line", () => {
   expect(() => parseT2kCrossSectionText(header + "0 | -1 - 0 | 0 - 0.3 | 0.25\n", "x.txt")).toThrow(/x.txt: expected 67 data rows, got 1/);
   const rows = Array.from({ length: 67 }, (_, i) => {
-    const lo = T2K_BINNING.pLow[i]!, hi = T2K_BINNING.pHigh[i]!;
+    const lo = T2K_BINNING.pLow[i], hi = T2K_BINNING.pHigh[i];
     return `${i} | ${T2K_BINNING.cosLow[i]} - ${T2K_BINNING.cosHigh[i]} | ${lo} - ${hi} | ${i === 5 ? "abc" : 0.1}`;
   });
   expect(() => parseT2kCrossSectionText(header + rows.join("\n"), "x.txt")).toThrow(NsbiFormatError);
@@ -16,8 +16,8 @@ test("cross-section text: a malformed release is a format error naming the line"
   rows[5] = "5 | 0 - 0.6 | 0.4 - 0.5 | 0.1";
   const ok = parseT2kCrossSectionText(header + rows.join("\n"));
   expect(ok.bins.filter((b) => b.overflow).map((b) => b.index67)).toEqual([2, 7, 14, 21, 29, 38, 46, 57, 66]);
-  expect(ok.bins[66]!.index58).toBe(-1);
-  expect(ok.bins[65]!.index58).toBe(57);
+  expect(ok.bins[66].index58).toBe(-1);
+  expect(ok.bins[65].index58).toBe(57);
 });
 
 test("covariance text: all n × n pairs, symmetric; missing or repeated pairs are named", () => {

@@ -94,7 +94,7 @@ function num(s: string, source: string, line: number, what: string): number {
 function range(s: string, source: string, line: number, what: string): [number, number] {
   const m = /^\s*(-?[0-9.eE+-]+?)\s+-\s+(-?[0-9.eE+-]+)\s*$/.exec(s);
   if (!m) throw new NsbiFormatError(`${source}: line ${line}: ${what} '${s.trim()}' is not of the form 'low - high'`);
-  return [num(m[1]!, source, line, what), num(m[2]!, source, line, what)];
+  return [num(m[1], source, line, what), num(m[2], source, line, what)];
 }
 
 /** Data lines of a release file: skip the units line, blank lines and the column header. */
@@ -119,17 +119,17 @@ export function parseT2kCrossSectionText(text: string, source = "cross-section_a
   rows.forEach(({ line, text: t }, i) => {
     const parts = t.split("|");
     if (parts.length !== 4) throw new NsbiFormatError(`${source}: line ${line}: expected 4 '|'-separated fields, got ${parts.length}`);
-    const idx = num(parts[0]!, source, line, "bin number");
+    const idx = num(parts[0], source, line, "bin number");
     if (idx !== i) throw new NsbiFormatError(`${source}: line ${line}: expected bin number ${i}, got ${idx}`);
-    const [cosLow, cosHigh] = range(parts[1]!, source, line, "cos theta range");
-    const [pLow, pHigh] = range(parts[2]!, source, line, "momentum range");
+    const [cosLow, cosHigh] = range(parts[1], source, line, "cos theta range");
+    const [pLow, pHigh] = range(parts[2], source, line, "momentum range");
     const slice = T2K_COS_SLICE_EDGES.indexOf(cosLow);
     if (slice < 0 || T2K_COS_SLICE_EDGES[slice + 1] !== cosHigh) {
       throw new NsbiFormatError(`${source}: line ${line}: cos theta range ${cosLow} - ${cosHigh} is not one of the Analysis I slices`);
     }
     const overflow = T2K_OVERFLOW_BINS_67.includes(i);
     if (overflow !== (pHigh === 30)) throw new NsbiFormatError(`${source}: line ${line}: bin ${i} overflow flag disagrees with p_max ${pHigh}`);
-    xsec[i] = num(parts[3]!, source, line, "cross section");
+    xsec[i] = num(parts[3], source, line, "cross section");
     bins.push({ index67: i, index58: overflow ? -1 : n58++, slice, cosLow, cosHigh, pLow, pHigh, overflow });
   });
   return { bins, xsec };
@@ -149,13 +149,13 @@ export function parseT2kCovarianceText(text: string, n = T2K_BINS_67, source = "
   for (const { line, text: t } of dataLines(text)) {
     const parts = t.split("|");
     if (parts.length !== 2) throw new NsbiFormatError(`${source}: line ${line}: expected 'i - j | value'`);
-    const [i, j] = range(parts[0]!, source, line, "bin pair");
+    const [i, j] = range(parts[0], source, line, "bin pair");
     if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= n || j >= n) {
       throw new NsbiFormatError(`${source}: line ${line}: bin pair ${i} - ${j} out of range 0..${n - 1}`);
     }
     if (seen[i * n + j]) throw new NsbiFormatError(`${source}: line ${line}: bin pair ${i} - ${j} repeated`);
     seen[i * n + j] = 1;
-    out[i * n + j] = num(parts[1]!, source, line, "covariance");
+    out[i * n + j] = num(parts[1], source, line, "covariance");
   }
   const missing = seen.indexOf(0);
   if (missing >= 0) throw new NsbiFormatError(`${source}: bin pair ${Math.floor(missing / n)} - ${missing % n} missing; expected all ${n}×${n} pairs`);
@@ -174,7 +174,7 @@ export function parseT2kCovarianceText(text: string, n = T2K_BINS_67, source = "
 export function subMatrix(m: Float64Array, n: number, keep: ArrayLike<number>): Float64Array {
   if (m.length !== n * n) throw new NsbiInputError(`subMatrix: m must hold n × n = ${n * n} values, got ${m.length}`);
   const k = keep.length, out = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = m[keep[a]! * n + keep[b]!]!;
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = m[keep[a] * n + keep[b]];
   return out;
 }
 
@@ -191,20 +191,20 @@ export function buildT2kAnalysisI(texts: T2kReleaseTexts): T2kAnalysisI {
   const stat = parseT2kCovarianceText(texts.stat, n, "covariance_statisticUncertainty_analysisI.txt");
   const shape = parseT2kCovarianceText(texts.shape, n, "covariance_shapeSystematics_analysisI.txt");
   const fluxNorm = parseT2kCovarianceText(texts.fluxNorm, n, "covariance_fluxNormalizationSystematics_analysisI.txt");
-  const total = stat.map((v, i) => v + shape[i]! + fluxNorm[i]!);
+  const total = stat.map((v, i) => v + shape[i] + fluxNorm[i]);
   const keep = Int32Array.from(bins.filter((b) => !b.overflow).map((b) => b.index67));
   if (keep.length !== T2K_BINS) throw new NsbiFormatError(`T2K release: expected ${T2K_BINS} non-overflow bins, got ${keep.length}`);
   const sub = (m: Float64Array) => subMatrix(m, n, keep);
-  const bins58 = Array.from(keep, (i) => ({ ...bins[i]! }));
+  const bins58 = Array.from(keep, (i) => ({ ...bins[i] }));
   const sliceStart58 = new Int32Array(T2K_COS_SLICE_EDGES.length);
   for (let s = 0, b = 0; s < sliceStart58.length; s++) {
-    while (b < bins58.length && bins58[b]!.slice < s) b++;
+    while (b < bins58.length && bins58[b].slice < s) b++;
     sliceStart58[s] = b;
   }
   return {
     bins67: { n, bins, xsec, cov: { stat, shape, fluxNorm, total } },
     bins58: {
-      n: T2K_BINS, bins: bins58, xsec: Float64Array.from(keep, (i) => xsec[i]!),
+      n: T2K_BINS, bins: bins58, xsec: Float64Array.from(keep, (i) => xsec[i]),
       cov: { stat: sub(stat), shape: sub(shape), fluxNorm: sub(fluxNorm), total: sub(total) },
     },
     index58To67: keep,
@@ -234,7 +234,7 @@ export function fluxFromPer50MeV(edges: ArrayLike<number>, per50MeV: ArrayLike<n
   if (edges.length !== n + 1) throw new NsbiInputError(`fluxFromPer50MeV: edges must have per50MeV.length + 1 = ${n + 1} values, got ${edges.length}`);
   const e = Float64Array.from(edges), perGeV = new Float64Array(n), inBin = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const w = e[i + 1]! - e[i]!, c = per50MeV[i]!;
+    const w = e[i + 1] - e[i], c = per50MeV[i];
     if (!(w > 0)) throw new NsbiInputError(`fluxFromPer50MeV: edges must increase, got ${e[i]} then ${e[i + 1]}`);
     if (!(c >= 0) || !Number.isFinite(c)) throw new NsbiInputError(`fluxFromPer50MeV: per50MeV[${i}] must be finite and ≥ 0, got ${c}`);
     perGeV[i] = c / 0.05;
@@ -260,7 +260,7 @@ export function parseNd280FluxCsv(text: string, source = "t2kflux_2016_plus250kA
     const f = t.split(",");
     const lo = num(f[0] ?? "", source, line, "E_low_GeV"), hi = num(f[1] ?? "", source, line, "E_high_GeV");
     if (edges.length === 0) edges.push(lo);
-    else if (Math.abs(edges[edges.length - 1]! - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${line}: bins not contiguous at ${lo} GeV`);
+    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${line}: bins not contiguous at ${lo} GeV`);
     edges.push(hi);
     c.push(num(f[2] ?? "", source, line, "flux_per_50MeV"));
   }
@@ -279,11 +279,11 @@ export function parseT2kFluxTable(text: string, source = "t2kflux_2016_nd280_plu
   text.split(/\r?\n/).forEach((t, i) => {
     const m = /^\s*(\d+)\s+([0-9.]+)\s*-\s*([0-9.]+)\s+(\S+)/.exec(t);
     if (!m) return;
-    const lo = num(m[2]!, source, i + 1, "energy"), hi = num(m[3]!, source, i + 1, "energy");
+    const lo = num(m[2], source, i + 1, "energy"), hi = num(m[3], source, i + 1, "energy");
     if (edges.length === 0) edges.push(lo);
-    else if (Math.abs(edges[edges.length - 1]! - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${i + 1}: bins not contiguous at ${lo} GeV`);
+    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${i + 1}: bins not contiguous at ${lo} GeV`);
     edges.push(hi);
-    c.push(num(m[4]!, source, i + 1, "numu flux"));
+    c.push(num(m[4], source, i + 1, "numu flux"));
   });
   if (c.length === 0) throw new NsbiFormatError(`${source}: no data rows`);
   return fluxFromPer50MeV(edges, c);

@@ -24,9 +24,9 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 
 function cell(row: TuneRow, p: number): string {
   if (!row.theta) return "–";
-  const v = fmt(row.theta[p]!);
+  const v = fmt(row.theta[p]);
   if (!row.errDown || !row.errUp) return v;
-  const lo = row.errDown[p]!, hi = row.errUp[p]!;
+  const lo = row.errDown[p], hi = row.errUp[p];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${v} (at bound)`;
   if (Math.abs(lo - hi) <= 0.05 * Math.max(lo, hi)) return `${v} ± ${fmt((lo + hi) / 2)}`;
   return `${v} +${fmt(hi)} −${fmt(lo)}`;
@@ -58,8 +58,8 @@ export function table1Markdown(rows: TuneRow[], dataIntegrated: number, warnings
     ...PAPER_TABLE1.map((r) => {
       const cells = T2K_PARAMETER_NAMES.map((_, p) => {
         if (!r.theta) return "–";
-        const up = r.errUp![p]!, down = r.errDown![p]!;
-        return up === down ? `${r.theta[p]!.toFixed(2)} ± ${up}` : `${r.theta[p]!.toFixed(2)} +${up} −${down}`;
+        const up = r.errUp![p], down = r.errDown![p];
+        return up === down ? `${r.theta[p].toFixed(2)} ± ${up}` : `${r.theta[p].toFixed(2)} +${up} −${down}`;
       });
       return `| ${r.name} | ${cells.join(" | ")} | ${r.chi2.toFixed(2)} |`;
     }),

@@ -39,8 +39,8 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
   const rng = new Rng(opts.seed ?? 0);
   const meanAndSd = (s: Float32Array, off: number) => {
     const mean = new Array<number>(P).fill(0), sd = new Array<number>(P).fill(0);
-    for (let i = 0; i < L; i++) for (let p = 0; p < P; p++) mean[p]! += s[off + i * P + p]! / L;
-    for (let i = 0; i < L; i++) for (let p = 0; p < P; p++) sd[p]! += (s[off + i * P + p]! - mean[p]!) ** 2 / (L - 1);
+    for (let i = 0; i < L; i++) for (let p = 0; p < P; p++) mean[p] += s[off + i * P + p] / L;
+    for (let i = 0; i < L; i++) for (let p = 0; p < P; p++) sd[p] += (s[off + i * P + p] - mean[p]) ** 2 / (L - 1);
     return { mean, sd: sd.map(Math.sqrt) };
   };
   const c = meanAndSd(posterior.sample(L, central, { rng }), 0);
@@ -61,7 +61,7 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
         posterior.sample(PILOT, x, { rng, maxDrawsPerSample: maxDraws });
         const block = posterior.sample(L, x, { rng, maxDrawsPerSample: maxDraws });
         const r = meanAndSd(block, 0);
-        for (let p = 0; p < P; p++) throwMeans[j * P + p] = r.mean[p]!;
+        for (let p = 0; p < P; p++) throwMeans[j * P + p] = r.mean[p];
       } catch {
         failed++;
       }
@@ -75,7 +75,7 @@ export function inferThrows(posterior: Posterior, central: Float32Array, throws:
   if (failed) warn(`inferThrows: ${failed} of ${m} throws dropped: less than ${(100 / maxDraws).toFixed(0)}% of their posterior lies inside the prior support`);
   const p16: number[] = [], p84: number[] = [];
   for (let p = 0; p < P; p++) {
-    const dev = Float64Array.from({ length: m }, (_, j) => throwMeans[j * P + p]! - c.mean[p]!).filter((v) => Number.isFinite(v)).sort();
+    const dev = Float64Array.from({ length: m }, (_, j) => throwMeans[j * P + p] - c.mean[p]).filter((v) => Number.isFinite(v)).sort();
     p16.push(quantileSorted(dev, 0.16));
     p84.push(quantileSorted(dev, 0.84));
   }

@@ -30,7 +30,7 @@ describe("user training sets", () => {
 
   test("rows of 4 θ then 58 bins are split; non-finite rows are dropped and counted", () => {
     const rows = [row(0), row(1), row(2)];
-    rows[1]![10] = Number.NaN;
+    rows[1][10] = Number.NaN;
     const warnings: string[] = [];
     const prev = setWarningHandler((m) => warnings.push(m));
     try {

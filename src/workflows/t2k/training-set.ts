@@ -27,8 +27,8 @@ export function trainingSetFromTable(data: ArrayLike<number>, rows: number, cols
   }
   const theta = new Float32Array(rows * T2K_THETA_DIM), x = new Float32Array(rows * T2K_BINS);
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < T2K_THETA_DIM; j++) theta[i * T2K_THETA_DIM + j] = data[i * cols + j]!;
-    for (let j = 0; j < T2K_BINS; j++) x[i * T2K_BINS + j] = data[i * cols + T2K_THETA_DIM + j]!;
+    for (let j = 0; j < T2K_THETA_DIM; j++) theta[i * T2K_THETA_DIM + j] = data[i * cols + j];
+    for (let j = 0; j < T2K_BINS; j++) x[i * T2K_BINS + j] = data[i * cols + T2K_THETA_DIM + j];
   }
   return dropNonFinite(theta, x, rows, source);
 }
@@ -51,8 +51,8 @@ function dropNonFinite(theta: Float32Array, x: Float32Array, rows: number, sourc
   let kept = 0;
   for (let i = 0; i < rows; i++) {
     let ok = true;
-    for (let j = 0; j < P && ok; j++) ok = Number.isFinite(theta[i * P + j]!);
-    for (let j = 0; j < D && ok; j++) ok = Number.isFinite(x[i * D + j]!);
+    for (let j = 0; j < P && ok; j++) ok = Number.isFinite(theta[i * P + j]);
+    for (let j = 0; j < D && ok; j++) ok = Number.isFinite(x[i * D + j]);
     if (!ok) continue;
     if (kept !== i) {
       theta.copyWithin(kept * P, i * P, (i + 1) * P);

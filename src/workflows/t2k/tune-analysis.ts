@@ -74,7 +74,7 @@ function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): {
   }
   const s = summarizeSamples(r.samples, n, posterior.parameterNames, [0.16, 0.84]);
   return {
-    est: { mean: s.mean, std: s.std, q16: s.quantiles[0]!.values, q84: s.quantiles[1]!.values, acceptanceRate: r.acceptanceRate },
+    est: { mean: s.mean, std: s.std, q16: s.quantiles[0].values, q84: s.quantiles[1].values, acceptanceRate: r.acceptanceRate },
     samples: r.samples,
   };
 }
@@ -96,7 +96,7 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   const L = opts.numSamples ?? 1000, m = opts.numThrows ?? 1000;
   const master = new Rng(opts.seed ?? 0);
   const chi2 = new Chi2(data.values, data.covariance, `T2K total covariance (${T2K_BINS} bins)`);
-  const integrated = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i]! * data.widths[i]!; return s; };
+  const integrated = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * data.widths[i]; return s; };
   const row = (name: string, theta: number[] | null, pred: Float64Array, errDown: number[] | null, errUp: number[] | null, errorKind: string): TuneRow => ({
     name, theta, errDown, errUp, errorKind, prediction: Array.from(pred),
     chi2Full: chi2.full(pred), chi2Diag: chi2.diagonal(pred), integrated: integrated(pred),
@@ -120,9 +120,9 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   }) : null;
   const throwSeconds = (performance.now() - tThrows) / 1000;
   const B = T2K_BINS, binMean = new Array<number>(B).fill(0), binStd = new Array<number>(B).fill(0);
-  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binMean[b]! += throwValues[t * B + b]! / m;
-  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binStd[b]! += (throwValues[t * B + b]! - binMean[b]!) ** 2 / (m - 1);
-  for (let b = 0; b < B; b++) binStd[b] = Math.sqrt(binStd[b]!);
+  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binMean[b] += throwValues[t * B + b] / m;
+  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binStd[b] += (throwValues[t * B + b] - binMean[b]) ** 2 / (m - 1);
+  for (let b = 0; b < B; b++) binStd[b] = Math.sqrt(binStd[b]);
 
   // conventional fits of the forward model to the data
   const lower = [...T2K_PRIOR_LOW], upper = [...T2K_PRIOR_HIGH], starts = [[...MICROBOONE_TUNE]];
