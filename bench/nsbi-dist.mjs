@@ -10,6 +10,8 @@ export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export async function loadNsbi(dist = DIST) {
   const entry = (f) => pathToFileURL(path.resolve(dist, f)).href;
   const main = await import(entry("node.js"));
-  const engine = fs.existsSync(path.resolve(dist, "engine-api-node.js")) ? await import(entry("engine-api-node.js")) : {};
+  const engine = fs.existsSync(path.resolve(dist, "engine-api-node.js"))
+    ? await import(entry("engine-api-node.js"))
+    : {};
   return { ...main, ...engine };
 }

@@ -12,15 +12,23 @@ import { fileURLToPath } from "node:url";
 import { loadNsbi } from "./nsbi-dist.mjs";
 import { ensureData, readF32, seedNetworkConfig } from "./seed000-data.mjs";
 
-const argv = process.argv.slice(2), train = argv.includes("--train");
+const argv = process.argv.slice(2),
+  train = argv.includes("--train");
 const [kernelPath, repsArg, ...dists] = argv.filter((a) => a !== "--train");
-if (!kernelPath || !dists.length) { console.error("usage: node bench/sample-ab.mjs KERNEL_PATH REPS DIST_DIR [DIST_DIR ...]"); process.exit(2); }
+if (!kernelPath || !dists.length) {
+  console.error("usage: node bench/sample-ab.mjs KERNEL_PATH REPS DIST_DIR [DIST_DIR ...]");
+  process.exit(2);
+}
 const dataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "data");
 ensureData(dataDir);
 const meta = JSON.parse(fs.readFileSync(path.join(dataDir, "meta.json"), "utf8"));
-const blob = readF32(dataDir, "init.f32"), xo = readF32(dataDir, "xo.f32");
-const tensors = new Map(meta.tensors.filter((t) => !t.name.endsWith("_mask"))
-  .map((t) => [t.name, { shape: t.shape, data: blob.subarray(t.offset, t.offset + t.size) }]));
+const blob = readF32(dataDir, "init.f32"),
+  xo = readF32(dataDir, "xo.f32");
+const tensors = new Map(
+  meta.tensors
+    .filter((t) => !t.name.endsWith("_mask"))
+    .map((t) => [t.name, { shape: t.shape, data: blob.subarray(t.offset, t.offset + t.size) }]),
+);
 const variants = [];
 for (const d of dists) {
   const m = await loadNsbi(d);
@@ -33,16 +41,19 @@ for (const d of dists) {
     const tnet = new m.NpeNetwork(seedNetworkConfig(), m.createKernels(kernelPath));
     tnet.initialize(new m.Rng(0));
     tnet.store.loadNamed(tensors, "init.f32");
-    const g = tnet.buildGraph(meta.batchSize, { grad: true }), B = meta.batchSize;
+    const g = tnet.buildGraph(meta.batchSize, { grad: true }),
+      B = meta.batchSize;
     const graph = { tape: g.tape, inputs: [g.theta, g.x], output: g.logProb };
     const adam = new m.Adam(tnet.store, { learningRate: meta.learningRate });
-    const theta = readF32(dataDir, "train_theta.f32"), x = readF32(dataDir, "train_x.f32");
+    const theta = readF32(dataDir, "train_theta.f32"),
+      x = readF32(dataDir, "train_x.f32");
     let step = 0;
     v.trainSteps = (steps) => {
       let loss = 0;
       for (let s = 0; s < steps; s++, step++) {
         const o = (step * B) % (meta.train - B);
-        g.theta.setRows(theta, B, o * meta.thetaDim); g.x.setRows(x, B, o * meta.xDim);
+        g.theta.setRows(theta, B, o * meta.thetaDim);
+        g.x.setRows(x, B, o * meta.xDim);
         g.tape.forward(B);
         loss = m.npeLoss.value(graph, B);
         tnet.store.zeroGrad();
@@ -71,9 +82,13 @@ for (const v of variants) {
   const s = [...v.ms].sort((a, b) => a - b);
   let sum = 0;
   for (const x of v.out) sum += x;
-  console.log(`${v.d}: median ${s[s.length >> 1].toFixed(1)} ms, min ${s[0].toFixed(1)} ms, checksum ${sum.toFixed(4)}`);
+  console.log(
+    `${v.d}: median ${s[s.length >> 1].toFixed(1)} ms, min ${s[0].toFixed(1)} ms, checksum ${sum.toFixed(4)}`,
+  );
   if (v.trainSteps) {
     const t = [...v.trainMs].sort((a, b) => a - b);
-    console.log(`${v.d}: 50 training steps median ${t[t.length >> 1].toFixed(1)} ms, min ${t[0].toFixed(1)} ms, loss ${v.loss}`);
+    console.log(
+      `${v.d}: 50 training steps median ${t[t.length >> 1].toFixed(1)} ms, min ${t[0].toFixed(1)} ms, loss ${v.loss}`,
+    );
   }
 }

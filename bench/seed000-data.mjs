@@ -8,19 +8,44 @@ import { loadNsbi } from "./nsbi-dist.mjs";
 
 const { NpeNetwork, Rng, createKernels } = await loadNsbi();
 
-export const SEED000 = { thetaDim: 4, xDim: 58, train: 50_000, test: 100_000, batchSize: 512, steps: 2000, learningRate: 1e-3 };
+export const SEED000 = {
+  thetaDim: 4,
+  xDim: 58,
+  train: 50_000,
+  test: 100_000,
+  batchSize: 512,
+  steps: 2000,
+  learningRate: 1e-3,
+};
 
 /** The T2K tune network (Tame-Narvaez et al., arXiv:2603.09778): embedding 58-45-32-20 (ReLU after the first two), 3 MAF transforms x 55 hidden. */
 export function seedNetworkConfig() {
   const { thetaDim: P, xDim: D } = SEED000;
   return {
-    thetaDim: P, xDim: D,
+    thetaDim: P,
+    xDim: D,
     embedding: { sizes: [D, 45, 32, 20], activation: "relu" },
     flow: {
-      type: "maf", features: P, contextFeatures: 20, transforms: 3, hiddenFeatures: 55, hiddenLayers: 2,
-      activation: "relu", passes: P, permutations: [[3, 2, 1, 0], [3, 2, 1, 0]], univariate: { type: "affine", scale: "exp" },
+      type: "maf",
+      features: P,
+      contextFeatures: 20,
+      transforms: 3,
+      hiddenFeatures: 55,
+      hiddenLayers: 2,
+      activation: "relu",
+      passes: P,
+      permutations: [
+        [3, 2, 1, 0],
+        [3, 2, 1, 0],
+      ],
+      univariate: { type: "affine", scale: "exp" },
     },
-    standardization: { thetaMean: Array(P).fill(0), thetaStd: Array(P).fill(1), xMean: Array(D).fill(0), xStd: Array(D).fill(1) },
+    standardization: {
+      thetaMean: Array(P).fill(0),
+      thetaStd: Array(P).fill(1),
+      xMean: Array(D).fill(0),
+      xStd: Array(D).fill(1),
+    },
   };
 }
 
@@ -39,28 +64,50 @@ export function ensureData(dir) {
   const prior = (n) => Float32Array.from({ length: n * P }, () => (2 * rng.uniform() - 1) * Math.sqrt(3));
   const simulate = (theta, n) => {
     const x = new Float32Array(n * D);
-    for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) {
-      let s = b[j];
-      for (let k = 0; k < P; k++) s += A[j * P + k] * theta[i * P + k];
-      x[i * D + j] = Math.sin(s) + 0.5 * theta[i * P + (j % P)] * theta[i * P + ((j + 1) % P)] + 0.1 * rng.normal();
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < D; j++) {
+        let s = b[j];
+        for (let k = 0; k < P; k++) s += A[j * P + k] * theta[i * P + k];
+        x[i * D + j] = Math.sin(s) + 0.5 * theta[i * P + (j % P)] * theta[i * P + ((j + 1) % P)] + 0.1 * rng.normal();
+      }
     return x;
   };
-  const trT = prior(train), trX = simulate(trT, train), teT = prior(test), teX = simulate(teT, test);
-  const thetaO = Float32Array.of(0.5, -1.0, 0.3, 1.2), xo = simulate(thetaO, 1);
+  const trT = prior(train),
+    trX = simulate(trT, train),
+    teT = prior(test),
+    teX = simulate(teT, test);
+  const thetaO = Float32Array.of(0.5, -1.0, 0.3, 1.2),
+    xo = simulate(thetaO, 1);
   const idx = Int32Array.from({ length: steps * batchSize }, () => rng.int(train));
   const net = new NpeNetwork(seedNetworkConfig(), createKernels("ts"));
   net.initialize(new Rng(0));
   const named = net.store.namedTensors(true);
   let off = 0;
-  const tensors = named.map((t) => { const e = { name: t.name, shape: t.shape, offset: off, size: t.data.length }; off += t.data.length; return e; });
+  const tensors = named.map((t) => {
+    const e = { name: t.name, shape: t.shape, offset: off, size: t.data.length };
+    off += t.data.length;
+    return e;
+  });
   const blob = new Float32Array(off);
-  named.forEach((t, i) => blob.set(t.data, tensors[i].offset));
+  named.forEach((t, i) => {
+    blob.set(t.data, tensors[i].offset);
+  });
   const w = (f, a) => fs.writeFileSync(path.join(dir, f), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  w("train_theta.f32", trT); w("train_x.f32", trX); w("test_theta.f32", teT); w("test_x.f32", teX);
-  w("xo.f32", xo); w("batch_idx.i32", idx); w("init.f32", blob);
-  fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({
-    ...SEED000, transforms: 3, permutations: seedNetworkConfig().flow.permutations,
-    checkpoints: [1, 100, 500, 1000, 2000], tensors,
-  }));
+  w("train_theta.f32", trT);
+  w("train_x.f32", trX);
+  w("test_theta.f32", teT);
+  w("test_x.f32", teX);
+  w("xo.f32", xo);
+  w("batch_idx.i32", idx);
+  w("init.f32", blob);
+  fs.writeFileSync(
+    path.join(dir, "meta.json"),
+    JSON.stringify({
+      ...SEED000,
+      transforms: 3,
+      permutations: seedNetworkConfig().flow.permutations,
+      checkpoints: [1, 100, 500, 1000, 2000],
+      tensors,
+    }),
+  );
 }

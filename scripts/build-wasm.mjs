@@ -14,7 +14,8 @@ const outFile = path.join(root, "src", "kernels", "generated", "wasm-binaries.ts
 
 function compile(variant) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nsbi-asc-"));
-  for (const f of fs.readdirSync(srcDir)) if (f.endsWith(".ts")) fs.copyFileSync(path.join(srcDir, f), path.join(tmp, f));
+  for (const f of fs.readdirSync(srcDir))
+    if (f.endsWith(".ts")) fs.copyFileSync(path.join(srcDir, f), path.join(tmp, f));
   fs.copyFileSync(path.join(srcDir, "tsconfig.json"), path.join(tmp, "tsconfig.json"));
   const features = ["simd"];
   if (variant === "relaxed") {
@@ -25,8 +26,24 @@ function compile(variant) {
     features.push("relaxed-simd");
   }
   const wasm = path.join(tmp, "kernels.wasm");
-  execFileSync(process.execPath, [asc, path.join(tmp, "index.ts"), "--outFile", wasm, "-O3", "--noAssert",
-    "--runtime", "stub", "--use", "abort=", "--enable", features.join(",")], { stdio: "inherit", cwd: root });
+  execFileSync(
+    process.execPath,
+    [
+      asc,
+      path.join(tmp, "index.ts"),
+      "--outFile",
+      wasm,
+      "-O3",
+      "--noAssert",
+      "--runtime",
+      "stub",
+      "--use",
+      "abort=",
+      "--enable",
+      features.join(","),
+    ],
+    { stdio: "inherit", cwd: root },
+  );
   const bytes = fs.readFileSync(wasm);
   fs.rmSync(tmp, { recursive: true, force: true });
   return bytes;
@@ -41,7 +58,7 @@ export const WASM_SIMD_BASE64 = "${simd.toString("base64")}";
 /** WebAssembly kernels, relaxed SIMD (fused multiply-add where available, ${relaxed.length} bytes). */
 export const WASM_RELAXED_SIMD_BASE64 = "${relaxed.toString("base64")}";
 `;
-const tmpOut = outFile + ".tmp";
+const tmpOut = `${outFile}.tmp`;
 fs.writeFileSync(tmpOut, body);
 fs.renameSync(tmpOut, outFile);
 console.log(`build-wasm: simd ${simd.length} B, relaxed ${relaxed.length} B -> ${path.relative(root, outFile)}`);

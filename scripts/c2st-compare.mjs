@@ -9,11 +9,13 @@ if (!refPath || !smpPath) {
   process.stderr.write("usage: node scripts/c2st-compare.mjs REF.csv SAMPLES.csv SEED[,SEED...]\n");
   process.exit(2);
 }
-const ref = readMatrixFile(refPath, "reference"), smp = readMatrixFile(smpPath, "samples");
-const scores = [], seconds = [];
+const ref = readMatrixFile(refPath, "reference"),
+  smp = readMatrixFile(smpPath, "samples");
+const scores = [],
+  seconds = [];
 for (const seed of seedList.split(",").map(Number)) {
   const t0 = performance.now();
   scores.push(c2st(ref.data, smp.data, ref.cols, { seed }).accuracy);
   seconds.push((performance.now() - t0) / 1e3);
 }
-process.stdout.write(JSON.stringify({ scores, seconds }) + "\n");
+process.stdout.write(`${JSON.stringify({ scores, seconds })}\n`);

@@ -12,7 +12,16 @@
 // --budget is in seconds (default 60; CI uses 60). The run is reproducible per seed up to where the
 // budget ends it.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +39,9 @@ const arg = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
 };
-const budget = arg("budget", 60), seed = arg("seed", 1), cliShare = arg("cli-share", 0.5);
+const budget = arg("budget", 60),
+  seed = arg("seed", 1),
+  cliShare = arg("cli-share", 0.5);
 if (!(budget > 0) || !Number.isFinite(seed) || !(cliShare >= 0 && cliShare <= 1)) {
   console.error("usage: node scripts/fuzz.mjs [--budget SECONDS] [--seed S] [--cli-share 0..1]");
   process.exit(2);
@@ -63,11 +74,53 @@ const seeds = join(work, "seeds");
 mkdirSync(seeds);
 for (const a of [
   ["simulate", "--task", "two_moons", "--num-simulations", "300", "--seed", "1", "--out", "sims.npz"],
-  ["train", "npe", "--data", "sims.npz", "--estimator", "nsf", "--transforms", "1", "--hidden-features", "8", "--bins", "4", "--max-epochs", "1", "--out", "model"],
-  ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "40", "--seed", "2", "--out", "samples.csv"],
-  ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "40", "--seed", "3", "--out", "samples.npy"],
+  [
+    "train",
+    "npe",
+    "--data",
+    "sims.npz",
+    "--estimator",
+    "nsf",
+    "--transforms",
+    "1",
+    "--hidden-features",
+    "8",
+    "--bins",
+    "4",
+    "--max-epochs",
+    "1",
+    "--out",
+    "model",
+  ],
+  [
+    "sample",
+    "--model",
+    "model",
+    "--observation",
+    "obs.csv",
+    "--num-samples",
+    "40",
+    "--seed",
+    "2",
+    "--out",
+    "samples.csv",
+  ],
+  [
+    "sample",
+    "--model",
+    "model",
+    "--observation",
+    "obs.csv",
+    "--num-samples",
+    "40",
+    "--seed",
+    "3",
+    "--out",
+    "samples.npy",
+  ],
 ]) {
-  if (a[0] === "sample" && !existsSync(join(seeds, "obs.csv"))) writeFileSync(join(seeds, "obs.csv"), "data_1,data_2\n0.05,-0.3\n");
+  if (a[0] === "sample" && !existsSync(join(seeds, "obs.csv")))
+    writeFileSync(join(seeds, "obs.csv"), "data_1,data_2\n0.05,-0.3\n");
   const r = nsbi(a, seeds, 120_000);
   if (r.status !== 0) {
     console.error(`fuzz: preparing seed inputs failed: nsbi ${a.join(" ")}\n${r.stderr}`);
@@ -76,10 +129,21 @@ for (const a of [
 }
 {
   const { encodeNpy } = await import(join(dist, "io", "npy.js"));
-  writeFileSync(join(seeds, "obs.npy"), encodeNpy({ dtype: "float32", shape: [2], data: new Float32Array([0.05, -0.3]) }));
+  writeFileSync(
+    join(seeds, "obs.npy"),
+    encodeNpy({ dtype: "float32", shape: [2], data: new Float32Array([0.05, -0.3]) }),
+  );
 }
 const fixtures = join(root, "src", "io", "fixtures");
-for (const f of ["posterior.csv.bz2", "multistream.csv.bz2", "f32_2x3.npy", "fortran_f8_2x3.npy", "v3_f4_2.npy", "sims_compressed.npz"]) copyFileSync(join(fixtures, f), join(seeds, f));
+for (const f of [
+  "posterior.csv.bz2",
+  "multistream.csv.bz2",
+  "f32_2x3.npy",
+  "fortran_f8_2x3.npy",
+  "v3_f4_2.npy",
+  "sims_compressed.npz",
+])
+  copyFileSync(join(fixtures, f), join(seeds, f));
 const seedBytes = (name) => new Uint8Array(readFileSync(join(seeds, name)));
 
 // ---- mutations ----
@@ -90,18 +154,24 @@ function mutateBytes(src) {
   for (let k = 0; k < n; k++) {
     const op = rng.int(7);
     const at = b.length ? rng.int(b.length) : 0;
-    if (op === 0 && b.length) b[at] ^= 1 << rng.int(8); // bit flip
+    if (op === 0 && b.length)
+      b[at] ^= 1 << rng.int(8); // bit flip
     else if (op === 1 && b.length) b[at] = INTERESTING[rng.int(INTERESTING.length)];
-    else if (op === 2) b = b.slice(0, rng.int(b.length + 1)); // truncate
-    else if (op === 3) { // insert random bytes
+    else if (op === 2)
+      b = b.slice(0, rng.int(b.length + 1)); // truncate
+    else if (op === 3) {
+      // insert random bytes
       const ins = Uint8Array.from({ length: 1 + rng.int(16) }, () => rng.int(256));
       b = concat(b.subarray(0, at), ins, b.subarray(at));
-    } else if (op === 4 && b.length) { // delete a span
+    } else if (op === 4 && b.length) {
+      // delete a span
       b = concat(b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + rng.int(32))));
-    } else if (op === 5 && b.length >= 4) { // overwrite a 32-bit field with a large or odd value
+    } else if (op === 5 && b.length >= 4) {
+      // overwrite a 32-bit field with a large or odd value
       const v = [0xffffffff, 0x7fffffff, 0x80000000, 0x40000000, 0, 1][rng.int(6)];
       new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(Math.min(at, b.length - 4), v, true);
-    } else if (op === 6 && b.length) { // duplicate a span
+    } else if (op === 6 && b.length) {
+      // duplicate a span
       const end = Math.min(b.length, at + 1 + rng.int(64));
       b = concat(b.subarray(0, end), b.subarray(at, end), b.subarray(end));
     }
@@ -111,10 +181,32 @@ function mutateBytes(src) {
 const concat = (...parts) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
-const TOKENS = ["nan", "inf", "-inf", "1e308", "1e-320", "-0", "", " ", "\"", "#", ",", ",,", "\n", "\r\n", "1e999", "0x10", "abc", "9".repeat(400)];
+const TOKENS = [
+  "nan",
+  "inf",
+  "-inf",
+  "1e308",
+  "1e-320",
+  "-0",
+  "",
+  " ",
+  '"',
+  "#",
+  ",",
+  ",,",
+  "\n",
+  "\r\n",
+  "1e999",
+  "0x10",
+  "abc",
+  "9".repeat(400),
+];
 function mutateText(src) {
   const text = new TextDecoder().decode(src);
   if (rng.uniform() < 0.3) return mutateBytes(src);
@@ -126,10 +218,18 @@ function mutateText(src) {
 /** config.json: replace a random number, string or array with a hostile value, or drop a key. */
 function mutateJson(src) {
   let v;
-  try { v = JSON.parse(new TextDecoder().decode(src)); } catch { return mutateBytes(src); }
+  try {
+    v = JSON.parse(new TextDecoder().decode(src));
+  } catch {
+    return mutateBytes(src);
+  }
   const paths = [];
   const walk = (o, p) => {
-    if (o && typeof o === "object") for (const k of Object.keys(o)) { paths.push([...p, k]); walk(o[k], [...p, k]); }
+    if (o && typeof o === "object")
+      for (const k of Object.keys(o)) {
+        paths.push([...p, k]);
+        walk(o[k], [...p, k]);
+      }
   };
   walk(v, []);
   if (!paths.length || rng.uniform() < 0.15) return mutateBytes(src);
@@ -209,14 +309,70 @@ function inProcessRound() {
 
 // ---- CLI targets: commands whose input files are mutated ----
 const CLI = [
-  { file: "obs.csv", mutate: mutateText, argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"], out: "out.csv" },
-  { file: "obs.npy", mutate: mutateBytes, argv: ["sample", "--model", "model", "--observation", "obs.npy", "--num-samples", "20", "--out", "out.npy"], out: "out.npy" },
-  { file: "model/config.json", mutate: mutateJson, argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"], out: "out.csv", timeout: 60_000 },
-  { file: "model/model.safetensors", mutate: mutateBytes, argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"], out: "out.csv" },
-  { file: "sims.npz", mutate: mutateBytes, argv: ["train", "npe", "--data", "sims.npz", "--estimator", "maf", "--transforms", "1", "--hidden-features", "4", "--max-epochs", "1", "--out", "m-out"], out: "m-out" },
-  { file: "samples.csv", mutate: mutateText, argv: ["c2st", "--reference", "samples.npy", "--samples", "samples.csv"], out: null },
-  { file: "posterior.csv.bz2", mutate: mutateBytes, argv: ["plot", "pair", "--samples", "samples.csv", "--reference", "posterior.csv.bz2", "--out", "out.svg"], out: "out.svg" },
-  { file: "samples.npy", mutate: mutateBytes, argv: ["plot", "pair", "--samples", "samples.npy", "--out", "out.svg"], out: "out.svg" },
+  {
+    file: "obs.csv",
+    mutate: mutateText,
+    argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"],
+    out: "out.csv",
+  },
+  {
+    file: "obs.npy",
+    mutate: mutateBytes,
+    argv: ["sample", "--model", "model", "--observation", "obs.npy", "--num-samples", "20", "--out", "out.npy"],
+    out: "out.npy",
+  },
+  {
+    file: "model/config.json",
+    mutate: mutateJson,
+    argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"],
+    out: "out.csv",
+    timeout: 60_000,
+  },
+  {
+    file: "model/model.safetensors",
+    mutate: mutateBytes,
+    argv: ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20", "--out", "out.csv"],
+    out: "out.csv",
+  },
+  {
+    file: "sims.npz",
+    mutate: mutateBytes,
+    argv: [
+      "train",
+      "npe",
+      "--data",
+      "sims.npz",
+      "--estimator",
+      "maf",
+      "--transforms",
+      "1",
+      "--hidden-features",
+      "4",
+      "--max-epochs",
+      "1",
+      "--out",
+      "m-out",
+    ],
+    out: "m-out",
+  },
+  {
+    file: "samples.csv",
+    mutate: mutateText,
+    argv: ["c2st", "--reference", "samples.npy", "--samples", "samples.csv"],
+    out: null,
+  },
+  {
+    file: "posterior.csv.bz2",
+    mutate: mutateBytes,
+    argv: ["plot", "pair", "--samples", "samples.csv", "--reference", "posterior.csv.bz2", "--out", "out.svg"],
+    out: "out.svg",
+  },
+  {
+    file: "samples.npy",
+    mutate: mutateBytes,
+    argv: ["plot", "pair", "--samples", "samples.npy", "--out", "out.svg"],
+    out: "out.svg",
+  },
 ];
 
 let cliRuns = 0;
@@ -225,7 +381,17 @@ function cliRound() {
   const d = join(work, "cli");
   rmSync(d, { recursive: true, force: true });
   mkdirSync(join(d, "model"), { recursive: true });
-  for (const f of ["obs.csv", "obs.npy", "sims.npz", "samples.csv", "samples.npy", "posterior.csv.bz2", "model/config.json", "model/model.safetensors"]) copyFileSync(join(seeds, f), join(d, f));
+  for (const f of [
+    "obs.csv",
+    "obs.npy",
+    "sims.npz",
+    "samples.csv",
+    "samples.npy",
+    "posterior.csv.bz2",
+    "model/config.json",
+    "model/model.safetensors",
+  ])
+    copyFileSync(join(seeds, f), join(d, f));
   const mutated = c.mutate(seedBytes(c.file));
   writeFileSync(join(d, c.file), mutated);
   const before = new Set(listFiles(d));
@@ -237,7 +403,8 @@ function cliRound() {
   if (r.error?.code === "ETIMEDOUT" || r.signal) problems.push(`no exit within the timeout (signal ${r.signal})`);
   else if (r.status === 1) {
     const lines = r.stderr.trimEnd().split("\n");
-    if (lines.length !== 1 || !lines[0].startsWith("nsbi: error: ")) problems.push(`exit 1 without a one-line "nsbi: error:" message:\n${r.stderr}`);
+    if (lines.length !== 1 || !lines[0].startsWith("nsbi: error: "))
+      problems.push(`exit 1 without a one-line "nsbi: error:" message:\n${r.stderr}`);
     if (c.out && existsSync(join(d, c.out))) problems.push(`failed but left its output ${c.out}`);
   } else if (r.status !== 0) problems.push(`exit ${r.status}:\n${r.stderr}`);
   if (/internal error/.test(r.stderr)) problems.push(`internal error:\n${r.stderr}`);
@@ -266,5 +433,7 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`fuzz: ${inProcessRuns} reader runs and ${cliRuns} CLI runs in ${elapsed().toFixed(0)} s (seed ${seed}): ${failures} failure(s)`);
+console.log(
+  `fuzz: ${inProcessRuns} reader runs and ${cliRuns} CLI runs in ${elapsed().toFixed(0)} s (seed ${seed}): ${failures} failure(s)`,
+);
 process.exit(failures ? 1 : 0);

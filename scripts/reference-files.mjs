@@ -15,7 +15,16 @@ const header = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}_${i
  */
 export function writeReferenceFiles(dir, num, rows, x, trueTheta) {
   const P = trueTheta.length;
-  fs.writeFileSync(path.join(dir, `reference_${num}.csv`), `${header("parameter", P)}\n${rows.map((r) => r.map((v) => v.toPrecision(8)).join(",")).join("\n")}\n`);
-  fs.writeFileSync(path.join(dir, `observation_${num}.csv`), `${header("data", x.length)}\n${Array.from(x).join(",")}\n`);
-  fs.writeFileSync(path.join(dir, `true_parameters_${num}.csv`), `${header("parameter", P)}\n${Array.from(trueTheta).join(",")}\n`);
+  fs.writeFileSync(
+    path.join(dir, `reference_${num}.csv`),
+    `${header("parameter", P)}\n${rows.map((r) => r.map((v) => v.toPrecision(8)).join(",")).join("\n")}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, `observation_${num}.csv`),
+    `${header("data", x.length)}\n${Array.from(x).join(",")}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, `true_parameters_${num}.csv`),
+    `${header("parameter", P)}\n${Array.from(trueTheta).join(",")}\n`,
+  );
 }

@@ -24,10 +24,17 @@ import { c2st } from "../dist/diagnostics/c2st.js";
 import { getTask } from "../dist/workflows/tasks/registry.js";
 import { loadObservation, loadReferenceSamples, referenceTasks } from "../dist/workflows/tasks/sbibm-reference.js";
 import { twoThreadTraining, enableThreads } from "../dist/node/parallel/threads.js";
-import { exactReferencePosterior, exactReferenceTasks, syntheticObservation } from "../dist/workflows/tasks/reference-posterior.js";
+import {
+  exactReferencePosterior,
+  exactReferenceTasks,
+  syntheticObservation,
+} from "../dist/workflows/tasks/reference-posterior.js";
 
 const args = process.argv.slice(2);
-const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : def;
+};
 const budget = Number(opt("--budget", 10000));
 const seeds = opt("--seeds", opt("--seed", "1")).split(",").map(Number);
 const tasks = opt("--tasks", "two_moons,gaussian_linear").split(",");
@@ -49,11 +56,23 @@ function reference(task, num) {
   if (exactReferenceTasks.includes(task)) {
     const { x } = syntheticObservation(task, num);
     const post = exactReferencePosterior(task, x);
-    return { x, ref: post.sample(REF_SAMPLES, new Rng(1000 + num)), dim: post.dim, source: "exact, synthetic observation" };
+    return {
+      x,
+      ref: post.sample(REF_SAMPLES, new Rng(1000 + num)),
+      dim: post.dim,
+      source: "exact, synthetic observation",
+    };
   }
   const dir = path.join(refDir, task);
-  const read = (f) => fs.readFileSync(path.join(dir, f), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
-  const rows = read(`reference_${num}.csv`), x = Float32Array.from(read(`observation_${num}.csv`)[0]);
+  const read = (f) =>
+    fs
+      .readFileSync(path.join(dir, f), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number));
+  const rows = read(`reference_${num}.csv`),
+    x = Float32Array.from(read(`observation_${num}.csv`)[0]);
   return { x, ref: Float32Array.from(rows.flat()), dim: rows[0].length, source: `file ${dir}` };
 }
 
@@ -63,7 +82,8 @@ const results = [];
 for (const name of tasks) {
   const perSeed = [];
   for (const seed of seeds) {
-    const task = getTask(name), rng = new Rng(seed);
+    const task = getTask(name),
+      rng = new Rng(seed);
     const theta = task.prior.sample(budget, rng.fork());
     const x = task.simulate(theta, budget, rng.fork());
     const t0 = performance.now();
@@ -72,7 +92,8 @@ for (const name of tasks) {
     const trainS = (performance.now() - t0) / 1e3;
     const posterior = npe.buildPosterior();
     const stop = enableThreads(posterior);
-    const scores = [], t1 = performance.now();
+    const scores = [],
+      t1 = performance.now();
     let source = "";
     for (let o = o0; o <= (o1 ?? o0); o++) {
       const r = reference(name, o);
@@ -85,18 +106,34 @@ for (const name of tasks) {
     stop();
     const fc = npe.network.config.flow;
     const rec = {
-      task: name, budget, seed, estimator: fc.type, transforms: fc.transforms, flowOptions: flow, trainOptions: train,
-      reference: source, epochs: h.epochs, bestEpoch: h.bestEpoch, trainSeconds: +trainS.toFixed(1),
-      c2stSeconds: +((performance.now() - t1) / 1e3).toFixed(0), observations: `${o0}-${o1 ?? o0}`,
-      c2st: scores.map((v) => +v.toFixed(4)), mean: +mean(scores).toFixed(4),
+      task: name,
+      budget,
+      seed,
+      estimator: fc.type,
+      transforms: fc.transforms,
+      flowOptions: flow,
+      trainOptions: train,
+      reference: source,
+      epochs: h.epochs,
+      bestEpoch: h.bestEpoch,
+      trainSeconds: +trainS.toFixed(1),
+      c2stSeconds: +((performance.now() - t1) / 1e3).toFixed(0),
+      observations: `${o0}-${o1 ?? o0}`,
+      c2st: scores.map((v) => +v.toFixed(4)),
+      mean: +mean(scores).toFixed(4),
     };
-    results.push(rec); perSeed.push(rec.mean);
-    console.log(`${name.padEnd(24)} ${fc.type} budget ${budget} seed ${seed}: mean C2ST ${rec.mean.toFixed(3)} `
-      + `(per observation ${rec.c2st.map((v) => v.toFixed(3)).join(" ")}); ${h.epochs} epochs (best ${h.bestEpoch}), `
-      + `${trainS.toFixed(1)} s training, ${rec.c2stSeconds} s C2ST; reference: ${source}`);
+    results.push(rec);
+    perSeed.push(rec.mean);
+    console.log(
+      `${name.padEnd(24)} ${fc.type} budget ${budget} seed ${seed}: mean C2ST ${rec.mean.toFixed(3)} ` +
+        `(per observation ${rec.c2st.map((v) => v.toFixed(3)).join(" ")}); ${h.epochs} epochs (best ${h.bestEpoch}), ` +
+        `${trainS.toFixed(1)} s training, ${rec.c2stSeconds} s C2ST; reference: ${source}`,
+    );
   }
   if (perSeed.length > 1) {
-    console.log(`${name.padEnd(24)} over seeds ${seeds.join(",")}: mean C2ST ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`);
+    console.log(
+      `${name.padEnd(24)} over seeds ${seeds.join(",")}: mean C2ST ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`,
+    );
   }
 }
 const out = opt("--json");

@@ -7,14 +7,35 @@ import { expect, test } from "vitest";
 
 const src = dirname(fileURLToPath(import.meta.url));
 const FLOORS: Record<string, number> = {
-  "errors.ts": 0, "logging.ts": 0, "version.ts": 0, io: 0, kernels: 1, numerics: 1, engine: 2, testing: 2, flows: 3, estimators: 4,
-  inference: 5, diagnostics: 6, plots: 6, workflows: 7, node: 8, cli: 9,
+  "errors.ts": 0,
+  "logging.ts": 0,
+  "version.ts": 0,
+  io: 0,
+  kernels: 1,
+  numerics: 1,
+  engine: 2,
+  testing: 2,
+  flows: 3,
+  estimators: 4,
+  inference: 5,
+  diagnostics: 6,
+  plots: 6,
+  workflows: 7,
+  node: 8,
+  cli: 9,
   // the package entries: "." (index.ts, node.ts) and "./engine" (engine-api.ts, engine-api-node.ts)
-  "node.ts": 10, "index.ts": 10, "engine-api.ts": 10, "engine-api-node.ts": 10,
+  "node.ts": 10,
+  "index.ts": 10,
+  "engine-api.ts": 10,
+  "engine-api-node.ts": 10,
 };
 /** Files that may use node:* (the Node side). */
-const NODE_SIDE = (f: string) => f.startsWith("node/") || f.startsWith("cli/") || f === "node.ts" || f === "engine-api-node.ts"
-  || f === "workflows/tasks/sbibm-reference.ts";
+const NODE_SIDE = (f: string) =>
+  f.startsWith("node/") ||
+  f.startsWith("cli/") ||
+  f === "node.ts" ||
+  f === "engine-api-node.ts" ||
+  f === "workflows/tasks/sbibm-reference.ts";
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {
@@ -25,11 +46,13 @@ function files(dir: string): string[] {
 }
 const all = files(src);
 const floor = (f: string) => FLOORS[f.split("/")[0]];
-const imports = new Map(all.map((f) => {
-  const text = readFileSync(join(src, f), "utf8");
-  const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);
-  return [f, specs];
-}));
+const imports = new Map(
+  all.map((f) => {
+    const text = readFileSync(join(src, f), "utf8");
+    const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);
+    return [f, specs];
+  }),
+);
 
 test("every source file belongs to a floor", () => {
   expect(all.filter((f) => floor(f) === undefined)).toEqual([]);
@@ -39,11 +62,12 @@ test("every source file belongs to a floor", () => {
 
 test("imports only go to the same or a lower floor", () => {
   const bad: string[] = [];
-  for (const [f, specs] of imports) for (const s of specs) {
-    if (!s.startsWith(".")) continue;
-    const target = relative(src, resolve(src, dirname(f), s)).replace(/\.js$/, ".ts");
-    if (floor(target) > floor(f)) bad.push(`${f} -> ${target}`);
-  }
+  for (const [f, specs] of imports)
+    for (const s of specs) {
+      if (!s.startsWith(".")) continue;
+      const target = relative(src, resolve(src, dirname(f), s)).replace(/\.js$/, ".ts");
+      if (floor(target) > floor(f)) bad.push(`${f} -> ${target}`);
+    }
   expect(bad).toEqual([]);
 });
 
@@ -53,7 +77,12 @@ test("the browser-safe core imports no node:* module and nothing from the Node s
     if (NODE_SIDE(f)) continue;
     for (const s of specs) {
       const target = s.startsWith(".") ? relative(src, resolve(src, dirname(f), s)).replace(/\.js$/, ".ts") : "";
-      if (s.startsWith("node:") || ["fs", "path", "os", "worker_threads", "child_process"].includes(s) || (target && NODE_SIDE(target))) bad.push(`${f} -> ${s}`);
+      if (
+        s.startsWith("node:") ||
+        ["fs", "path", "os", "worker_threads", "child_process"].includes(s) ||
+        (target && NODE_SIDE(target))
+      )
+        bad.push(`${f} -> ${s}`);
     }
   }
   expect(bad).toEqual([]);
@@ -63,19 +92,31 @@ test("only tests import src/testing/ (it imports vitest and is excluded from the
   const bad: string[] = [];
   for (const [f, specs] of imports) {
     if (f.startsWith("testing/")) continue;
-    for (const s of specs) if (s.startsWith(".") && relative(src, resolve(src, dirname(f), s)).startsWith("testing/")) bad.push(`${f} -> ${s}`);
+    for (const s of specs)
+      if (s.startsWith(".") && relative(src, resolve(src, dirname(f), s)).startsWith("testing/"))
+        bad.push(`${f} -> ${s}`);
   }
   expect(bad).toEqual([]);
   expect(JSON.parse(readFileSync(join(src, "..", "tsconfig.json"), "utf8")).exclude).toContain("src/testing/**");
 });
 
 test("there are no import cycles", () => {
-  const graph = new Map([...imports].map(([f, specs]) => [f, specs.filter((s) => s.startsWith("."))
-    .map((s) => relative(src, resolve(src, dirname(f), s)).replace(/\.js$/, ".ts"))]));
-  const state = new Map<string, number>(), cycles: string[] = [];
+  const graph = new Map(
+    [...imports].map(([f, specs]) => [
+      f,
+      specs
+        .filter((s) => s.startsWith("."))
+        .map((s) => relative(src, resolve(src, dirname(f), s)).replace(/\.js$/, ".ts")),
+    ]),
+  );
+  const state = new Map<string, number>(),
+    cycles: string[] = [];
   const visit = (f: string, path: string[]) => {
     if (state.get(f) === 2) return;
-    if (state.get(f) === 1) { cycles.push([...path.slice(path.indexOf(f)), f].join(" -> ")); return; }
+    if (state.get(f) === 1) {
+      cycles.push([...path.slice(path.indexOf(f)), f].join(" -> "));
+      return;
+    }
     state.set(f, 1);
     for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
     state.set(f, 2);

@@ -8,7 +8,14 @@ export { Rng, type RngState } from "./engine/rng.js";
 
 // kernels: the WebAssembly SIMD / TypeScript compute backends behind one interface
 export { createKernels, resolveKernelPath, type KernelChoice } from "./kernels/select.js";
-export { Act, WeightDecayMode, type KernelPath, type Kernels, type ActivationName, type ActCode } from "./kernels/kernel-api.js";
+export {
+  Act,
+  WeightDecayMode,
+  type KernelPath,
+  type Kernels,
+  type ActivationName,
+  type ActCode,
+} from "./kernels/kernel-api.js";
 
 // reverse-mode autodiff at layer level
 export { Tensor } from "./engine/tensor.js";
@@ -17,22 +24,55 @@ export { ParamStore, Param, type NamedTensor } from "./engine/params.js";
 export { Linear, type LinearOptions } from "./engine/linear.js";
 export { Mlp, type MlpOptions } from "./engine/mlp.js";
 export { bceWithLogits } from "./engine/bce-loss.js";
-export { gemm, gemmTransposedX, type MatrixView, type GemmOptions, type GemmTransposedXOptions } from "./engine/gemm.js";
+export {
+  gemm,
+  gemmTransposedX,
+  type MatrixView,
+  type GemmOptions,
+  type GemmTransposedXOptions,
+} from "./engine/gemm.js";
 export { Adam, type AdamOptions, type AdamState } from "./engine/adam.js";
 
 // flows
 export { ConditionalFlow } from "./flows/conditional-flow.js";
-export { DEFAULT_TAIL_BOUND, FLOW_DEFAULTS, resolveFlowConfig, type FlowConfig, type FlowOptions } from "./flows/flow-config.js";
+export {
+  DEFAULT_TAIL_BOUND,
+  FLOW_DEFAULTS,
+  resolveFlowConfig,
+  type FlowConfig,
+  type FlowOptions,
+} from "./flows/flow-config.js";
 
 // estimators and training
 export { NpeNetwork, type NpeNetworkConfig, type Standardization } from "./estimators/npe-network.js";
 export {
-  trainLoop, splitData, resolveTrainOptions, TRAIN_DEFAULTS, TrainingDivergedError, type TrainLoopArgs, type TrainOptions,
-  type TrainingHistory, type EpochInfo, type Loss, type TrainableGraph, type TrainingSet, type TrainerState, type CheckpointSink,
+  trainLoop,
+  splitData,
+  resolveTrainOptions,
+  TRAIN_DEFAULTS,
+  TrainingDivergedError,
+  type TrainLoopArgs,
+  type TrainOptions,
+  type TrainingHistory,
+  type EpochInfo,
+  type Loss,
+  type TrainableGraph,
+  type TrainingSet,
+  type TrainerState,
+  type CheckpointSink,
 } from "./estimators/trainer.js";
-export { NETWORK_LIMITS, estimateNetworkSize, checkNetworkSize, type NetworkSize, type NetworkSizeConfig } from "./estimators/network-limits.js";
 export {
-  encodeCheckpoint, decodeCheckpoint, type TrainingCheckpoint, type CheckpointFingerprint,
+  NETWORK_LIMITS,
+  estimateNetworkSize,
+  checkNetworkSize,
+  type NetworkSize,
+  type NetworkSizeConfig,
+} from "./estimators/network-limits.js";
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  type TrainingCheckpoint,
+  type CheckpointFingerprint,
 } from "./estimators/checkpoint.js";
 export { npeLoss } from "./estimators/npe-loss.js";
 export type { BatchHelper, BatchHelperFactory } from "./estimators/batch-helper.js";

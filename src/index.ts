@@ -18,7 +18,12 @@ export type { KernelChoice } from "./kernels/select.js";
 export { NPE, type NpeOptions, type NpeTrainOptions } from "./inference/npe.js";
 export { FLOW_DEFAULTS, DEFAULT_TAIL_BOUND, type FlowOptions } from "./flows/flow-config.js";
 export {
-  TRAIN_DEFAULTS, TrainingDivergedError, type TrainOptions, type TrainingHistory, type EpochInfo, type CheckpointSink,
+  TRAIN_DEFAULTS,
+  TrainingDivergedError,
+  type TrainOptions,
+  type TrainingHistory,
+  type EpochInfo,
+  type CheckpointSink,
 } from "./estimators/trainer.js";
 export { NETWORK_LIMITS } from "./estimators/network-limits.js";
 export type { TrainingMetadata } from "./estimators/training-metadata.js";
@@ -37,21 +42,57 @@ export { priorFromConfig } from "./flows/priors/prior-from-config.js";
 export type { Task } from "./workflows/tasks/task.js";
 export { getTask, taskNames } from "./workflows/tasks/registry.js";
 export {
-  exactReferencePosterior, exactReferenceTasks, syntheticObservation, SYNTHETIC_OBSERVATION_SEED, type ExactReferencePosterior,
+  exactReferencePosterior,
+  exactReferenceTasks,
+  syntheticObservation,
+  SYNTHETIC_OBSERVATION_SEED,
+  type ExactReferencePosterior,
 } from "./workflows/tasks/reference-posterior.js";
 
 // diagnostics
 export type { CalibrationSamples } from "./diagnostics/calibration-samples.js";
-export { runDiagnostics, DIAGNOSTIC_DEFINITIONS, type DiagnosticsReport, type DiagnosticsOptions, type DiagnosticsProgress } from "./diagnostics/run-diagnostics.js";
-export { c2st, type C2stResult } from "./diagnostics/c2st.js";
-export { sbc, sbcRanks, dataAveragedPosteriorCheck, type SbcResult, type SbcOptions, type DataAveragedPosteriorCheck } from "./diagnostics/sbc.js";
-export { sbcRankHistogram, sbcEcdfBands, type RankHistogram, type EcdfBands } from "./diagnostics/sbc-bands.js";
-export { expectedCoverage, centralIntervalCoverage, type ExpectedCoverageResult, type CentralCoverageResult, type CoverageDeviation } from "./diagnostics/expected-coverage.js";
-export { tarp, type TarpOptions, type TarpResult, type TarpNormalization } from "./diagnostics/tarp.js";
-export { pulls, type PullsResult, type PullFit, type ResidualSummary, type TruthVsPredicted } from "./diagnostics/pulls.js";
 export {
-  coverageVerdict, pullsVerdict, tarpVerdict, sbcVerdict, dataAveragedPosteriorVerdict, overallVerdict, P_VALUE_THRESHOLD,
-  type CalibrationVerdict, type Verdict,
+  runDiagnostics,
+  DIAGNOSTIC_DEFINITIONS,
+  type DiagnosticsReport,
+  type DiagnosticsOptions,
+  type DiagnosticsProgress,
+} from "./diagnostics/run-diagnostics.js";
+export { c2st, type C2stResult } from "./diagnostics/c2st.js";
+export {
+  sbc,
+  sbcRanks,
+  dataAveragedPosteriorCheck,
+  type SbcResult,
+  type SbcOptions,
+  type DataAveragedPosteriorCheck,
+} from "./diagnostics/sbc.js";
+export { sbcRankHistogram, sbcEcdfBands, type RankHistogram, type EcdfBands } from "./diagnostics/sbc-bands.js";
+export {
+  expectedCoverage,
+  centralIntervalCoverage,
+  type ExpectedCoverageResult,
+  type CentralCoverageResult,
+  type CoverageDeviation,
+} from "./diagnostics/expected-coverage.js";
+export { tarp, type TarpOptions, type TarpResult, type TarpNormalization } from "./diagnostics/tarp.js";
+export {
+  pulls,
+  type PullsResult,
+  type PullFit,
+  type ResidualSummary,
+  type TruthVsPredicted,
+} from "./diagnostics/pulls.js";
+export {
+  coverageVerdict,
+  pullsVerdict,
+  tarpVerdict,
+  sbcVerdict,
+  dataAveragedPosteriorVerdict,
+  overallVerdict,
+  P_VALUE_THRESHOLD,
+  type CalibrationVerdict,
+  type Verdict,
 } from "./diagnostics/verdict.js";
 
 // plots (Vega-Lite specs; renderSvg draws them headless)
@@ -65,12 +106,23 @@ export { residualCornerPlot, type ResidualCornerInput } from "./plots/residual-c
 export { coveragePlot, type CoveragePlotInput } from "./plots/coverage-plot.js";
 export { sbcRankPlot, type SbcRankInput } from "./plots/sbc-rank-plot.js";
 export { binnedSpectrumPlot, type BinnedSpectrumInput } from "./plots/binned-spectrum-plot.js";
-export { parameterComparisonPlot, type ParameterComparisonInput, type ComparedParameter, type EstimateRow } from "./plots/parameter-comparison-plot.js";
+export {
+  parameterComparisonPlot,
+  type ParameterComparisonInput,
+  type ComparedParameter,
+  type EstimateRow,
+} from "./plots/parameter-comparison-plot.js";
 export { bandVsIndexPlot, type BandVsIndexInput } from "./plots/band-vs-index-plot.js";
 export { hpdContours, type HpdContour, type HpdContourOptions } from "./plots/hpd-contours.js";
 
 // model files (config.json + model.safetensors, as bytes)
-export { serializePosterior, deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelFiles } from "./inference/model-file.js";
+export {
+  serializePosterior,
+  deserializePosterior,
+  MODEL_CONFIG_FILE,
+  MODEL_WEIGHTS_FILE,
+  type ModelFiles,
+} from "./inference/model-file.js";
 
 // data files (bytes in, bytes out)
 export type { NdArray, Float32Matrix, DType } from "./io/ndarray.js";

@@ -6,9 +6,21 @@
 import "./node/relaxed-simd.js";
 
 export * from "./index.js";
-export { writeFileAtomic, readMatrixFile, writeMatrixFile, readNpzFile, writeNpzFile, type MatrixFile } from "./node/files.js";
+export {
+  writeFileAtomic,
+  readMatrixFile,
+  writeMatrixFile,
+  readNpzFile,
+  writeNpzFile,
+  type MatrixFile,
+} from "./node/files.js";
 export { saveModel, loadModel } from "./node/model-io.js";
 export { writeCheckpoint, readCheckpoint, removeCheckpoint, CHECKPOINT_FILE } from "./node/checkpoint-files.js";
 export { renderPng, type PngOptions } from "./node/render-png.js";
-export { loadObservation, loadTrueParameters, loadReferenceSamples, referenceTasks } from "./workflows/tasks/sbibm-reference.js";
+export {
+  loadObservation,
+  loadTrueParameters,
+  loadReferenceSamples,
+  referenceTasks,
+} from "./workflows/tasks/sbibm-reference.js";
 export { twoThreadTraining, enableThreads } from "./node/parallel/threads.js";

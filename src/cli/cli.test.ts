@@ -23,7 +23,11 @@ function nsbi(...args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
 }
 
-interface RunResult { status: number | null; stdout: string; stderr: string }
+interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs many commands, a few at a time (each is mostly Node start-up), in input order. */
 async function nsbiMany(commands: string[][], parallel = 4): Promise<RunResult[]> {
@@ -34,9 +38,14 @@ async function nsbiMany(commands: string[][], parallel = 4): Promise<RunResult[]
       const i = next++;
       results[i] = await new Promise<RunResult>((resolve, reject) => {
         const child = spawn(process.execPath, [cli, ...commands[i]], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "", stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-        child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+        let stdout = "",
+          stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+          stdout += d;
+        });
+        child.stderr.setEncoding("utf8").on("data", (d: string) => {
+          stderr += d;
+        });
         child.on("error", reject);
         child.on("close", (status) => resolve({ status, stdout, stderr }));
       });
@@ -56,7 +65,9 @@ function ok(...args: string[]): SpawnSyncReturns<string> {
 /** Runs independent commands side by side and requires each to succeed. */
 async function okMany(...commands: string[][]): Promise<RunResult[]> {
   const results = await nsbiMany(commands);
-  results.forEach((r, i) => expect(r.status, `nsbi ${commands[i].join(" ")}\n${r.stderr}`).toBe(0));
+  results.forEach((r, i) => {
+    expect(r.status, `nsbi ${commands[i].join(" ")}\n${r.stderr}`).toBe(0);
+  });
   return results;
 }
 
@@ -78,10 +89,38 @@ function listing(): Map<string, number> {
 const read = (f: string) => readFileSync(join(dir, f));
 const csvLines = (f: string) => read(f).toString("utf8").trimEnd().split("\n");
 
-const train = (out: string, ...extra: string[]) => ["train", "npe", "--data", "sims.npz", "--estimator", "maf", "--transforms", "2",
-  "--hidden-features", "8", "--max-epochs", "3", "--seed", "1", "--out", out, ...extra];
-const sample = (out: string, seed = "2", obs = "obs.csv") => ["sample", "--model", "model", "--observation", obs,
-  "--num-samples", "200", "--seed", seed, "--out", out];
+const train = (out: string, ...extra: string[]) => [
+  "train",
+  "npe",
+  "--data",
+  "sims.npz",
+  "--estimator",
+  "maf",
+  "--transforms",
+  "2",
+  "--hidden-features",
+  "8",
+  "--max-epochs",
+  "3",
+  "--seed",
+  "1",
+  "--out",
+  out,
+  ...extra,
+];
+const sample = (out: string, seed = "2", obs = "obs.csv") => [
+  "sample",
+  "--model",
+  "model",
+  "--observation",
+  obs,
+  "--num-samples",
+  "200",
+  "--seed",
+  seed,
+  "--out",
+  out,
+];
 
 beforeAll(() => {
   // the build must be current: `npm test` runs `npm run build` first
@@ -91,8 +130,22 @@ beforeAll(() => {
 
 describe("simulate → train npe → sample", () => {
   test("simulate writes float32 theta [600, 2] and x [600, 2], the same bytes for the same seed", async () => {
-    const simulate = (seed: string, out: string) => ["simulate", "--task", "two_moons", "--num-simulations", "600", "--seed", seed, "--out", out];
-    const [r] = await okMany(simulate("3", "sims.npz"), simulate("3", "sims-again.npz"), simulate("4", "sims-other.npz"));
+    const simulate = (seed: string, out: string) => [
+      "simulate",
+      "--task",
+      "two_moons",
+      "--num-simulations",
+      "600",
+      "--seed",
+      seed,
+      "--out",
+      out,
+    ];
+    const [r] = await okMany(
+      simulate("3", "sims.npz"),
+      simulate("3", "sims-again.npz"),
+      simulate("4", "sims-other.npz"),
+    );
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/wrote 600 simulations of two_moons/);
     const arrays = decodeNpz(new Uint8Array(read("sims.npz")), "sims.npz");
@@ -128,16 +181,39 @@ describe("simulate → train npe → sample", () => {
   });
 
   test("train npe --estimator nsf --bins --tail-bound land in config.json", () => {
-    ok("--quiet", "train", "npe", "--data", "sims.npz", "--estimator", "nsf", "--bins", "4", "--tail-bound", "2.5",
-      "--transforms", "1", "--hidden-features", "8", "--max-epochs", "1", "--out", "model-nsf");
+    ok(
+      "--quiet",
+      "train",
+      "npe",
+      "--data",
+      "sims.npz",
+      "--estimator",
+      "nsf",
+      "--bins",
+      "4",
+      "--tail-bound",
+      "2.5",
+      "--transforms",
+      "1",
+      "--hidden-features",
+      "8",
+      "--max-epochs",
+      "1",
+      "--out",
+      "model-nsf",
+    );
     const cfg = JSON.parse(read("model-nsf/config.json").toString("utf8"));
     expect(cfg.network.flow.univariate).toMatchObject({ type: "rational_quadratic", bins: 4, tailBound: 2.5 });
   });
 
   test("sample writes 200 rows inside the prior box with a parameter header; same seed, same file", async () => {
-    const [r, big] = await okMany(sample("s.csv"),
+    const [r, big] = await okMany(
+      sample("s.csv"),
       ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "20000", "--out", "s-big.npy"],
-      ["--quiet", ...sample("s-again.csv")], ["--quiet", ...sample("s-other.csv", "5")], ["--quiet", ...sample("s.npy")]);
+      ["--quiet", ...sample("s-again.csv")],
+      ["--quiet", ...sample("s-other.csv", "5")],
+      ["--quiet", ...sample("s.npy")],
+    );
     expect(r.stdout).toMatch(/parameter_1/);
     const lines = csvLines("s.csv");
     expect(lines[0]).toBe("parameter_1,parameter_2");
@@ -175,7 +251,11 @@ describe("simulate → train npe → sample", () => {
 
   test("reference writes the three sbibm CSVs, and its observation.csv feeds sample", () => {
     ok("--quiet", "reference", "--task", "two_moons", "--observation", "1", "--out", "ref");
-    expect(readdirSync(join(dir, "ref")).sort()).toEqual(["observation.csv", "reference_posterior_samples.csv", "true_parameters.csv"]);
+    expect(readdirSync(join(dir, "ref")).sort()).toEqual([
+      "observation.csv",
+      "reference_posterior_samples.csv",
+      "true_parameters.csv",
+    ]);
     const obs = csvLines("ref/observation.csv");
     expect(obs[0]).toBe("data_1,data_2");
     expect(obs).toHaveLength(2);
@@ -197,65 +277,183 @@ describe("simulate → train npe → sample", () => {
     // c2st of 200 samples against the 10,000 reference rows: the reference is subsampled to 200
     // (seeded, reported, with a warning), so that the majority share 10,000/10,200 cannot pass as a score
     const c = ok("c2st", "--reference", "ref/reference_posterior_samples.csv", "--samples", "s-ref.csv", "--json");
-    expect(c.stderr).toMatch(/^nsbi: warning: c2st: reference has 10000 rows and the other set 200; using a random subset of 200 rows of the reference/);
+    expect(c.stderr).toMatch(
+      /^nsbi: warning: c2st: reference has 10000 rows and the other set 200; using a random subset of 200 rows of the reference/,
+    );
     const res = JSON.parse(c.stdout);
-    expect(res).toMatchObject({ nReference: 200, nSamples: 200, subsampled: { set: "reference", from: 10000, to: 200 } });
+    expect(res).toMatchObject({
+      nReference: 200,
+      nSamples: 200,
+      subsampled: { set: "reference", from: 10000, to: 200 },
+    });
   });
 });
 
 describe("bad input exits 1 with a one-line reason and no output", () => {
   const cases: [string, string[], RegExp][] = [
     ["missing --out", ["simulate", "--task", "two_moons", "--num-simulations", "5"], /--out/],
-    ["--num-simulations -5", ["simulate", "--task", "two_moons", "--num-simulations", "-5", "--out", "n.npz"], /--num-simulations.*'-5'.*positive integer/],
-    ["--num-simulations abc", ["simulate", "--task", "two_moons", "--num-simulations", "abc", "--out", "n.npz"], /--num-simulations.*'abc'.*positive integer/],
-    ["--num-simulations 0", ["simulate", "--task", "two_moons", "--num-simulations", "0", "--out", "n.npz"], /--num-simulations.*'0'/],
-    ["unknown task", ["simulate", "--task", "no_such_task", "--num-simulations", "5", "--out", "n.npz"], /--task.*no_such_task.*two_moons/],
-    ["simulate --out with a wrong extension", ["simulate", "--task", "two_moons", "--num-simulations", "5", "--out", "n.csv"], /n\.csv.*\.npz/],
-    ["simulate --out in a missing folder", ["simulate", "--task", "two_moons", "--num-simulations", "5", "--out", "nodir/n.npz"], /nodir\/n\.npz/],
-    ["nonexistent --data", ["train", "npe", "--data", "missing.npz", "--out", "m-missing"], /missing\.npz.*does not exist/],
-    ["--data that is not an npz", ["train", "npe", "--data", "not-npz.npz", "--out", "m-bad"], /not-npz\.npz: not a zip archive/],
-    ["train --estimator foo", ["train", "npe", "--data", "sims.npz", "--estimator", "foo", "--out", "m-foo"], /--estimator.*'foo'/],
-    ["train --tail-bound 0", ["train", "npe", "--data", "sims.npz", "--tail-bound", "0", "--out", "m-tb"], /--tail-bound.*'0'/],
-    ["train --embedding 3,x", ["train", "npe", "--data", "sims.npz", "--embedding", "3,x", "--out", "m-emb"], /--embedding.*'3,x'/],
-    ["observation with 3 values", ["sample", "--model", "model", "--observation", "obs3.csv", "--num-samples", "5", "--out", "b.csv"],
-      /--observation 'obs3\.csv': 3 values.*2/],
-    ["observation with 2 rows", ["sample", "--model", "model", "--observation", "obs-rows.csv", "--num-samples", "5", "--out", "b.csv"],
-      /--observation 'obs-rows\.csv': 2 rows/],
-    ["nonexistent observation", ["sample", "--model", "model", "--observation", "nope.csv", "--num-samples", "5", "--out", "b.csv"],
-      /nope\.csv.*does not exist/],
-    ["--out samples.txt", ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "5", "--out", "samples.txt"],
-      /--out 'samples\.txt'.*\.csv or \.npy/],
-    ["sample --out in a missing folder", ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "5", "--out", "nodir/b.csv"],
-      /nodir\/b\.csv/],
-    ["nonexistent --model folder", ["sample", "--model", "no-model", "--observation", "obs.csv", "--num-samples", "5", "--out", "b.csv"],
-      /model 'no-model': not a folder/],
-    ["--model that is a file", ["sample", "--model", "a-file", "--observation", "obs.csv", "--num-samples", "5", "--out", "b.csv"],
-      /model 'a-file': not a folder/],
-    ["--num-samples 1.5", ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "1.5", "--out", "b.csv"], /--num-samples.*'1\.5'/],
-    ["reference of a task without shipped data", ["reference", "--task", "sir", "--observation", "1", "--out", "ref-bad"], /--task.*'sir'/],
-    ["reference --observation 11", ["reference", "--task", "two_moons", "--observation", "11", "--out", "ref-bad"], /observation.*11/],
+    [
+      "--num-simulations -5",
+      ["simulate", "--task", "two_moons", "--num-simulations", "-5", "--out", "n.npz"],
+      /--num-simulations.*'-5'.*positive integer/,
+    ],
+    [
+      "--num-simulations abc",
+      ["simulate", "--task", "two_moons", "--num-simulations", "abc", "--out", "n.npz"],
+      /--num-simulations.*'abc'.*positive integer/,
+    ],
+    [
+      "--num-simulations 0",
+      ["simulate", "--task", "two_moons", "--num-simulations", "0", "--out", "n.npz"],
+      /--num-simulations.*'0'/,
+    ],
+    [
+      "unknown task",
+      ["simulate", "--task", "no_such_task", "--num-simulations", "5", "--out", "n.npz"],
+      /--task.*no_such_task.*two_moons/,
+    ],
+    [
+      "simulate --out with a wrong extension",
+      ["simulate", "--task", "two_moons", "--num-simulations", "5", "--out", "n.csv"],
+      /n\.csv.*\.npz/,
+    ],
+    [
+      "simulate --out in a missing folder",
+      ["simulate", "--task", "two_moons", "--num-simulations", "5", "--out", "nodir/n.npz"],
+      /nodir\/n\.npz/,
+    ],
+    [
+      "nonexistent --data",
+      ["train", "npe", "--data", "missing.npz", "--out", "m-missing"],
+      /missing\.npz.*does not exist/,
+    ],
+    [
+      "--data that is not an npz",
+      ["train", "npe", "--data", "not-npz.npz", "--out", "m-bad"],
+      /not-npz\.npz: not a zip archive/,
+    ],
+    [
+      "train --estimator foo",
+      ["train", "npe", "--data", "sims.npz", "--estimator", "foo", "--out", "m-foo"],
+      /--estimator.*'foo'/,
+    ],
+    [
+      "train --tail-bound 0",
+      ["train", "npe", "--data", "sims.npz", "--tail-bound", "0", "--out", "m-tb"],
+      /--tail-bound.*'0'/,
+    ],
+    [
+      "train --embedding 3,x",
+      ["train", "npe", "--data", "sims.npz", "--embedding", "3,x", "--out", "m-emb"],
+      /--embedding.*'3,x'/,
+    ],
+    [
+      "observation with 3 values",
+      ["sample", "--model", "model", "--observation", "obs3.csv", "--num-samples", "5", "--out", "b.csv"],
+      /--observation 'obs3\.csv': 3 values.*2/,
+    ],
+    [
+      "observation with 2 rows",
+      ["sample", "--model", "model", "--observation", "obs-rows.csv", "--num-samples", "5", "--out", "b.csv"],
+      /--observation 'obs-rows\.csv': 2 rows/,
+    ],
+    [
+      "nonexistent observation",
+      ["sample", "--model", "model", "--observation", "nope.csv", "--num-samples", "5", "--out", "b.csv"],
+      /nope\.csv.*does not exist/,
+    ],
+    [
+      "--out samples.txt",
+      ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "5", "--out", "samples.txt"],
+      /--out 'samples\.txt'.*\.csv or \.npy/,
+    ],
+    [
+      "sample --out in a missing folder",
+      ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "5", "--out", "nodir/b.csv"],
+      /nodir\/b\.csv/,
+    ],
+    [
+      "nonexistent --model folder",
+      ["sample", "--model", "no-model", "--observation", "obs.csv", "--num-samples", "5", "--out", "b.csv"],
+      /model 'no-model': not a folder/,
+    ],
+    [
+      "--model that is a file",
+      ["sample", "--model", "a-file", "--observation", "obs.csv", "--num-samples", "5", "--out", "b.csv"],
+      /model 'a-file': not a folder/,
+    ],
+    [
+      "--num-samples 1.5",
+      ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "1.5", "--out", "b.csv"],
+      /--num-samples.*'1\.5'/,
+    ],
+    [
+      "reference of a task without shipped data",
+      ["reference", "--task", "sir", "--observation", "1", "--out", "ref-bad"],
+      /--task.*'sir'/,
+    ],
+    [
+      "reference --observation 11",
+      ["reference", "--task", "two_moons", "--observation", "11", "--out", "ref-bad"],
+      /observation.*11/,
+    ],
     ["unknown command", ["frobnicate", "--task", "two_moons"], /unknown command 'frobnicate'/],
     // sizes are checked against the documented limit (1 GiB per array) before any work
-    ["simulate --num-simulations 1000000000000", ["simulate", "--task", "two_moons", "--num-simulations", "1000000000000", "--out", "n.npz"],
-      /--num-simulations 1000000000000: theta \[N, 2\] and x \[N, 2\] \(float32\) would take 14\.6 TiB, more than the limit of 1 GiB per array; at most 67108864 here/],
-    ["sample --num-samples 1000000000000", ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "1000000000000", "--out", "b.csv"],
-      /--num-samples 1000000000000: the samples \[N, 2\] \(float32\) would take .*limit of 1 GiB per array; at most 134217728 here/],
-    ["diagnose --num-tests 1000000000000", ["diagnose", "--model", "model", "--task", "two_moons", "--num-tests", "1000000000000", "--out", "r-big"],
-      /--num-tests 1000000000000: the test pairs .*limit of 1 GiB per array/],
-    ["plot pair --bins 100000", ["plot", "pair", "--samples", "obs-rows.csv", "--bins", "100000", "--out", "p.svg"], /--bins.*up to 500, got '100000'/],
+    [
+      "simulate --num-simulations 1000000000000",
+      ["simulate", "--task", "two_moons", "--num-simulations", "1000000000000", "--out", "n.npz"],
+      /--num-simulations 1000000000000: theta \[N, 2\] and x \[N, 2\] \(float32\) would take 14\.6 TiB, more than the limit of 1 GiB per array; at most 67108864 here/,
+    ],
+    [
+      "sample --num-samples 1000000000000",
+      ["sample", "--model", "model", "--observation", "obs.csv", "--num-samples", "1000000000000", "--out", "b.csv"],
+      /--num-samples 1000000000000: the samples \[N, 2\] \(float32\) would take .*limit of 1 GiB per array; at most 134217728 here/,
+    ],
+    [
+      "diagnose --num-tests 1000000000000",
+      ["diagnose", "--model", "model", "--task", "two_moons", "--num-tests", "1000000000000", "--out", "r-big"],
+      /--num-tests 1000000000000: the test pairs .*limit of 1 GiB per array/,
+    ],
+    [
+      "plot pair --bins 100000",
+      ["plot", "pair", "--samples", "obs-rows.csv", "--bins", "100000", "--out", "p.svg"],
+      /--bins.*up to 500, got '100000'/,
+    ],
     // output checked before any work, errors name the flag and the file
-    ["sample --out in a missing folder, checked before the model", ["sample", "--model", "no-model", "--observation", "obs.csv", "--num-samples", "5", "--out", "nodir/b.csv"],
-      /--out 'nodir\/b\.csv': folder 'nodir' does not exist/],
-    ["reference --out onto an existing file", ["reference", "--task", "two_moons", "--observation", "1", "--out", "a-file"], /--out 'a-file': exists and is not a folder/],
-    ["an observation whose only line is not numeric", ["sample", "--model", "model", "--observation", "obs-text.csv", "--num-samples", "5", "--out", "b.csv"],
-      /obs-text\.csv: line 1, column 2: 'abc' is not a number, and no rows of numbers follow/],
-    ["train --clip-max-norm abc names the flag", ["train", "npe", "--data", "sims.npz", "--clip-max-norm", "abc", "--out", "m-clip"], /--clip-max-norm.*'abc'/],
-    ["c2st with too few rows names the option", ["c2st", "--reference", "obs-rows.csv", "--samples", "obs-rows.csv"], /--reference 'obs-rows\.csv': has 2 rows, need at least 10/],
-    ["c2st with different column names", ["c2st", "--reference", "ref-ab.csv", "--samples", "s.csv"],
-      /--reference 'ref-ab\.csv': columns a,b differ from --samples 's\.csv' columns parameter_1,parameter_2/],
+    [
+      "sample --out in a missing folder, checked before the model",
+      ["sample", "--model", "no-model", "--observation", "obs.csv", "--num-samples", "5", "--out", "nodir/b.csv"],
+      /--out 'nodir\/b\.csv': folder 'nodir' does not exist/,
+    ],
+    [
+      "reference --out onto an existing file",
+      ["reference", "--task", "two_moons", "--observation", "1", "--out", "a-file"],
+      /--out 'a-file': exists and is not a folder/,
+    ],
+    [
+      "an observation whose only line is not numeric",
+      ["sample", "--model", "model", "--observation", "obs-text.csv", "--num-samples", "5", "--out", "b.csv"],
+      /obs-text\.csv: line 1, column 2: 'abc' is not a number, and no rows of numbers follow/,
+    ],
+    [
+      "train --clip-max-norm abc names the flag",
+      ["train", "npe", "--data", "sims.npz", "--clip-max-norm", "abc", "--out", "m-clip"],
+      /--clip-max-norm.*'abc'/,
+    ],
+    [
+      "c2st with too few rows names the option",
+      ["c2st", "--reference", "obs-rows.csv", "--samples", "obs-rows.csv"],
+      /--reference 'obs-rows\.csv': has 2 rows, need at least 10/,
+    ],
+    [
+      "c2st with different column names",
+      ["c2st", "--reference", "ref-ab.csv", "--samples", "s.csv"],
+      /--reference 'ref-ab\.csv': columns a,b differ from --samples 's\.csv' columns parameter_1,parameter_2/,
+    ],
   ];
   let results: RunResult[] = [];
-  let before = new Map<string, number>(), after = new Map<string, number>();
+  let before = new Map<string, number>(),
+    after = new Map<string, number>();
   beforeAll(async () => {
     writeFileSync(join(dir, "not-npz.npz"), "theta,x\n1,2\n");
     writeFileSync(join(dir, "obs3.csv"), "data_1,data_2,data_3\n0.1,0.2,0.3\n");
@@ -293,7 +491,17 @@ describe("bad input exits 1 with a one-line reason and no output", () => {
 
   test("a failed sample leaves an existing output file as it was", () => {
     writeFileSync(join(dir, "keep.csv"), "old\n");
-    const r = nsbi("sample", "--model", "model", "--observation", "obs3.csv", "--num-samples", "5", "--out", "keep.csv");
+    const r = nsbi(
+      "sample",
+      "--model",
+      "model",
+      "--observation",
+      "obs3.csv",
+      "--num-samples",
+      "5",
+      "--out",
+      "keep.csv",
+    );
     expect(r.status).toBe(1);
     expect(read("keep.csv").toString("utf8")).toBe("old\n");
   });
@@ -308,9 +516,28 @@ describe("--help", () => {
     [[], ["simulate", "train", "sample", "reference", "--kernels", "--threads", "--quiet"]],
     [["simulate"], ["--task", "--num-simulations", "--seed", "--out", "two_moons"]],
     [["train"], ["npe"]],
-    [["train", "npe"], ["--data", "--out", "--estimator", "--embedding", "--hidden-features", "--hidden-layers", "--transforms",
-      "--bins", "--tail-bound", "--batch-size", "--learning-rate", "--stop-after-epochs", "--max-epochs", "--validation-fraction", "--clip-max-norm",
-      "--seed", "--prior"]],
+    [
+      ["train", "npe"],
+      [
+        "--data",
+        "--out",
+        "--estimator",
+        "--embedding",
+        "--hidden-features",
+        "--hidden-layers",
+        "--transforms",
+        "--bins",
+        "--tail-bound",
+        "--batch-size",
+        "--learning-rate",
+        "--stop-after-epochs",
+        "--max-epochs",
+        "--validation-fraction",
+        "--clip-max-norm",
+        "--seed",
+        "--prior",
+      ],
+    ],
     [["sample"], ["--model", "--observation", "--num-samples", "--seed", "--out"]],
     [["reference"], ["--task", "--observation", "--out", "two_moons"]],
   ];
@@ -336,6 +563,8 @@ describe("--help", () => {
   test("--version prints the package version", () => {
     const r = nsbi("--version");
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);
+    expect(r.stdout.trim()).toBe(
+      JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version,
+    );
   });
 });

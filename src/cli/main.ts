@@ -11,14 +11,38 @@ import { out, settings } from "./run-action.js";
 
 /** The commands, each with the one-line summary shown by `nsbi --help` and its module. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(program: Command) => void> }> = {
-  simulate: { summary: "draw parameters from a benchmark task's prior and simulate data (.npz)", load: async () => (await import("./commands/simulate.js")).registerSimulate },
-  train: { summary: "train a neural estimator on simulations", load: async () => (await import("./commands/train.js")).registerTrain },
-  sample: { summary: "draw posterior samples for one observation", load: async () => (await import("./commands/sample.js")).registerSample },
-  reference: { summary: "write a shipped sbibm observation, true parameters and reference posterior samples", load: async () => (await import("./commands/reference.js")).registerReference },
-  c2st: { summary: "classifier two-sample test between two sample files (0.5 = indistinguishable)", load: async () => (await import("./commands/c2st.js")).registerC2st },
-  plot: { summary: "publication-quality plots (.svg or .png)", load: async () => (await import("./commands/plot.js")).registerPlot },
-  diagnose: { summary: "calibration of a trained posterior: SBC, expected coverage, TARP, pulls", load: async () => (await import("./commands/diagnose.js")).registerDiagnose },
-  t2k: { summary: "the T2K CC0π generator-tuning workflow (see docs/t2k-model.md)", load: async () => (await import("./commands/t2k.js")).registerT2k },
+  simulate: {
+    summary: "draw parameters from a benchmark task's prior and simulate data (.npz)",
+    load: async () => (await import("./commands/simulate.js")).registerSimulate,
+  },
+  train: {
+    summary: "train a neural estimator on simulations",
+    load: async () => (await import("./commands/train.js")).registerTrain,
+  },
+  sample: {
+    summary: "draw posterior samples for one observation",
+    load: async () => (await import("./commands/sample.js")).registerSample,
+  },
+  reference: {
+    summary: "write a shipped sbibm observation, true parameters and reference posterior samples",
+    load: async () => (await import("./commands/reference.js")).registerReference,
+  },
+  c2st: {
+    summary: "classifier two-sample test between two sample files (0.5 = indistinguishable)",
+    load: async () => (await import("./commands/c2st.js")).registerC2st,
+  },
+  plot: {
+    summary: "publication-quality plots (.svg or .png)",
+    load: async () => (await import("./commands/plot.js")).registerPlot,
+  },
+  diagnose: {
+    summary: "calibration of a trained posterior: SBC, expected coverage, TARP, pulls",
+    load: async () => (await import("./commands/diagnose.js")).registerDiagnose,
+  },
+  t2k: {
+    summary: "the T2K CC0π generator-tuning workflow (see docs/t2k-model.md)",
+    load: async () => (await import("./commands/t2k.js")).registerT2k,
+  },
 };
 
 /** Global options that take a value (their value is not a command name). */
@@ -29,7 +53,10 @@ function commandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") return argv[i + 1];
-    if (GLOBAL_WITH_VALUE.has(a)) { i++; continue; }
+    if (GLOBAL_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
     if (a.startsWith("-")) continue;
     return a === "help" ? argv[i + 1] : a;
   }
@@ -41,10 +68,19 @@ const program = new Command("nsbi")
   .version(NSBI_VERSION)
   // commander's own errors (unknown option, bad value, missing argument) read like ours
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "nsbi: error: ")) })
-  .addOption(new Option("--kernels <path>", "numeric kernels (default: fastest available, or $NSBI_KERNELS)")
-    .choices(["auto", "wasm-relaxed-simd", "wasm-simd", "ts"]).default("auto"))
-  .addOption(new Option("--threads <n>", "2 splits each training batch (of a run large enough to pay) and each sampling/log-prob call of 4,096+ rows in halves; the worker starts only when the work pays; results depend on seed, kernels and threads, never on whether the worker ran")
-    .choices(["1", "2"]).default(availableParallelism() >= 2 ? "2" : "1", "2 when the machine has 2+ cores"))
+  .addOption(
+    new Option("--kernels <path>", "numeric kernels (default: fastest available, or $NSBI_KERNELS)")
+      .choices(["auto", "wasm-relaxed-simd", "wasm-simd", "ts"])
+      .default("auto"),
+  )
+  .addOption(
+    new Option(
+      "--threads <n>",
+      "2 splits each training batch (of a run large enough to pay) and each sampling/log-prob call of 4,096+ rows in halves; the worker starts only when the work pays; results depend on seed, kernels and threads, never on whether the worker ran",
+    )
+      .choices(["1", "2"])
+      .default(availableParallelism() >= 2 ? "2" : "1", "2 when the machine has 2+ cores"),
+  )
   .option("-q, --quiet", "no progress bars or messages (errors still go to stderr)")
   .hook("preAction", (cmd) => {
     const g = cmd.opts<{ kernels: KernelChoice; threads: string; quiet?: boolean }>();

@@ -32,11 +32,32 @@ writeFileSync(join(dir, "ref3.csv"), "a,b,c\n1,2,3\n4,5,6\n");
 
 describe("nsbi plot pair", () => {
   test("writes an SVG with axis titles and legend, and a PNG", () => {
-    const svg = nsbi("plot", "pair", "--samples", "samples.csv", "--truth", "truth.csv", "--reference", "ref.csv", "--out", "pair.svg", "--title", "test posterior");
+    const svg = nsbi(
+      "plot",
+      "pair",
+      "--samples",
+      "samples.csv",
+      "--truth",
+      "truth.csv",
+      "--reference",
+      "ref.csv",
+      "--out",
+      "pair.svg",
+      "--title",
+      "test posterior",
+    );
     expect(svg.status, svg.stderr).toBe(0);
     const text = readFileSync(join(dir, "pair.svg"), "utf8");
     expect(text.startsWith("<svg")).toBe(true);
-    for (const t of [">parameter_1</text>", ">parameter_2</text>", ">samples</text>", ">reference</text>", ">true value</text>", ">test posterior</text>"]) expect(text).toContain(t);
+    for (const t of [
+      ">parameter_1</text>",
+      ">parameter_2</text>",
+      ">samples</text>",
+      ">reference</text>",
+      ">true value</text>",
+      ">test posterior</text>",
+    ])
+      expect(text).toContain(t);
     const png = nsbi("plot", "pair", "--samples", "samples.csv", "--out", "pair.png", "--scale", "1");
     expect(png.status, png.stderr).toBe(0);
     const bytes = readFileSync(join(dir, "pair.png"));

@@ -9,7 +9,9 @@ export const settings: { kernels: KernelChoice; threads: number } = { kernels: "
 /** Messages go to stderr; `--quiet` silences everything but errors. */
 export const out = {
   quiet: false,
-  info(msg: string): void { if (!this.quiet) process.stderr.write(`${msg}\n`); },
+  info(msg: string): void {
+    if (!this.quiet) process.stderr.write(`${msg}\n`);
+  },
 };
 
 setWarningHandler((m) => process.stderr.write(`nsbi: warning: ${m}\n`));
@@ -18,7 +20,9 @@ setWarningHandler((m) => process.stderr.write(`nsbi: warning: ${m}\n`));
  * Run a command body; a user error (bad input, unreadable file) becomes a one-line reason on
  * stderr and exit code 1, an unexpected error is shown in full with exit code 2.
  */
-export function runAction<A extends unknown[]>(body: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
+export function runAction<A extends unknown[]>(
+  body: (...args: A) => void | Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await body(...args);

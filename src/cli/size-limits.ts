@@ -13,5 +13,7 @@ export function checkSizeFlag(flag: string, value: number, bytesPerUnit: number,
   const bytes = value * bytesPerUnit;
   if (bytes <= MAX_ARRAY_BYTES) return;
   const max = Math.floor(MAX_ARRAY_BYTES / bytesPerUnit);
-  throw new NsbiInputError(`${flag}: ${what} would take ${formatBytes(bytes)}, more than the limit of ${formatBytes(MAX_ARRAY_BYTES)} per array; at most ${max} here`);
+  throw new NsbiInputError(
+    `${flag}: ${what} would take ${formatBytes(bytes)}, more than the limit of ${formatBytes(MAX_ARRAY_BYTES)} per array; at most ${max} here`,
+  );
 }

@@ -13,38 +13,76 @@ import { afterAll, describe, expect, test } from "vitest";
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-t2k-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const TINY = ["--num-train", "1500", "--num-test", "40", "--num-throws", "20", "--num-samples", "100", "--max-epochs", "2"];
-const nsbi = (...args: string[]) => spawnSync(process.execPath, [cli, "--threads", "1", ...args], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+const TINY = [
+  "--num-train",
+  "1500",
+  "--num-test",
+  "40",
+  "--num-throws",
+  "20",
+  "--num-samples",
+  "100",
+  "--max-epochs",
+  "2",
+];
+const nsbi = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, "--threads", "1", ...args], { cwd: dir, encoding: "utf8", timeout: 180_000 });
 
 describe("nsbi t2k tune", () => {
   test("writes the report, results.json and table1.md; --resume reuses simulations and model", () => {
     const r = nsbi("t2k", "tune", ...TINY, "--out", "run");
     expect(r.status, r.stderr).toBe(0);
-    for (const f of ["index.html", "table1.md", "results.json", "run.json", "model/config.json", "simulations/train.npz", "diagnostics/diagnostics.json",
-      "figures/slice-0.svg", "figures/slice-8.png", "figures/parameters.svg", "figures/posterior-t2k.svg", "figures/throws.svg", "figures/ppp.svg", "diagnostics/pulls.svg"]) {
+    for (const f of [
+      "index.html",
+      "table1.md",
+      "results.json",
+      "run.json",
+      "model/config.json",
+      "simulations/train.npz",
+      "diagnostics/diagnostics.json",
+      "figures/slice-0.svg",
+      "figures/slice-8.png",
+      "figures/parameters.svg",
+      "figures/posterior-t2k.svg",
+      "figures/throws.svg",
+      "figures/ppp.svg",
+      "diagnostics/pulls.svg",
+    ]) {
       expect(existsSync(join(dir, "run", f)), f).toBe(true);
     }
     const res = JSON.parse(readFileSync(join(dir, "run", "results.json"), "utf8"));
     expect(res.rows.map((x: { name: string }) => x.name)).toEqual([
-      "MicroBooNE tune (main model)", "Inferred MicroBooNE tune", "Alternative model (t2k-cc0pi-alt)", "Inferred alternative (surrogate)", "Inferred T2K",
-      "χ² fit (a): full covariance", "χ² fit (b): diagonal only", "χ² fit (c): norm-shape"]);
+      "MicroBooNE tune (main model)",
+      "Inferred MicroBooNE tune",
+      "Alternative model (t2k-cc0pi-alt)",
+      "Inferred alternative (surrogate)",
+      "Inferred T2K",
+      "χ² fit (a): full covariance",
+      "χ² fit (b): diagonal only",
+      "χ² fit (c): norm-shape",
+    ]);
     for (const row of res.rows) {
       expect(row.prediction).toHaveLength(58);
       expect(row.chi2_full).toBeGreaterThan(0);
       expect(row.chi2_diag).toBeGreaterThan(0);
     }
     // the χ² fits minimise their own objective: no other row beats fit (a) on χ² full or fit (b) on χ² diagonal
-    const fitA = res.rows[5], fitB = res.rows[6];
+    const fitA = res.rows[5],
+      fitB = res.rows[6];
     for (const row of res.rows) {
       expect(row.chi2_full).toBeGreaterThanOrEqual(fitA.chi2_full - 1e-6);
       expect(row.chi2_diag).toBeGreaterThanOrEqual(fitB.chi2_diag - 1e-6);
     }
     expect(res.diagnostics.pulls).toHaveLength(4);
     expect(res.data.values).toHaveLength(58);
-    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(/Table I of Tame-Narvaez et al\., arXiv:2603\.09778 \(GENIE/);
+    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(
+      /Table I of Tame-Narvaez et al\., arXiv:2603\.09778 \(GENIE/,
+    );
     // 1,500 training configurations are below T2K_MIN_TRAINING_CONFIGURATIONS: said on stderr, on top of table1.md, in results.json
     expect(r.stderr).toMatch(/nsbi: .*only 1,500 training configurations \(fewer than 10,000\).*not trustworthy/);
-    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(/^# T2K CC0π tune: Table-I analogue\n\n\*\*Warning: only 1,500 training configurations/);
+    expect(readFileSync(join(dir, "run", "table1.md"), "utf8")).toMatch(
+      /^# T2K CC0π tune: Table-I analogue\n\n\*\*Warning: only 1,500 training configurations/,
+    );
     expect(res.warnings).toHaveLength(1);
     const doc = new JSDOM(readFileSync(join(dir, "run", "index.html"), "utf8")).window.document;
     expect(doc.querySelector("p.sub")?.textContent).toMatch(/^Warning: only 1,500 training configurations/);
@@ -65,7 +103,7 @@ describe("nsbi t2k tune", () => {
     // rows of 4 raw dials + 58 bins, from the built-in model so the numbers are plausible
     const lines: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const d = [((i * 7) % 30) - 15, ((i * 3) % 6) - 2, (i % 10) / 10, ((i % 15) / 10) - 0.5];
+      const d = [((i * 7) % 30) - 15, ((i * 3) % 6) - 2, (i % 10) / 10, (i % 15) / 10 - 0.5];
       lines.push([...d, ...Array.from({ length: 58 }, (_, b) => 0.1 + 0.01 * ((b + i) % 17))].join(" "));
     }
     lines[5] = lines[5].replace(/^(\S+ \S+ \S+ \S+ )\S+/, "$1nan");

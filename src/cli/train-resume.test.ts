@@ -24,28 +24,60 @@ function ok(...args: string[]): SpawnSyncReturns<string> {
 }
 
 /** Start a training and SIGKILL it as soon as its first checkpoint file exists. */
-function killAfterFirstCheckpoint(args: string[], out: string): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function killAfterFirstCheckpoint(
+  args: string[],
+  out: string,
+): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
     const poll = setInterval(() => {
-      if (existsSync(join(dir, out, "training.checkpoint"))) { clearInterval(poll); child.kill("SIGKILL"); }
+      if (existsSync(join(dir, out, "training.checkpoint"))) {
+        clearInterval(poll);
+        child.kill("SIGKILL");
+      }
     }, 2);
-    child.on("error", (e) => { clearInterval(poll); reject(e); });
-    child.on("close", (_code, signal) => { clearInterval(poll); resolve({ signal, stderr }); });
+    child.on("error", (e) => {
+      clearInterval(poll);
+      reject(e);
+    });
+    child.on("close", (_code, signal) => {
+      clearInterval(poll);
+      resolve({ signal, stderr });
+    });
   });
 }
 
 // Enough batches per epoch (2700 rows / 32) and epochs that the run is still going when killed
 // (the test checks that it was: the signal is SIGKILL and there is no model yet).
-const net = ["--data", "sims.npz", "--estimator", "nsf", "--transforms", "2", "--hidden-features", "16", "--bins", "4",
-  "--batch-size", "32", "--max-epochs", "12", "--seed", "3", "--checkpoint-interval", "0"];
+const net = [
+  "--data",
+  "sims.npz",
+  "--estimator",
+  "nsf",
+  "--transforms",
+  "2",
+  "--hidden-features",
+  "16",
+  "--bins",
+  "4",
+  "--batch-size",
+  "32",
+  "--max-epochs",
+  "12",
+  "--seed",
+  "3",
+  "--checkpoint-interval",
+  "0",
+];
 
 // Two threads are used only where they pay (twoThreadsPay: batch rows × weights ≥ 5e6 and training rows ×
 // weights ≥ 1e8); the two-thread case needs a network that wide, or it would be a one-thread run.
-const netFor = (threads: string) => threads === "1" ? net
-  : [...net.map((a) => a === "16" ? "128" : a === "32" ? "128" : a)];
+const netFor = (threads: string) =>
+  threads === "1" ? net : [...net.map((a) => (a === "16" ? "128" : a === "32" ? "128" : a))];
 
 beforeAll(() => {
   ok("simulate", "--task", "two_moons", "--num-simulations", "3000", "--seed", "1", "--out", "sims.npz");
@@ -53,11 +85,15 @@ beforeAll(() => {
 
 describe.each(["1", "2"])("--threads %s: kill -9 after a checkpoint, then --resume", (threads) => {
   const net = netFor(threads);
-  const full = `full-${threads}`, part = `part-${threads}`;
+  const full = `full-${threads}`,
+    part = `part-${threads}`;
   let killed: { signal: NodeJS.Signals | null; stderr: string };
   beforeAll(async () => {
     const uninterrupted = new Promise<void>((resolve) => {
-      const c = spawn(process.execPath, [cli, "--threads", threads, "train", "npe", ...net, "--out", full], { cwd: dir, stdio: "ignore" });
+      const c = spawn(process.execPath, [cli, "--threads", threads, "train", "npe", ...net, "--out", full], {
+        cwd: dir,
+        stdio: "ignore",
+      });
       c.on("close", () => resolve());
     });
     killed = await killAfterFirstCheckpoint(["--threads", threads, "train", "npe", ...net, "--out", part], part);
@@ -74,7 +110,9 @@ describe.each(["1", "2"])("--threads %s: kill -9 after a checkpoint, then --resu
   test("a resume with other options is refused and keeps the checkpoint", () => {
     const r = nsbi("--threads", threads, "train", "npe", ...net, "--learning-rate", "0.001", "--out", part, "--resume");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^nsbi: error: cannot resume from .*training\.checkpoint: it was written with learningRate 0\.0005, this run has 0\.001; /m);
+    expect(r.stderr).toMatch(
+      /^nsbi: error: cannot resume from .*training\.checkpoint: it was written with learningRate 0\.0005, this run has 0\.001; /m,
+    );
     if (threads === "2") {
       const t = nsbi("--threads", "1", "train", "npe", ...net, "--out", part, "--resume");
       expect(t.status).toBe(1);
@@ -96,7 +134,8 @@ describe.each(["1", "2"])("--threads %s: kill -9 after a checkpoint, then --resu
     const cfg = JSON.parse(readFileSync(join(dir, part, "config.json"), "utf8"));
     expect(cfg.training.resumedAfterEpoch).toBe(epoch);
     expect(cfg.training.threads).toBe(Number(threads));
-    const a = readFileSync(join(dir, full, "model.safetensors")), b = readFileSync(join(dir, part, "model.safetensors"));
+    const a = readFileSync(join(dir, full, "model.safetensors")),
+      b = readFileSync(join(dir, part, "model.safetensors"));
     expect(b.equals(a)).toBe(true);
     // the checkpoint (and any temporary file) is gone once the model is saved
     expect(readdirSync(join(dir, part)).sort()).toEqual(["config.json", "model.safetensors"]);
@@ -111,14 +150,40 @@ describe("failures exit 1 with one line and write nothing", () => {
   });
 
   test("--learning-rate 1e30 diverges: exit 1 naming the epoch, no model folder", () => {
-    const r = nsbi("--threads", "1", "train", "npe", "--data", "sims.npz", "--max-epochs", "3", "--learning-rate", "1e30", "--out", "diverged");
+    const r = nsbi(
+      "--threads",
+      "1",
+      "train",
+      "npe",
+      "--data",
+      "sims.npz",
+      "--max-epochs",
+      "3",
+      "--learning-rate",
+      "1e30",
+      "--out",
+      "diverged",
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^nsbi: error: training diverged: the training loss became non-finite in epoch 1; no model was produced/m);
+    expect(r.stderr).toMatch(
+      /^nsbi: error: training diverged: the training loss became non-finite in epoch 1; no model was produced/m,
+    );
     expect(existsSync(join(dir, "diverged"))).toBe(false);
   });
 
   test("--transforms 100000 --hidden-features 100000: a clean error, not an internal one", () => {
-    const r = nsbi("train", "npe", "--data", "sims.npz", "--transforms", "100000", "--hidden-features", "100000", "--out", "huge");
+    const r = nsbi(
+      "train",
+      "npe",
+      "--data",
+      "sims.npz",
+      "--transforms",
+      "100000",
+      "--hidden-features",
+      "100000",
+      "--out",
+      "huge",
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^nsbi: error: network too large: .*transforms 100000, hiddenFeatures 100000/m);
     expect(r.stderr).not.toMatch(/internal error/);
@@ -133,8 +198,24 @@ describe("failures exit 1 with one line and write nothing", () => {
 });
 
 test("--batch-size 300000 on 2,700 training rows is capped, with a warning", () => {
-  const r = ok("--threads", "1", "train", "npe", "--data", "sims.npz", "--max-epochs", "1", "--transforms", "2", "--hidden-features", "16",
-    "--batch-size", "300000", "--out", "capped");
+  const r = ok(
+    "--threads",
+    "1",
+    "train",
+    "npe",
+    "--data",
+    "sims.npz",
+    "--max-epochs",
+    "1",
+    "--transforms",
+    "2",
+    "--hidden-features",
+    "16",
+    "--batch-size",
+    "300000",
+    "--out",
+    "capped",
+  );
   expect(r.stderr).toMatch(/warning: batch size 300000 is larger than the 2700 training rows; using 2700/);
   expect(JSON.parse(readFileSync(join(dir, "capped", "config.json"), "utf8")).training.options.batchSize).toBe(2700);
 });

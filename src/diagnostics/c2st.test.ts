@@ -21,7 +21,8 @@ function gaussian(n: number, dim: number, shift: number, rng: Rng): Float32Array
 describe("binary cross-entropy with logits", () => {
   test("value is the stable softplus form, also for large logits", () => {
     const k = createKernels("ts");
-    const z = Tensor.alloc(k, 4, 1, true), y = allocVector(k, 4, false);
+    const z = Tensor.alloc(k, 4, 1, true),
+      y = allocVector(k, 4, false);
     const tape = new Tape();
     const bce = bceWithLogits(tape, z, y);
     z.setRows([0, 100, -100, 2], 4);
@@ -31,43 +32,72 @@ describe("binary cross-entropy with logits", () => {
     expect(bce.value).toBeCloseTo(expected, 10);
     tape.backward(4);
     const sig = (v: number) => 1 / (1 + Math.exp(-v));
-    [sig(0) - 1, sig(100), sig(-100), sig(2) - 1].forEach((g, i) => expect(z.gradAt(i, 0)).toBeCloseTo(g / 4, 7));
+    [sig(0) - 1, sig(100), sig(-100), sig(2) - 1].forEach((g, i) => {
+      expect(z.gradAt(i, 0)).toBeCloseTo(g / 4, 7);
+    });
     for (let i = 0; i < 4; i++) for (let j = 1; j < z.ld; j++) expect(k.heap.f32[z.grad + i * z.ld + j]).toBe(0);
   });
 
   test.each(paths)("gradient of the logits matches finite differences (%s)", (path) => {
-    const k = createKernels(path), n = 7;
-    const z = Tensor.alloc(k, n, 1, true), y = allocVector(k, n, false);
+    const k = createKernels(path),
+      n = 7;
+    const z = Tensor.alloc(k, n, 1, true),
+      y = allocVector(k, n, false);
     const tape = new Tape();
     const bce = bceWithLogits(tape, z, y);
     tape.finalize();
     fillRandom(k, z.ptr, n * z.ld, 11, 3);
     y.setRows([0, 1, 1, 0, 1, 0.25, 0], n);
-    const loss = () => { tape.forward(n); return bce.value; };
-    const backward = () => { tape.forward(n); tape.backward(n); };
-    const target: GradTarget = { label: "logits", ptr: z.ptr, grad: z.grad, indices: Array.from({ length: n }, (_, i) => i * z.ld) };
+    const loss = () => {
+      tape.forward(n);
+      return bce.value;
+    };
+    const backward = () => {
+      tape.forward(n);
+      tape.backward(n);
+    };
+    const target: GradTarget = {
+      label: "logits",
+      ptr: z.ptr,
+      grad: z.grad,
+      indices: Array.from({ length: n }, (_, i) => i * z.ld),
+    };
     const { worst, where, checked } = gradCheck(k, loss, backward, [target], 1e-2, 1e-3);
     expect(checked).toBe(n);
     expect(worst, where).toBeLessThan(1e-2);
   });
 
-  test.each(paths)("the classifier's full objective (MLP + BCE + scikit-learn's L2) matches finite differences (%s)", (path) => {
-    const k = createKernels(path), n = 9, dim = 2;
-    // a large alpha so that the L2 term's gradient is visible next to the data term
-    const c = buildC2stClassifier(k, dim, n, new Rng(4), 0.5);
-    const rng = new Rng(5);
-    c.x.setRows(gaussian(n, dim, 0, rng), n);
-    c.labels.setRows([0, 1, 0, 1, 1, 0, 0, 1, 1], n);
-    const loss = () => { c.tape.forward(n); return c.bce.value + c.penalty.value; };
-    const backward = () => { c.tape.forward(n); c.store.zeroGrad(); c.tape.backward(n); };
-    const targets: GradTarget[] = c.store.params.map((p) => ({
-      label: p.name, ptr: p.ptr, grad: p.grad,
-      indices: Array.from({ length: p.rows * p.cols }, (_, i) => Math.floor(i / p.cols) * p.ld + (i % p.cols)),
-    }));
-    const { worst, where, skipped, checked } = gradCheck(k, loss, backward, targets, 1e-3, 1e-2);
-    expect(skipped).toBeLessThan(0.05 * (checked + skipped));
-    expect(worst, where).toBeLessThan(2e-2);
-  });
+  test.each(paths)(
+    "the classifier's full objective (MLP + BCE + scikit-learn's L2) matches finite differences (%s)",
+    (path) => {
+      const k = createKernels(path),
+        n = 9,
+        dim = 2;
+      // a large alpha so that the L2 term's gradient is visible next to the data term
+      const c = buildC2stClassifier(k, dim, n, new Rng(4), 0.5);
+      const rng = new Rng(5);
+      c.x.setRows(gaussian(n, dim, 0, rng), n);
+      c.labels.setRows([0, 1, 0, 1, 1, 0, 0, 1, 1], n);
+      const loss = () => {
+        c.tape.forward(n);
+        return c.bce.value + c.penalty.value;
+      };
+      const backward = () => {
+        c.tape.forward(n);
+        c.store.zeroGrad();
+        c.tape.backward(n);
+      };
+      const targets: GradTarget[] = c.store.params.map((p) => ({
+        label: p.name,
+        ptr: p.ptr,
+        grad: p.grad,
+        indices: Array.from({ length: p.rows * p.cols }, (_, i) => Math.floor(i / p.cols) * p.ld + (i % p.cols)),
+      }));
+      const { worst, where, skipped, checked } = gradCheck(k, loss, backward, targets, 1e-3, 1e-2);
+      expect(skipped).toBeLessThan(0.05 * (checked + skipped));
+      expect(worst, where).toBeLessThan(2e-2);
+    },
+  );
 });
 
 describe("c2st (sbibm definition)", () => {
@@ -82,7 +112,8 @@ describe("c2st (sbibm definition)", () => {
 
   test("unequal sizes (5,000 vs 1,000 from one distribution): the larger is subsampled, chance stays 0.5, with a warning", () => {
     const rng = new Rng(4);
-    const big = gaussian(5000, 2, 0, rng), small = gaussian(1000, 2, 0, rng);
+    const big = gaussian(5000, 2, 0, rng),
+      small = gaussian(1000, 2, 0, rng);
     const warnings: string[] = [];
     const previous = setWarningHandler((m) => warnings.push(m));
     let r, swapped;
@@ -95,7 +126,11 @@ describe("c2st (sbibm definition)", () => {
     // without balancing, answering "reference" always would score 5000/6000 = 0.833
     expect(r.accuracy).toBeLessThanOrEqual(0.56);
     expect(swapped.accuracy).toBeLessThanOrEqual(0.56);
-    expect(r).toMatchObject({ nReference: 1000, nSamples: 1000, subsampled: { set: "reference", from: 5000, to: 1000 } });
+    expect(r).toMatchObject({
+      nReference: 1000,
+      nSamples: 1000,
+      subsampled: { set: "reference", from: 5000, to: 1000 },
+    });
     expect(swapped.subsampled).toEqual({ set: "samples", from: 5000, to: 1000 });
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/reference has 5000 rows.*random subset of 1000/);
@@ -114,11 +149,14 @@ describe("c2st (sbibm definition)", () => {
   test("issue #3's checks on sbibm's two_moons reference posterior: disjoint halves ≤ 0.53, a one-σ shift ≥ 0.75", () => {
     const ref = loadReferenceSamples("two_moons", 1);
     const half = (ref.rows >> 1) * 2;
-    expect(c2st(ref.data.subarray(0, half), ref.data.subarray(half, 2 * half), 2, { seed: 1 }).accuracy).toBeLessThanOrEqual(0.53);
+    expect(
+      c2st(ref.data.subarray(0, half), ref.data.subarray(half, 2 * half), 2, { seed: 1 }).accuracy,
+    ).toBeLessThanOrEqual(0.53);
     // shift every coordinate by its own standard deviation
     const shifted = Float32Array.from(ref.data);
     for (let j = 0; j < 2; j++) {
-      let m = 0, v = 0;
+      let m = 0,
+        v = 0;
       for (let i = 0; i < ref.rows; i++) m += ref.data[2 * i + j] / ref.rows;
       for (let i = 0; i < ref.rows; i++) v += (ref.data[2 * i + j] - m) ** 2 / (ref.rows - 1);
       for (let i = 0; i < ref.rows; i++) shifted[2 * i + j] += Math.sqrt(v);
@@ -128,7 +166,8 @@ describe("c2st (sbibm definition)", () => {
 
   test("the same seed gives the same result", () => {
     const rng = new Rng(5);
-    const a = gaussian(300, 3, 0, rng), b = gaussian(300, 3, 0.3, rng);
+    const a = gaussian(300, 3, 0, rng),
+      b = gaussian(300, 3, 0.3, rng);
     const first = c2st(a, b, 3, { seed: 9, maxEpochs: 40 });
     expect(c2st(a, b, 3, { seed: 9, maxEpochs: 40 })).toEqual(first);
     expect(c2st(a, b, 3, { seed: 10, maxEpochs: 40 }).foldAccuracies).not.toEqual(first.foldAccuracies);
@@ -138,7 +177,8 @@ describe("c2st (sbibm definition)", () => {
     const ok = gaussian(20, 2, 0, new Rng(1));
     expect(() => c2st(ok.subarray(0, 21), ok, 2)).toThrow(/reference has 21 values, not a multiple of dim 2/);
     expect(() => c2st(ok, ok.subarray(0, 10), 2)).toThrow(/samples has 5 rows, need at least 10/);
-    const bad = ok.slice(); bad[7] = NaN;
+    const bad = ok.slice();
+    bad[7] = NaN;
     expect(() => c2st(ok, bad, 2)).toThrow(/samples row 4 has a non-finite value/);
     expect(() => c2st(bad, ok, 2)).toThrow(/reference row 4/);
     expect(() => c2st(ok, ok, 0)).toThrow(/dim must be a positive integer/);

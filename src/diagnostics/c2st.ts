@@ -74,8 +74,14 @@ export interface C2stResult {
  * distribution, not digit for digit.
  */
 const HIDDEN_PER_DIM = 10;
-const LEARNING_RATE = 1e-3, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
-const ALPHA = 1e-4, TOL = 1e-4, N_ITER_NO_CHANGE = 10, MAX_BATCH = 200;
+const LEARNING_RATE = 1e-3,
+  BETA1 = 0.9,
+  BETA2 = 0.999,
+  EPS = 1e-8;
+const ALPHA = 1e-4,
+  TOL = 1e-4,
+  N_ITER_NO_CHANGE = 10,
+  MAX_BATCH = 200;
 
 /**
  * Classifier two-sample test as sbibm defines it (sbibm/metrics/c2st.py with scikit-learn's
@@ -91,42 +97,61 @@ const ALPHA = 1e-4, TOL = 1e-4, N_ITER_NO_CHANGE = 10, MAX_BATCH = 200;
  * @example
  * const { accuracy } = c2st(referenceSamples, posteriorSamples, 2, { seed: 1 }); // ≈ 0.5 is good
  */
-export function c2st(reference: Float32Array, samples: Float32Array, dim: number, options: C2stOptions = {}): C2stResult {
+export function c2st(
+  reference: Float32Array,
+  samples: Float32Array,
+  dim: number,
+  options: C2stOptions = {},
+): C2stResult {
   if (!Number.isInteger(dim) || dim < 1) throw new NsbiInputError(`c2st: dim must be a positive integer, got ${dim}`);
   checkRows("reference", reference, dim);
   checkRows("samples", samples, dim);
-  const folds = options.folds ?? 5, maxEpochs = options.maxEpochs ?? 10_000, seed = options.seed ?? 0;
+  const folds = options.folds ?? 5,
+    maxEpochs = options.maxEpochs ?? 10_000,
+    seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new NsbiInputError(`c2st: options.seed must be a finite number, got ${seed}`);
   let subsampled: C2stResult["subsampled"];
-  const givenR = reference.length / dim, givenS = samples.length / dim;
+  const givenR = reference.length / dim,
+    givenS = samples.length / dim;
   if (options.balance !== false && givenR !== givenS) {
-    const m = Math.min(givenR, givenS), set = givenR > givenS ? "reference" : "samples";
+    const m = Math.min(givenR, givenS),
+      set = givenR > givenS ? "reference" : "samples";
     // a stream of its own, so that equal-sized inputs give the same result as without balancing
     const pick = new Rng(seed).fork();
     if (set === "reference") reference = randomRows(reference, dim, m, pick);
     else samples = randomRows(samples, dim, m, pick);
     subsampled = { set, from: Math.max(givenR, givenS), to: m };
-    warn(`c2st: ${set} has ${subsampled.from} rows and the other set ${m}; using a random subset of ${m} rows of the ${set} (seed ${seed}) so that chance level is 0.5`);
+    warn(
+      `c2st: ${set} has ${subsampled.from} rows and the other set ${m}; using a random subset of ${m} rows of the ${set} (seed ${seed}) so that chance level is 0.5`,
+    );
   }
-  const nR = reference.length / dim, nS = samples.length / dim, n = nR + nS;
-  if (!Number.isInteger(folds) || folds < 2 || folds > n) throw new NsbiInputError(`c2st: options.folds must be an integer in [2, ${n}], got ${folds}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new NsbiInputError(`c2st: options.maxEpochs must be a positive integer, got ${maxEpochs}`);
+  const nR = reference.length / dim,
+    nS = samples.length / dim,
+    n = nR + nS;
+  if (!Number.isInteger(folds) || folds < 2 || folds > n)
+    throw new NsbiInputError(`c2st: options.folds must be an integer in [2, ${n}], got ${folds}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
+    throw new NsbiInputError(`c2st: options.maxEpochs must be a positive integer, got ${maxEpochs}`);
 
   // z-score both sets with the reference's mean and unbiased std (torch.std); a constant
   // reference column is left unscaled rather than divided by zero.
-  const mean = new Float64Array(dim), std = new Float64Array(dim);
+  const mean = new Float64Array(dim),
+    std = new Float64Array(dim);
   for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) mean[j] += reference[i * dim + j];
   for (let j = 0; j < dim; j++) mean[j] /= nR;
   for (let i = 0; i < nR; i++) for (let j = 0; j < dim; j++) std[j] += (reference[i * dim + j] - mean[j]) ** 2;
   for (let j = 0; j < dim; j++) std[j] = Math.sqrt(std[j] / (nR - 1)) || 1;
 
-  const k = createKernels(options.kernels ?? "auto"), heap = k.heap;
+  const k = createKernels(options.kernels ?? "auto"),
+    heap = k.heap;
   // data [n, dim] (reference rows first) and labels [n] live in the heap for batch gathering
-  const dataPtr = heap.alloc(n * dim), labelPtr = heap.alloc(n);
+  const dataPtr = heap.alloc(n * dim),
+    labelPtr = heap.alloc(n);
   {
     const f = heap.f32;
     for (let i = 0; i < n; i++) {
-      const src = i < nR ? reference : samples, r = i < nR ? i : i - nR;
+      const src = i < nR ? reference : samples,
+        r = i < nR ? i : i - nR;
       for (let j = 0; j < dim; j++) f[dataPtr + i * dim + j] = (src[r * dim + j] - mean[j]) / std[j];
       f[labelPtr + i] = i < nR ? 0 : 1;
     }
@@ -147,23 +172,38 @@ export function c2st(reference: Float32Array, samples: Float32Array, dim: number
     foldAccuracies.push(fitAndScore(k, dataPtr, labelPtr, dim, train, test, new Rng(modelSeed), maxEpochs));
     heap.release(mark);
   }
-  return { accuracy: foldAccuracies.reduce((a, b) => a + b, 0) / folds, foldAccuracies, nReference: nR, nSamples: nS, ...(subsampled ? { subsampled } : {}) };
+  return {
+    accuracy: foldAccuracies.reduce((a, b) => a + b, 0) / folds,
+    foldAccuracies,
+    nReference: nR,
+    nSamples: nS,
+    ...(subsampled ? { subsampled } : {}),
+  };
 }
 
 /** `m` distinct rows of `a` [*, dim] chosen uniformly at random, in their original order. */
 function randomRows(a: Float32Array, dim: number, m: number, rng: Rng): Float32Array {
-  const rows = rng.permutation(a.length / dim).subarray(0, m).sort();
+  const rows = rng
+    .permutation(a.length / dim)
+    .subarray(0, m)
+    .sort();
   const out = new Float32Array(m * dim);
-  rows.forEach((r, i) => out.set(a.subarray(r * dim, (r + 1) * dim), i * dim));
+  rows.forEach((r, i) => {
+    out.set(a.subarray(r * dim, (r + 1) * dim), i * dim);
+  });
   return out;
 }
 
 function checkRows(name: string, a: Float32Array, dim: number): void {
   if (!(a instanceof Float32Array)) throw new NsbiInputError(`c2st: ${name} must be a Float32Array`);
-  if (a.length % dim !== 0) throw new NsbiInputError(`c2st: ${name} has ${a.length} values, not a multiple of dim ${dim}`);
+  if (a.length % dim !== 0)
+    throw new NsbiInputError(`c2st: ${name} has ${a.length} values, not a multiple of dim ${dim}`);
   if (a.length / dim < 10) throw new NsbiInputError(`c2st: ${name} has ${a.length / dim} rows, need at least 10`);
   for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) throw new NsbiInputError(`c2st: ${name} row ${Math.floor(i / dim) + 1} has a non-finite value (${a[i]}) in column ${(i % dim) + 1}`);
+    if (!Number.isFinite(a[i]))
+      throw new NsbiInputError(
+        `c2st: ${name} row ${Math.floor(i / dim) + 1} has a non-finite value (${a[i]}) in column ${(i % dim) + 1}`,
+      );
   }
 }
 
@@ -176,7 +216,11 @@ class WeightPenaltyOp implements Op {
   readonly inputs: readonly Tensor[] = [];
   accumulate: boolean[] = [];
   value = 0;
-  constructor(private readonly k: Kernels, private readonly weights: readonly Param[], private readonly alpha: number) {}
+  constructor(
+    private readonly k: Kernels,
+    private readonly weights: readonly Param[],
+    private readonly alpha: number,
+  ) {}
 
   forward(n: number): void {
     let sq = 0;
@@ -185,9 +229,11 @@ class WeightPenaltyOp implements Op {
   }
 
   backward(n: number): void {
-    const f = this.k.heap.f32, c = this.alpha / n;
+    const f = this.k.heap.f32,
+      c = this.alpha / n;
     for (const W of this.weights) {
-      const p = W.ptr, g = W.grad;
+      const p = W.ptr,
+        g = W.grad;
       for (let i = 0; i < W.size; i++) f[g + i] += c * f[p + i];
     }
   }
@@ -214,21 +260,34 @@ export interface C2stClassifier {
  * sum. Exported for the tests; not part of the public API.
  */
 export function buildC2stClassifier(k: Kernels, dim: number, batch: number, rng: Rng, alpha = ALPHA): C2stClassifier {
-  const store = new ParamStore(k), H = HIDDEN_PER_DIM * dim;
+  const store = new ParamStore(k),
+    H = HIDDEN_PER_DIM * dim;
   const sizes = [dim, H, H, 1];
   const layers = [0, 1, 2].map((l) => {
     const init = glorotUniform(sizes[l], sizes[l + 1]);
     return new Linear(k, store, {
-      name: `classifier.${l}`, inFeatures: sizes[l], outFeatures: sizes[l + 1],
-      activation: l < 2 ? "relu" : "none", weightInit: init, biasInit: init,
+      name: `classifier.${l}`,
+      inFeatures: sizes[l],
+      outFeatures: sizes[l + 1],
+      activation: l < 2 ? "relu" : "none",
+      weightInit: init,
+      biasInit: init,
     });
   });
   store.finalize(rng);
-  const tape = new Tape(), x = Tensor.alloc(k, batch, dim, false), labels = allocVector(k, batch, false);
+  const tape = new Tape(),
+    x = Tensor.alloc(k, batch, dim, false),
+    labels = allocVector(k, batch, false);
   let h = x;
   for (const layer of layers) h = layer.apply(tape, h, { grad: true });
   const bce = bceWithLogits(tape, h, labels);
-  const penalty = tape.record(new WeightPenaltyOp(k, layers.map((l) => l.W), alpha));
+  const penalty = tape.record(
+    new WeightPenaltyOp(
+      k,
+      layers.map((l) => l.W),
+      alpha,
+    ),
+  );
   tape.finalize();
   return { store, tape, x, labels, logits: h, bce, penalty };
 }
@@ -236,22 +295,35 @@ export function buildC2stClassifier(k: Kernels, dim: number, batch: number, rng:
 /** scikit-learn's _init_coef for activation="relu": U(±sqrt(6/(fan_in + fan_out))), weights and biases. */
 function glorotUniform(fanIn: number, fanOut: number): (v: Float64Array, r: Rng) => void {
   const bound = Math.sqrt(6 / (fanIn + fanOut));
-  return (v, r) => { for (let i = 0; i < v.length; i++) v[i] = (2 * r.uniform() - 1) * bound; };
+  return (v, r) => {
+    for (let i = 0; i < v.length; i++) v[i] = (2 * r.uniform() - 1) * bound;
+  };
 }
 
 /** Train on `train` with scikit-learn's protocol, return the accuracy on `test`. */
-function fitAndScore(k: Kernels, dataPtr: number, labelPtr: number, dim: number, train: Int32Array, test: Int32Array,
-  rng: Rng, maxEpochs: number): number {
-  const heap = k.heap, nTrain = train.length;
+function fitAndScore(
+  k: Kernels,
+  dataPtr: number,
+  labelPtr: number,
+  dim: number,
+  train: Int32Array,
+  test: Int32Array,
+  rng: Rng,
+  maxEpochs: number,
+): number {
+  const heap = k.heap,
+    nTrain = train.length;
   const batch = Math.min(MAX_BATCH, nTrain);
   const { store, tape, x, labels, logits, bce, penalty } = buildC2stClassifier(k, dim, batch, rng);
   const order = heap.allocI32(nTrain);
   // scikit-learn's Adam in the engine's kernel: p −= (lr/bc1)·m/(sqrt(v)/sqrt(bc2) + ε/sqrt(bc2))
-  const m = heap.alloc(store.total), v = heap.alloc(store.total);
+  const m = heap.alloc(store.total),
+    v = heap.alloc(store.total);
   let t = 0;
 
   const idx = train.slice();
-  let best = Infinity, noImprovement = 0;
+  let best = Infinity,
+    noImprovement = 0;
   for (let epoch = 0; epoch < maxEpochs; epoch++) {
     rng.shuffle(idx);
     heap.i32.set(idx, order);
@@ -265,11 +337,27 @@ function fitAndScore(k: Kernels, dataPtr: number, labelPtr: number, dim: number,
       store.zeroGrad();
       tape.backward(nb);
       t++;
-      const bc1 = 1 - Math.pow(BETA1, t), bc2 = 1 - Math.pow(BETA2, t);
-      k.adam(store.valuesPtr, store.gradsPtr, m, v, store.total, LEARNING_RATE, BETA1, BETA2, EPS / Math.sqrt(bc2), 0, 0, bc1, bc2);
+      const bc1 = 1 - BETA1 ** t,
+        bc2 = 1 - BETA2 ** t;
+      k.adam(
+        store.valuesPtr,
+        store.gradsPtr,
+        m,
+        v,
+        store.total,
+        LEARNING_RATE,
+        BETA1,
+        BETA2,
+        EPS / Math.sqrt(bc2),
+        0,
+        0,
+        bc1,
+        bc2,
+      );
     }
     const loss = total / nTrain;
-    if (loss > best - TOL) noImprovement++; else noImprovement = 0;
+    if (loss > best - TOL) noImprovement++;
+    else noImprovement = 0;
     if (loss < best) best = loss;
     if (noImprovement > N_ITER_NO_CHANGE) break;
   }
@@ -283,7 +371,8 @@ function fitAndScore(k: Kernels, dataPtr: number, labelPtr: number, dim: number,
     k.gatherRows(labelPtr, 1, order + s, labels.ptr, labels.ld, nb, 1);
     tape.forward(nb);
     const f = heap.f32;
-    for (let i = 0; i < nb; i++) if ((f[logits.ptr + i * logits.ld] > 0 ? 1 : 0) === f[labels.ptr + i * labels.ld]) correct++;
+    for (let i = 0; i < nb; i++)
+      if ((f[logits.ptr + i * logits.ld] > 0 ? 1 : 0) === f[labels.ptr + i * labels.ld]) correct++;
   }
   return correct / test.length;
 }

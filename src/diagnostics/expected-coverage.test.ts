@@ -9,7 +9,9 @@ describe("HPD expected coverage", () => {
     expect(r.hpdLevels).toEqual([0.5, 1]);
     expect(r.levels).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(r.coverage).toEqual([0, 0, 0.5, 0.5, 1]);
-    expect(() => expectedCoverage([1, 2, 3], [0], 4)).toThrow(/logProbDraws has 3 values, expected numTests x numSamples = 1 x 4/);
+    expect(() => expectedCoverage([1, 2, 3], [0], 4)).toThrow(
+      /logProbDraws has 3 values, expected numTests x numSamples = 1 x 4/,
+    );
     expect(() => expectedCoverage([1], [NaN], 1)).toThrow(/logProbTrue value 0 is NaN/);
   });
 
@@ -25,8 +27,11 @@ describe("HPD expected coverage", () => {
   test.each([0.5, 2])("posterior %f times too wide: EC(c) = 1 − (1 − c)^(w²)", (w) => {
     const f = gaussianFixture({ numTests: 1000, numSamples: 200, numParams: 2, width: w, seed: 12 });
     const r = expectedCoverage(f.logProbDraws, f.logProbTrue, f.numSamples, { points: 21 });
-    r.levels.forEach((c, k) => expect(Math.abs(r.coverage[k] - (1 - (1 - c) ** (w * w)))).toBeLessThan(0.05));
-    if (w < 1) expect(r.meanDeviation).toBeLessThan(-0.1); else expect(r.meanDeviation).toBeGreaterThan(0.1);
+    r.levels.forEach((c, k) => {
+      expect(Math.abs(r.coverage[k] - (1 - (1 - c) ** (w * w)))).toBeLessThan(0.05);
+    });
+    if (w < 1) expect(r.meanDeviation).toBeLessThan(-0.1);
+    else expect(r.meanDeviation).toBeGreaterThan(0.1);
   });
 });
 
@@ -41,12 +46,21 @@ describe("central-interval coverage", () => {
   test.each([1, 0.5, 2])("width %f: coverage 2Φ(w·z) − 1 per parameter", (w) => {
     const f = gaussianFixture({ numTests: 1000, numSamples: 200, numParams: 2, width: w, seed: 13 });
     const r = centralIntervalCoverage(f, { levels });
-    for (let p = 0; p < 2; p++) r.coverage[p].forEach((c, k) => expect(Math.abs(c - expected[String(w)][k])).toBeLessThan(0.05));
+    for (let p = 0; p < 2; p++)
+      r.coverage[p].forEach((c, k) => {
+        expect(Math.abs(c - expected[String(w)][k])).toBeLessThan(0.05);
+      });
   });
 
   test("default levels 0.05..0.95 and bounds included", () => {
     // one test, draws 0..4: the 0.5 central interval is [1, 3] (quantiles .25/.75), θ* = 3 is inside
-    const r = centralIntervalCoverage({ thetaTrue: [3], draws: [0, 1, 2, 3, 4], numTests: 1, numSamples: 5, numParams: 1 });
+    const r = centralIntervalCoverage({
+      thetaTrue: [3],
+      draws: [0, 1, 2, 3, 4],
+      numTests: 1,
+      numSamples: 5,
+      numParams: 1,
+    });
     expect(r.levels.length).toBe(19);
     expect(r.levels[0]).toBe(0.05);
     expect(r.levels[18]).toBe(0.95);

@@ -45,17 +45,27 @@ export interface CentralCoverageResult {
  *   simulation-based inference", arXiv:2210.04815, §4 and App. (sample-based expected coverage);
  *   Hermans et al. 2022, "A trust crisis in simulation-based inference?", arXiv:2110.06581.
  */
-export function expectedCoverage(logProbDraws: ArrayLike<number>, logProbTrue: ArrayLike<number>, numSamples: number,
-  opts: { points?: number } = {}): ExpectedCoverageResult {
-  const N = logProbTrue.length, L = numSamples;
-  if (!Number.isInteger(L) || L < 1) throw new NsbiInputError(`expectedCoverage: numSamples must be a positive integer, got ${L}`);
+export function expectedCoverage(
+  logProbDraws: ArrayLike<number>,
+  logProbTrue: ArrayLike<number>,
+  numSamples: number,
+  opts: { points?: number } = {},
+): ExpectedCoverageResult {
+  const N = logProbTrue.length,
+    L = numSamples;
+  if (!Number.isInteger(L) || L < 1)
+    throw new NsbiInputError(`expectedCoverage: numSamples must be a positive integer, got ${L}`);
   if (N < 1) throw new NsbiInputError("expectedCoverage: logProbTrue must hold at least one value");
-  if (logProbDraws.length !== N * L) throw new NsbiInputError(`expectedCoverage: logProbDraws has ${logProbDraws.length} values, expected numTests x numSamples = ${N} x ${L}`);
+  if (logProbDraws.length !== N * L)
+    throw new NsbiInputError(
+      `expectedCoverage: logProbDraws has ${logProbDraws.length} values, expected numTests x numSamples = ${N} x ${L}`,
+    );
   const levels = unitGrid(opts.points ?? 101, "expectedCoverage");
   const hpdLevels: number[] = [];
   for (let i = 0; i < N; i++) {
     const t = logProbTrue[i];
-    if (Number.isNaN(t) || t === Infinity) throw new NsbiInputError(`expectedCoverage: logProbTrue value ${i} is ${t}, expected a number or -Infinity`);
+    if (Number.isNaN(t) || t === Infinity)
+      throw new NsbiInputError(`expectedCoverage: logProbTrue value ${i} is ${t}, expected a number or -Infinity`);
     let above = 0;
     for (let l = 0; l < L; l++) {
       const v = logProbDraws[i * L + l];
@@ -68,7 +78,10 @@ export function expectedCoverage(logProbDraws: ArrayLike<number>, logProbTrue: A
   // fraction ≤ c by a sweep over the sorted r* (tiny tolerance: c comes from k/(K−1) rounding)
   const coverage: number[] = [];
   let j = 0;
-  for (const c of levels) { while (j < N && sorted[j] <= c + 1e-12) j++; coverage.push(j / N); }
+  for (const c of levels) {
+    while (j < N && sorted[j] <= c + 1e-12) j++;
+    coverage.push(j / N);
+  }
   return { levels, coverage, hpdLevels, ...deviation(levels, coverage) };
 }
 
@@ -83,26 +96,35 @@ export function expectedCoverage(logProbDraws: ArrayLike<number>, logProbTrue: A
  * @see Hermans et al. 2022, "A trust crisis in simulation-based inference?", arXiv:2110.06581;
  *   Talts et al. 2018, arXiv:1804.06788.
  */
-export function centralIntervalCoverage(s: CalibrationSamples, opts: { levels?: number[]; sorted?: Float64Array } = {}): CentralCoverageResult {
+export function centralIntervalCoverage(
+  s: CalibrationSamples,
+  opts: { levels?: number[]; sorted?: Float64Array } = {},
+): CentralCoverageResult {
   const [N, L, P] = checkCalibrationSamples(s, "centralIntervalCoverage");
   const levels = opts.levels ?? Array.from({ length: 19 }, (_, k) => Math.round(5 * (k + 1)) / 100);
-  for (const c of levels) if (!(c > 0 && c < 1)) throw new NsbiInputError(`centralIntervalCoverage: levels must lie in (0, 1), got ${c}`);
+  for (const c of levels)
+    if (!(c > 0 && c < 1)) throw new NsbiInputError(`centralIntervalCoverage: levels must lie in (0, 1), got ${c}`);
   const sorted = opts.sorted ?? sortedMarginals(s);
-  if (sorted.length !== N * P * L) throw new NsbiInputError(`centralIntervalCoverage: sorted has ${sorted.length} values, expected ${N * P * L}`);
+  if (sorted.length !== N * P * L)
+    throw new NsbiInputError(`centralIntervalCoverage: sorted has ${sorted.length} values, expected ${N * P * L}`);
   const coverage = Array.from({ length: P }, () => new Array<number>(levels.length).fill(0));
-  for (let i = 0; i < N; i++) for (let p = 0; p < P; p++) {
-    const start = (i * P + p) * L, th = s.thetaTrue[i * P + p];
-    levels.forEach((c, k) => {
-      const lo = quantileSorted(sorted, (1 - c) / 2, start, L), hi = quantileSorted(sorted, (1 + c) / 2, start, L);
-      if (th >= lo && th <= hi) coverage[p][k]++;
-    });
-  }
+  for (let i = 0; i < N; i++)
+    for (let p = 0; p < P; p++) {
+      const start = (i * P + p) * L,
+        th = s.thetaTrue[i * P + p];
+      levels.forEach((c, k) => {
+        const lo = quantileSorted(sorted, (1 - c) / 2, start, L),
+          hi = quantileSorted(sorted, (1 + c) / 2, start, L);
+        if (th >= lo && th <= hi) coverage[p][k]++;
+      });
+    }
   for (const row of coverage) for (let k = 0; k < row.length; k++) row[k] /= N;
   return { levels, coverage, deviation: coverage.map((c) => deviation(levels, c)) };
 }
 
 function deviation(levels: number[], coverage: number[]): CoverageDeviation {
-  let mean = 0, max = 0;
+  let mean = 0,
+    max = 0;
   levels.forEach((c, k) => {
     const d = coverage[k] - c;
     mean += d;

@@ -21,20 +21,36 @@ export interface GaussianFixture extends CalibrationSamples {
  *   width (default 1); shift in posterior standard deviations (default 0); seed (default 0).
  * @see Talts et al. 2018, arXiv:1804.06788, §4 (Gaussian test models).
  */
-export function gaussianFixture(opts: { numTests: number; numSamples: number; numParams: number; noiseStd?: number; width?: number; shift?: number; seed?: number }): GaussianFixture {
+export function gaussianFixture(opts: {
+  numTests: number;
+  numSamples: number;
+  numParams: number;
+  noiseStd?: number;
+  width?: number;
+  shift?: number;
+  seed?: number;
+}): GaussianFixture {
   const { numTests: N, numSamples: L, numParams: P } = opts;
-  const sigma = opts.noiseStd ?? 1, width = opts.width ?? 1, shift = opts.shift ?? 0;
+  const sigma = opts.noiseStd ?? 1,
+    width = opts.width ?? 1,
+    shift = opts.shift ?? 0;
   const rng = new Rng(opts.seed ?? 0);
-  const s = sigma / Math.sqrt(1 + sigma * sigma), qs = width * s;
-  const thetaTrue = new Float64Array(N * P), x = new Float64Array(N * P), draws = new Float64Array(N * L * P);
-  const logProbDraws = new Float64Array(N * L), logProbTrue = new Float64Array(N);
+  const s = sigma / Math.sqrt(1 + sigma * sigma),
+    qs = width * s;
+  const thetaTrue = new Float64Array(N * P),
+    x = new Float64Array(N * P),
+    draws = new Float64Array(N * L * P);
+  const logProbDraws = new Float64Array(N * L),
+    logProbTrue = new Float64Array(N);
   const c = -P * (Math.log(qs) + 0.5 * Math.log(2 * Math.PI));
   const centre = new Float64Array(P);
   for (let i = 0; i < N; i++) {
     let lt = c;
     for (let p = 0; p < P; p++) {
-      const th = rng.normal(), xv = th + sigma * rng.normal();
-      thetaTrue[i * P + p] = th; x[i * P + p] = xv;
+      const th = rng.normal(),
+        xv = th + sigma * rng.normal();
+      thetaTrue[i * P + p] = th;
+      x[i * P + p] = xv;
       centre[p] = xv / (1 + sigma * sigma) + shift * s;
       lt -= 0.5 * ((th - centre[p]) / qs) ** 2;
     }

@@ -43,7 +43,8 @@ describe("two-sample KS", () => {
   });
   test("detects a scale change between normal samples", () => {
     const rng = new Rng(5);
-    const a = Array.from({ length: 2000 }, () => rng.normal()), b = Array.from({ length: 2000 }, () => 1.5 * rng.normal());
+    const a = Array.from({ length: 2000 }, () => rng.normal()),
+      b = Array.from({ length: 2000 }, () => 1.5 * rng.normal());
     const c = Array.from({ length: 2000 }, () => rng.normal());
     expect(ksTwoSample(a, b).pValue).toBeLessThan(1e-6);
     expect(ksTwoSample(a, c).pValue).toBeGreaterThan(1e-3);

@@ -60,10 +60,15 @@ export function ksOneSample(values: ArrayLike<number>, cdf: (x: number) => numbe
  *   distribution for two independent samples", Bull. Math. Univ. Moscou 2(2).
  */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
-  if (a.length < 1 || b.length < 1) throw new NsbiInputError(`ksTwoSample: both samples must be non-empty, got ${a.length} and ${b.length} values`);
-  const x = sortedCopy(a, "ksTwoSample: a"), y = sortedCopy(b, "ksTwoSample: b");
-  const n = x.length, m = y.length;
-  let i = 0, j = 0, d = 0;
+  if (a.length < 1 || b.length < 1)
+    throw new NsbiInputError(`ksTwoSample: both samples must be non-empty, got ${a.length} and ${b.length} values`);
+  const x = sortedCopy(a, "ksTwoSample: a"),
+    y = sortedCopy(b, "ksTwoSample: b");
+  const n = x.length,
+    m = y.length;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < n && j < m) {
     const t = Math.min(x[i], y[j]);
     while (i < n && x[i] === t) i++;
@@ -74,10 +79,13 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResul
   return { statistic: d, pValue: ksPValue(d, ne), n: ne };
 }
 
-function uniformCdf(x: number): number { return x <= 0 ? 0 : x >= 1 ? 1 : x; }
+function uniformCdf(x: number): number {
+  return x <= 0 ? 0 : x >= 1 ? 1 : x;
+}
 
 function sortedCopy(v: ArrayLike<number>, what: string): Float64Array {
   const s = Float64Array.from(v as ArrayLike<number>);
-  for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) throw new NsbiInputError(`${what}: value ${i} is ${s[i]}, expected a finite number`);
+  for (let i = 0; i < s.length; i++)
+    if (!Number.isFinite(s[i])) throw new NsbiInputError(`${what}: value ${i} is ${s[i]}, expected a finite number`);
   return s.sort();
 }

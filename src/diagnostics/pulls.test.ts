@@ -29,7 +29,9 @@ describe("pulls", () => {
       // σ̂ ≈ w·s and (q84 − q16)/2 ≈ Φ⁻¹(0.84)·w·s = 0.99446·w·s
       const i = 7;
       expect(Math.abs(r.rows[p].std[i] / (w * f.posteriorStd) - 1)).toBeLessThan(0.15);
-      expect(Math.abs((r.rows[p].q84[i] - r.rows[p].q16[i]) / 2 / (0.99446 * w * f.posteriorStd) - 1)).toBeLessThan(0.2);
+      expect(Math.abs((r.rows[p].q84[i] - r.rows[p].q16[i]) / 2 / (0.99446 * w * f.posteriorStd) - 1)).toBeLessThan(
+        0.2,
+      );
     }
   });
 

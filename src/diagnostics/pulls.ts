@@ -63,33 +63,51 @@ export interface PullsResult {
 export function pulls(s: CalibrationSamples, opts: { sorted?: Float64Array } = {}): PullsResult {
   const [N, L, P] = checkCalibrationSamples(s, "pulls", 2);
   const sorted = opts.sorted ?? sortedMarginals(s);
-  const t = s.thetaTrue, d = s.draws;
+  const t = s.thetaTrue,
+    d = s.draws;
   const out: PullsResult = { pulls: [], fit: [], residuals: [], rows: [] };
   for (let p = 0; p < P; p++) {
     const row: TruthVsPredicted = { truth: [], mean: [], std: [], q16: [], q84: [] };
-    const pl: (number | null)[] = [], rel: (number | null)[] = [], abs: number[] = [];
+    const pl: (number | null)[] = [],
+      rel: (number | null)[] = [],
+      abs: number[] = [];
     for (let i = 0; i < N; i++) {
       let m = 0;
       for (let l = 0; l < L; l++) m += d[(i * L + l) * P + p];
       m /= L;
       let v = 0;
       for (let l = 0; l < L; l++) v += (d[(i * L + l) * P + p] - m) ** 2;
-      const sd = Math.sqrt(v / (L - 1)), th = t[i * P + p], start = (i * P + p) * L;
-      row.truth.push(th); row.mean.push(m); row.std.push(sd);
-      row.q16.push(quantileSorted(sorted, 0.16, start, L)); row.q84.push(quantileSorted(sorted, 0.84, start, L));
+      const sd = Math.sqrt(v / (L - 1)),
+        th = t[i * P + p],
+        start = (i * P + p) * L;
+      row.truth.push(th);
+      row.mean.push(m);
+      row.std.push(sd);
+      row.q16.push(quantileSorted(sorted, 0.16, start, L));
+      row.q84.push(quantileSorted(sorted, 0.84, start, L));
       const pull = (m - th) / sd;
       pl.push(Number.isFinite(pull) ? pull : null);
       abs.push(m - th);
       rel.push(th === 0 ? null : (m - th) / th);
     }
-    const fin = pl.filter((v): v is number => v !== null), [pm, ps] = meanStdOrNull(fin), sp = Float64Array.from(fin).sort();
+    const fin = pl.filter((v): v is number => v !== null),
+      [pm, ps] = meanStdOrNull(fin),
+      sp = Float64Array.from(fin).sort();
     const robust = sp.length > 0 ? (quantileSorted(sp, 0.84) - quantileSorted(sp, 0.16)) / 2 : null;
-    const relVals = rel.filter((v): v is number => v !== null && Number.isFinite(v)), [rm, rs] = meanStdOrNull(relVals), [am, as] = meanStdOrNull(abs);
+    const relVals = rel.filter((v): v is number => v !== null && Number.isFinite(v)),
+      [rm, rs] = meanStdOrNull(relVals),
+      [am, as] = meanStdOrNull(abs);
     out.pulls.push(pl);
     out.fit.push({ mean: pm, width: ps, robustWidth: robust });
     out.residuals.push({
-      relative: rel, relativeExcluded: rel.length - relVals.length, relativeMean: rm, relativeStd: rs,
-      absolute: abs, absoluteMean: am!, absoluteStd: as, absoluteRms: Math.sqrt(abs.reduce((a, b) => a + b * b, 0) / N),
+      relative: rel,
+      relativeExcluded: rel.length - relVals.length,
+      relativeMean: rm,
+      relativeStd: rs,
+      absolute: abs,
+      absoluteMean: am!,
+      absoluteStd: as,
+      absoluteRms: Math.sqrt(abs.reduce((a, b) => a + b * b, 0) / N),
     });
     out.rows.push(row);
   }

@@ -4,7 +4,8 @@ import { sbcEcdfBands, sbcRankHistogram } from "./sbc-bands.js";
 
 describe("rank histogram", () => {
   test("counts, expected counts and the 99% bands (L = 99, 20 bins, N = 1000)", () => {
-    const rng = new Rng(1), N = 1000;
+    const rng = new Rng(1),
+      N = 1000;
     const ranks = [Array.from({ length: N }, () => rng.int(100))];
     const h = sbcRankHistogram(ranks, 99, { bins: 20 });
     expect(h.counts[0].reduce((a, b) => a + b, 0)).toBe(N);
@@ -25,7 +26,12 @@ describe("rank histogram", () => {
 
 describe("ECDF-difference bands", () => {
   test("the simultaneous band holds a whole uniform ECDF about 99% of the time", () => {
-    const N = 200, b = sbcEcdfBands([Array.from({ length: N }, (_, i) => (i + 0.5) / N)], { points: 50, simulations: 1000, seed: 1 });
+    const N = 200,
+      b = sbcEcdfBands([Array.from({ length: N }, (_, i) => (i + 0.5) / N)], {
+        points: 50,
+        simulations: 1000,
+        seed: 1,
+      });
     expect(b.z.length).toBe(49);
     // a perfectly spread sample sits at the centre: |F̂ − z| ≤ 1/(2N) at all z
     expect(Math.max(...b.difference[0].map(Math.abs))).toBeLessThanOrEqual(1 / (2 * N) + 1e-12);
@@ -39,7 +45,8 @@ describe("ECDF-difference bands", () => {
       const u = Array.from({ length: N }, () => rng.uniform()).sort((x, y) => x - y);
       let ok = true;
       b.z.forEach((z, k) => {
-        let c = 0; while (c < N && u[c] <= z) c++;
+        let c = 0;
+        while (c < N && u[c] <= z) c++;
         const d = c / N - z;
         if (d < b.lower[k] - 1e-12 || d > b.upper[k] + 1e-12) ok = false;
       });

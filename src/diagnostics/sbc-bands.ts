@@ -45,29 +45,49 @@ export interface EcdfBands {
  * @param opts bins (default min(20, L + 1)) and level (default 0.99).
  * @see Talts et al. 2018, arXiv:1804.06788, §4.1 (the 99% band of the rank histogram).
  */
-export function sbcRankHistogram(ranks: number[][], numSamples: number, opts: { bins?: number; level?: number } = {}): RankHistogram {
+export function sbcRankHistogram(
+  ranks: number[][],
+  numSamples: number,
+  opts: { bins?: number; level?: number } = {},
+): RankHistogram {
   const L = numSamples;
-  if (!Number.isInteger(L) || L < 1) throw new NsbiInputError(`sbcRankHistogram: numSamples must be a positive integer, got ${L}`);
-  const B = opts.bins ?? Math.min(20, L + 1), level = opts.level ?? 0.99;
-  if (!Number.isInteger(B) || B < 1 || B > L + 1) throw new NsbiInputError(`sbcRankHistogram: bins must be an integer in [1, numSamples + 1 = ${L + 1}], got ${B}`);
+  if (!Number.isInteger(L) || L < 1)
+    throw new NsbiInputError(`sbcRankHistogram: numSamples must be a positive integer, got ${L}`);
+  const B = opts.bins ?? Math.min(20, L + 1),
+    level = opts.level ?? 0.99;
+  if (!Number.isInteger(B) || B < 1 || B > L + 1)
+    throw new NsbiInputError(`sbcRankHistogram: bins must be an integer in [1, numSamples + 1 = ${L + 1}], got ${B}`);
   checkLevel(level, "sbcRankHistogram");
   const N = ranks[0]?.length ?? 0;
-  if (N < 1 || ranks.some((r) => r.length !== N)) throw new NsbiInputError("sbcRankHistogram: ranks must hold one non-empty array per parameter, all of equal length");
+  if (N < 1 || ranks.some((r) => r.length !== N))
+    throw new NsbiInputError(
+      "sbcRankHistogram: ranks must hold one non-empty array per parameter, all of equal length",
+    );
   const binOf = (r: number) => Math.floor((r * B) / (L + 1));
-  const width = new Array<number>(B).fill(0), binStart = new Array<number>(B).fill(-1);
-  for (let r = 0; r <= L; r++) { const b = binOf(r); width[b]++; if (binStart[b] < 0) binStart[b] = r; }
+  const width = new Array<number>(B).fill(0),
+    binStart = new Array<number>(B).fill(-1);
+  for (let r = 0; r <= L; r++) {
+    const b = binOf(r);
+    width[b]++;
+    if (binStart[b] < 0) binStart[b] = r;
+  }
   const counts = ranks.map((rs) => {
     const c = new Array<number>(B).fill(0);
     for (const r of rs) {
-      if (!Number.isInteger(r) || r < 0 || r > L) throw new NsbiInputError(`sbcRankHistogram: rank ${r} is not an integer in [0, numSamples = ${L}]`);
+      if (!Number.isInteger(r) || r < 0 || r > L)
+        throw new NsbiInputError(`sbcRankHistogram: rank ${r} is not an integer in [0, numSamples = ${L}]`);
       c[binOf(r)]++;
     }
     return c;
   });
-  const a = (1 - level) / 2, aS = (1 - level) / (2 * B);
+  const a = (1 - level) / 2,
+    aS = (1 - level) / (2 * B);
   const probs = width.map((w) => w / (L + 1));
   return {
-    bins: B, binStart, counts, level,
+    bins: B,
+    binStart,
+    counts,
+    level,
     expected: probs.map((p) => N * p),
     lower: probs.map((p) => binomialQuantile(N, p, a)),
     upper: probs.map((p) => binomialQuantile(N, p, 1 - a)),
@@ -89,28 +109,43 @@ export function sbcRankHistogram(ranks: number[][], numSamples: number, opts: { 
  *   applications in goodness-of-fit evaluation and multiple sample comparison",
  *   Stat. Comput. 32:32, arXiv:2103.10522.
  */
-export function sbcEcdfBands(fractionalRanks: number[][], opts: { points?: number; z?: readonly number[]; level?: number; simulations?: number; seed?: number } = {}): EcdfBands {
-  const K = opts.points ?? 100, level = opts.level ?? 0.99, S = opts.simulations ?? 1000;
+export function sbcEcdfBands(
+  fractionalRanks: number[][],
+  opts: { points?: number; z?: readonly number[]; level?: number; simulations?: number; seed?: number } = {},
+): EcdfBands {
+  const K = opts.points ?? 100,
+    level = opts.level ?? 0.99,
+    S = opts.simulations ?? 1000;
   if (!Number.isInteger(K) || K < 2) throw new NsbiInputError(`sbcEcdfBands: points must be an integer >= 2, got ${K}`);
   if (opts.z && (opts.z.length < 1 || opts.z.some((v, k) => !(v > 0 && v < 1) || (k > 0 && !(v > opts.z![k - 1]))))) {
     throw new NsbiInputError("sbcEcdfBands: z must be increasing points strictly between 0 and 1");
   }
-  if (!Number.isInteger(S) || S < 10) throw new NsbiInputError(`sbcEcdfBands: simulations must be an integer >= 10, got ${S}`);
+  if (!Number.isInteger(S) || S < 10)
+    throw new NsbiInputError(`sbcEcdfBands: simulations must be an integer >= 10, got ${S}`);
   checkLevel(level, "sbcEcdfBands");
   const N = fractionalRanks[0]?.length ?? 0;
-  if (N < 1 || fractionalRanks.some((r) => r.length !== N)) throw new NsbiInputError("sbcEcdfBands: fractionalRanks must hold one non-empty array per parameter, all of equal length");
+  if (N < 1 || fractionalRanks.some((r) => r.length !== N))
+    throw new NsbiInputError(
+      "sbcEcdfBands: fractionalRanks must hold one non-empty array per parameter, all of equal length",
+    );
   const z = opts.z ? [...opts.z] : Array.from({ length: K - 1 }, (_, k) => (k + 1) / K);
   const ecdfCounts = (u: ArrayLike<number>): number[] => {
-    const s = Float64Array.from(u).sort(), c: number[] = [];
+    const s = Float64Array.from(u).sort(),
+      c: number[] = [];
     let j = 0;
-    for (const zk of z) { while (j < N && s[j] <= zk) j++; c.push(j); }
+    for (const zk of z) {
+      while (j < N && s[j] <= zk) j++;
+      c.push(j);
+    }
     return c;
   };
   const difference = fractionalRanks.map((u) => ecdfCounts(u).map((c, k) => c / N - z[k]));
   // two-sided pointwise tail probability of each count, tables per z_k
   const cdfs = z.map((zk) => binomialCdfTable(N, zk));
   const tail = (k: number, c: number) => 2 * Math.min(cdfs[k][c], 1 - (c > 0 ? cdfs[k][c - 1] : 0));
-  const rng = new Rng(opts.seed ?? 0), minTail = new Float64Array(S), u = new Float64Array(N);
+  const rng = new Rng(opts.seed ?? 0),
+    minTail = new Float64Array(S),
+    u = new Float64Array(N);
   for (let s = 0; s < S; s++) {
     for (let i = 0; i < N; i++) u[i] = rng.uniform();
     minTail[s] = ecdfCounts(u).reduce((m, c, k) => Math.min(m, tail(k, c)), Infinity);

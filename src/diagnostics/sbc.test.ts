@@ -9,9 +9,17 @@ const rankVariance = (w: number) => Math.asin(1 / (1 + w * w)) / (2 * Math.PI);
 describe("SBC ranks", () => {
   test("rank = number of draws strictly below θ*, per marginal", () => {
     // one test, 4 draws of (a, b); θ* = (2.5, 0): a-draws 1,2,3,4 -> 2 below; b-draws 0,-1,1,0 -> 1 below (ties do not count)
-    const r = sbcRanks({ thetaTrue: [2.5, 0], draws: [1, 0, 2, -1, 3, 1, 4, 0], numTests: 1, numSamples: 4, numParams: 2 });
+    const r = sbcRanks({
+      thetaTrue: [2.5, 0],
+      draws: [1, 0, 2, -1, 3, 1, 4, 0],
+      numTests: 1,
+      numSamples: 4,
+      numParams: 2,
+    });
     expect(r).toEqual([[2], [1]]);
-    expect(() => sbcRanks({ thetaTrue: [0], draws: [1], numTests: 1, numSamples: 2, numParams: 1 })).toThrow(NsbiInputError);
+    expect(() => sbcRanks({ thetaTrue: [0], draws: [1], numTests: 1, numSamples: 2, numParams: 1 })).toThrow(
+      NsbiInputError,
+    );
   });
 
   test("exact posterior: ranks uniform (KS p not small, mean 1/2, variance 1/12)", () => {
@@ -21,7 +29,10 @@ describe("SBC ranks", () => {
       expect(r.ks[p].pValue).toBeGreaterThan(0.01);
       expect(Math.abs(r.rankMean[p] - 0.5)).toBeLessThan(0.03);
       expect(Math.abs(r.rankVariance[p] - 1 / 12)).toBeLessThan(0.01);
-      for (const u of r.fractionalRanks[p]) { expect(u).toBeGreaterThan(0); expect(u).toBeLessThan(1); }
+      for (const u of r.fractionalRanks[p]) {
+        expect(u).toBeGreaterThan(0);
+        expect(u).toBeLessThan(1);
+      }
     }
   });
 
@@ -58,6 +69,8 @@ describe("data-averaged posterior vs prior", () => {
 
   test("prior samples must come in rows of numParams", () => {
     const f = gaussianFixture({ numTests: 10, numSamples: 5, numParams: 2 });
-    expect(() => dataAveragedPosteriorCheck(f, [1, 2, 3])).toThrow(/priorSamples has 3 values, expected rows of numParams = 2/);
+    expect(() => dataAveragedPosteriorCheck(f, [1, 2, 3])).toThrow(
+      /priorSamples has 3 values, expected rows of numParams = 2/,
+    );
   });
 });

@@ -50,12 +50,13 @@ export function sbcRanks(s: CalibrationSamples): number[][] {
   const [N, L, P] = checkCalibrationSamples(s, "sbcRanks");
   const ranks = Array.from({ length: P }, () => new Array<number>(N).fill(0));
   const { thetaTrue: t, draws: d } = s;
-  for (let i = 0; i < N; i++) for (let p = 0; p < P; p++) {
-    const th = t[i * P + p];
-    let r = 0;
-    for (let l = 0, q = i * L * P + p; l < L; l++, q += P) if (d[q] < th) r++;
-    ranks[p][i] = r;
-  }
+  for (let i = 0; i < N; i++)
+    for (let p = 0; p < P; p++) {
+      const th = t[i * P + p];
+      let r = 0;
+      for (let l = 0, q = i * L * P + p; l < L; l++, q += P) if (d[q] < th) r++;
+      ranks[p][i] = r;
+    }
   return ranks;
 }
 
@@ -71,11 +72,23 @@ export function sbcRanks(s: CalibrationSamples): number[][] {
  */
 export function sbc(s: CalibrationSamples, opts: SbcOptions = {}): SbcResult {
   const ranks = sbcRanks(s);
-  const L = s.numSamples, N = s.numTests, rng = new Rng(opts.seed ?? 0);
+  const L = s.numSamples,
+    N = s.numTests,
+    rng = new Rng(opts.seed ?? 0);
   const fractionalRanks = ranks.map((r) => r.map((v) => (v + rng.uniform()) / (L + 1)));
   const rankMean = fractionalRanks.map((u) => u.reduce((a, b) => a + b, 0) / N);
-  const rankVariance = fractionalRanks.map((u, p) => u.reduce((a, b) => a + (b - rankMean[p]) ** 2, 0) / Math.max(N - 1, 1));
-  return { numTests: N, numSamples: L, ranks, fractionalRanks, ks: fractionalRanks.map((u) => ksOneSample(u)), rankMean, rankVariance };
+  const rankVariance = fractionalRanks.map(
+    (u, p) => u.reduce((a, b) => a + (b - rankMean[p]) ** 2, 0) / Math.max(N - 1, 1),
+  );
+  return {
+    numTests: N,
+    numSamples: L,
+    ranks,
+    fractionalRanks,
+    ks: fractionalRanks.map((u) => ksOneSample(u)),
+    rankMean,
+    rankVariance,
+  };
 }
 
 /**
@@ -90,22 +103,30 @@ export function sbc(s: CalibrationSamples, opts: SbcOptions = {}): SbcResult {
  * @param priorSamples prior draws [M, numParams]; default θ* itself (which are prior draws).
  * @see Talts et al. 2018, arXiv:1804.06788, eq. (1).
  */
-export function dataAveragedPosteriorCheck(s: CalibrationSamples, priorSamples: ArrayLike<number> = s.thetaTrue): DataAveragedPosteriorCheck {
+export function dataAveragedPosteriorCheck(
+  s: CalibrationSamples,
+  priorSamples: ArrayLike<number> = s.thetaTrue,
+): DataAveragedPosteriorCheck {
   const [N, L, P] = checkCalibrationSamples(s, "dataAveragedPosteriorCheck");
   if (priorSamples.length === 0 || priorSamples.length % P !== 0) {
-    throw new NsbiInputError(`dataAveragedPosteriorCheck: priorSamples has ${priorSamples.length} values, expected rows of numParams = ${P}`);
+    throw new NsbiInputError(
+      `dataAveragedPosteriorCheck: priorSamples has ${priorSamples.length} values, expected rows of numParams = ${P}`,
+    );
   }
-  const M = priorSamples.length / P, d = s.draws;
+  const M = priorSamples.length / P,
+    d = s.draws;
   const out: DataAveragedPosteriorCheck = { priorMean: [], priorStd: [], posteriorMean: [], posteriorStd: [], ks: [] };
   for (let p = 0; p < P; p++) {
     const prior = Float64Array.from({ length: M }, (_, i) => priorSamples[i * P + p]);
-    const pr = meanStd(prior), post = meanStd(Float64Array.from({ length: N * L }, (_, i) => d[i * P + p]));
+    const pr = meanStd(prior),
+      post = meanStd(Float64Array.from({ length: N * L }, (_, i) => d[i * P + p]));
     const first = Float64Array.from({ length: N }, (_, i) => d[i * L * P + p]);
     // a single value has no spread: 0 rather than NaN, so the verdict sees a degenerate check
-    out.priorMean.push(pr.mean); out.priorStd.push(M > 1 ? pr.std : 0);
-    out.posteriorMean.push(post.mean); out.posteriorStd.push(N * L > 1 ? post.std : 0);
+    out.priorMean.push(pr.mean);
+    out.priorStd.push(M > 1 ? pr.std : 0);
+    out.posteriorMean.push(post.mean);
+    out.posteriorStd.push(N * L > 1 ? post.std : 0);
     out.ks.push(ksTwoSample(prior, first));
   }
   return out;
 }
-

@@ -8,13 +8,24 @@ import { tarp } from "./tarp.js";
  * centre ~ U(−5, 5) and a scale exp(U(−5, −1)); θ* ~ N(centre, scale²) and the draws
  * ~ N(centre, (covfactor·scale)²). covfactor 1 is exact, 0.25 too narrow, 4 too wide.
  */
-function toyGaussian(numTests: number, numSamples: number, dim: number, covfactor: number, seed: number): CalibrationSamples {
-  const rng = new Rng(seed), thetaTrue = new Float64Array(numTests * dim), draws = new Float64Array(numTests * numSamples * dim);
-  for (let i = 0; i < numTests; i++) for (let p = 0; p < dim; p++) {
-    const loc = -5 + 10 * rng.uniform(), scale = Math.exp(-5 + 4 * rng.uniform());
-    thetaTrue[i * dim + p] = loc + scale * rng.normal();
-    for (let l = 0; l < numSamples; l++) draws[(i * numSamples + l) * dim + p] = loc + covfactor * scale * rng.normal();
-  }
+function toyGaussian(
+  numTests: number,
+  numSamples: number,
+  dim: number,
+  covfactor: number,
+  seed: number,
+): CalibrationSamples {
+  const rng = new Rng(seed),
+    thetaTrue = new Float64Array(numTests * dim),
+    draws = new Float64Array(numTests * numSamples * dim);
+  for (let i = 0; i < numTests; i++)
+    for (let p = 0; p < dim; p++) {
+      const loc = -5 + 10 * rng.uniform(),
+        scale = Math.exp(-5 + 4 * rng.uniform());
+      thetaTrue[i * dim + p] = loc + scale * rng.normal();
+      for (let l = 0; l < numSamples; l++)
+        draws[(i * numSamples + l) * dim + p] = loc + covfactor * scale * rng.normal();
+    }
   return { thetaTrue, draws, numTests, numSamples, numParams: dim };
 }
 
@@ -29,15 +40,22 @@ describe("TARP", () => {
     expect(r.alpha).toEqual([0, 0.25, 0.5, 0.75, 1]);
     // ATC over the upper half (k ≥ 2): (0 − .5 + 1 − .75 + 1 − 1)·0.25
     expect(r.atc).toBeCloseTo(-0.0625, 12);
-    expect(() => tarp(s, { references: [0] })).toThrow(/references has 1 values, expected numTests x numParams = 1 x 2/);
+    expect(() => tarp(s, { references: [0] })).toThrow(
+      /references has 1 values, expected numTests x numParams = 1 x 2/,
+    );
   });
 
   test("normalisation is a per-parameter affine map: scaling one axis of everything changes nothing under minmax", () => {
     const s = toyGaussian(200, 50, 3, 1, 1);
-    const scaled = { ...s, thetaTrue: Float64Array.from(s.thetaTrue, (v, i) => (i % 3 === 1 ? 1000 * v + 7 : v)),
-      draws: Float64Array.from(s.draws, (v, i) => (i % 3 === 1 ? 1000 * v + 7 : v)) };
+    const scaled = {
+      ...s,
+      thetaTrue: Float64Array.from(s.thetaTrue, (v, i) => (i % 3 === 1 ? 1000 * v + 7 : v)),
+      draws: Float64Array.from(s.draws, (v, i) => (i % 3 === 1 ? 1000 * v + 7 : v)),
+    };
     expect(tarp(scaled, { seed: 3 }).coverageValues).toEqual(tarp(s, { seed: 3 }).coverageValues);
-    expect(tarp(scaled, { seed: 3, normalization: "zscore" }).coverageValues).toEqual(tarp(s, { seed: 3, normalization: "zscore" }).coverageValues);
+    expect(tarp(scaled, { seed: 3, normalization: "zscore" }).coverageValues).toEqual(
+      tarp(s, { seed: 3, normalization: "zscore" }).coverageValues,
+    );
   });
 
   test("correct posterior (sbi fixture): max |ECP − α| < 0.1 and the KS test passes", () => {
@@ -50,7 +68,10 @@ describe("TARP", () => {
     expect(Math.abs(r.atc)).toBeLessThan(0.01);
   });
 
-  test.each([[0.25, -1], [4, 1]])("draws scaled ×%f around the right centre: Σ|ECP − α| > 3, ATC sign %i", (covfactor, sign) => {
+  test.each([
+    [0.25, -1],
+    [4, 1],
+  ])("draws scaled ×%f around the right centre: Σ|ECP − α| > 3, ATC sign %i", (covfactor, sign) => {
     const r = tarp(toyGaussian(500, 100, 5, covfactor, 3), { seed: 2, points: 100 });
     expect(r.sumAbsDeviation).toBeGreaterThan(3);
     expect(r.ks.pValue).toBeLessThan(1e-3);

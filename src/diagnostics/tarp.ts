@@ -60,19 +60,30 @@ export interface TarpResult {
 export function tarp(s: CalibrationSamples, opts: TarpOptions = {}): TarpResult {
   const [N, L, P] = checkCalibrationSamples(s, "tarp");
   const normalization = opts.normalization ?? "minmax";
-  if (!["minmax", "zscore", "none"].includes(normalization)) throw new NsbiInputError(`tarp: normalization must be "minmax", "zscore" or "none", got ${String(normalization)}`);
-  const t = s.thetaTrue, d = s.draws;
-  const lo = new Float64Array(P).fill(Infinity), hi = new Float64Array(P).fill(-Infinity), mean = new Float64Array(P), sd = new Float64Array(P);
-  for (let i = 0; i < N; i++) for (let p = 0; p < P; p++) {
-    const v = t[i * P + p];
-    lo[p] = Math.min(lo[p], v); hi[p] = Math.max(hi[p], v); mean[p] += v / N;
-  }
+  if (!["minmax", "zscore", "none"].includes(normalization))
+    throw new NsbiInputError(`tarp: normalization must be "minmax", "zscore" or "none", got ${String(normalization)}`);
+  const t = s.thetaTrue,
+    d = s.draws;
+  const lo = new Float64Array(P).fill(Infinity),
+    hi = new Float64Array(P).fill(-Infinity),
+    mean = new Float64Array(P),
+    sd = new Float64Array(P);
+  for (let i = 0; i < N; i++)
+    for (let p = 0; p < P; p++) {
+      const v = t[i * P + p];
+      lo[p] = Math.min(lo[p], v);
+      hi[p] = Math.max(hi[p], v);
+      mean[p] += v / N;
+    }
   for (let i = 0; i < N; i++) for (let p = 0; p < P; p++) sd[p] += (t[i * P + p] - mean[p]) ** 2;
   for (let p = 0; p < P; p++) sd[p] = Math.sqrt(sd[p] / Math.max(N - 1, 1));
   const rng = new Rng(opts.seed ?? 0);
   let refs: ArrayLike<number>;
   if (opts.references) {
-    if (opts.references.length !== N * P) throw new NsbiInputError(`tarp: references has ${opts.references.length} values, expected numTests x numParams = ${N} x ${P}`);
+    if (opts.references.length !== N * P)
+      throw new NsbiInputError(
+        `tarp: references has ${opts.references.length} values, expected numTests x numParams = ${N} x ${P}`,
+      );
     refs = opts.references;
   } else {
     const r = new Float64Array(N * P);
@@ -80,10 +91,16 @@ export function tarp(s: CalibrationSamples, opts: TarpOptions = {}): TarpResult 
     refs = r;
   }
   // per-parameter affine map v -> (v − shift)·scale
-  const shift = new Float64Array(P), scale = new Float64Array(P).fill(1);
+  const shift = new Float64Array(P),
+    scale = new Float64Array(P).fill(1);
   for (let p = 0; p < P; p++) {
-    if (normalization === "minmax") { shift[p] = lo[p]; scale[p] = 1 / (hi[p] - lo[p] + 1e-10); }
-    else if (normalization === "zscore") { shift[p] = mean[p]; scale[p] = sd[p] > 0 ? 1 / sd[p] : 1; }
+    if (normalization === "minmax") {
+      shift[p] = lo[p];
+      scale[p] = 1 / (hi[p] - lo[p] + 1e-10);
+    } else if (normalization === "zscore") {
+      shift[p] = mean[p];
+      scale[p] = sd[p] > 0 ? 1 / sd[p] : 1;
+    }
   }
   const f: number[] = [];
   const ref = new Float64Array(P);
@@ -98,7 +115,10 @@ export function tarp(s: CalibrationSamples, opts: TarpOptions = {}): TarpResult 
     for (let l = 0; l < L; l++) {
       let dd = 0;
       const q = (i * L + l) * P;
-      for (let p = 0; p < P; p++) { const e = (d[q + p] - shift[p]) * scale[p] - ref[p]; dd += e * e; }
+      for (let p = 0; p < P; p++) {
+        const e = (d[q + p] - shift[p]) * scale[p] - ref[p];
+        dd += e * e;
+      }
       if (dd < dt) closer++;
     }
     f.push(closer / L);
@@ -108,12 +128,18 @@ export function tarp(s: CalibrationSamples, opts: TarpOptions = {}): TarpResult 
   const ecp: number[] = [];
   let j = 0;
   for (const a of alpha) {
-    if (a >= 1) { ecp.push(1); continue; }
+    if (a >= 1) {
+      ecp.push(1);
+      continue;
+    }
     while (j < N && sorted[j] < a) j++;
     ecp.push(j / N);
   }
-  const K = alpha.length, dAlpha = alpha[1] - alpha[0];
-  let atc = 0, maxDeviation = 0, sumAbsDeviation = 0;
+  const K = alpha.length,
+    dAlpha = alpha[1] - alpha[0];
+  let atc = 0,
+    maxDeviation = 0,
+    sumAbsDeviation = 0;
   for (let k = 0; k < K; k++) {
     const dev = ecp[k] - alpha[k];
     if (k >= Math.floor(K / 2)) atc += dev * dAlpha;
@@ -121,5 +147,14 @@ export function tarp(s: CalibrationSamples, opts: TarpOptions = {}): TarpResult 
     sumAbsDeviation += Math.abs(dev);
   }
   const jittered = f.map((v) => (Math.round(v * L) + rng.uniform()) / (L + 1));
-  return { alpha, ecp, coverageValues: f, atc, ks: ksOneSample(jittered), maxDeviation, sumAbsDeviation, normalization };
+  return {
+    alpha,
+    ecp,
+    coverageValues: f,
+    atc,
+    ks: ksOneSample(jittered),
+    maxDeviation,
+    sumAbsDeviation,
+    normalization,
+  };
 }

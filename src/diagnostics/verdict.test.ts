@@ -4,31 +4,52 @@ import { gaussianFixture } from "./gaussian-fixture.js";
 import { pulls } from "./pulls.js";
 import { dataAveragedPosteriorCheck, sbc } from "./sbc.js";
 import { tarp } from "./tarp.js";
-import { coverageVerdict, dataAveragedPosteriorVerdict, overallVerdict, pullsVerdict, sbcVerdict, tarpVerdict, type Verdict } from "./verdict.js";
+import {
+  coverageVerdict,
+  dataAveragedPosteriorVerdict,
+  overallVerdict,
+  pullsVerdict,
+  sbcVerdict,
+  tarpVerdict,
+  type Verdict,
+} from "./verdict.js";
 
 /** Every diagnostic on the conjugate Gaussian model (prior N(0,1), x ~ N(θ, 1)) with q w times too wide. */
 function allVerdicts(width: number, shift = 0): Verdict[] {
   const f = gaussianFixture({ numTests: 500, numSamples: 200, numParams: 2, width, shift, seed: 31 });
-  const N = f.numTests, s = sbc(f, { seed: 1 }), dap = dataAveragedPosteriorCheck(f), pl = pulls(f), cc = centralIntervalCoverage(f);
+  const N = f.numTests,
+    s = sbc(f, { seed: 1 }),
+    dap = dataAveragedPosteriorCheck(f),
+    pl = pulls(f),
+    cc = centralIntervalCoverage(f);
   return [
     coverageVerdict(expectedCoverage(f.logProbDraws, f.logProbTrue, f.numSamples), N),
     tarpVerdict(tarp(f, { seed: 2 })),
     ...[0, 1].flatMap((p) => [
-      coverageVerdict(cc.deviation[p], N, "central-coverage", `p${p}`), pullsVerdict(pl.fit[p], N, `p${p}`),
-      sbcVerdict(s, p, `p${p}`), dataAveragedPosteriorVerdict(dap, p, `p${p}`),
+      coverageVerdict(cc.deviation[p], N, "central-coverage", `p${p}`),
+      pullsVerdict(pl.fit[p], N, `p${p}`),
+      sbcVerdict(s, p, `p${p}`),
+      dataAveragedPosteriorVerdict(dap, p, `p${p}`),
     ]),
   ];
 }
 
 describe("verdicts on the closed-form Gaussian model (N = 500)", () => {
-  test.each([[1, "calibrated"], [0.5, "over-confident"], [2, "under-confident"]] as const)("width %f: every diagnostic says %s", (w, expected) => {
+  test.each([
+    [1, "calibrated"],
+    [0.5, "over-confident"],
+    [2, "under-confident"],
+  ] as const)("width %f: every diagnostic says %s", (w, expected) => {
     const all = allVerdicts(w);
     expect(all.length).toBe(10);
     // the data-averaged-posterior check has little power with one draw per test (500 vs 500 points
     // for std 0.79 or 1.58 vs 1): it may stay "calibrated", but must not point the other way
-    for (const x of all.filter((y) => y.diagnostic === "data-averaged-posterior")) expect([expected, "calibrated"]).toContain(x.verdict);
+    for (const x of all.filter((y) => y.diagnostic === "data-averaged-posterior"))
+      expect([expected, "calibrated"]).toContain(x.verdict);
     const v = all.filter((y) => y.diagnostic !== "data-averaged-posterior");
-    expect(v.filter((x) => x.verdict !== expected).map((x) => `${x.diagnostic} ${x.parameter}: ${x.verdict} (${x.rule})`)).toEqual([]);
+    expect(
+      v.filter((x) => x.verdict !== expected).map((x) => `${x.diagnostic} ${x.parameter}: ${x.verdict} (${x.rule})`),
+    ).toEqual([]);
     expect(overallVerdict(v)).toBe(expected);
   });
 
@@ -58,9 +79,18 @@ describe("verdict thresholds", () => {
     expect(coverageVerdict({ meanDeviation: 0.03, maxDeviation: 0.16 }, 100).verdict).toBe("calibrated");
   });
   test("overall: ties go to the more dangerous verdict", () => {
-    const mk = (verdict: Verdict["verdict"]): Verdict => ({ diagnostic: "x", parameter: null, verdict, statistic: "s", value: 0, rule: "" });
+    const mk = (verdict: Verdict["verdict"]): Verdict => ({
+      diagnostic: "x",
+      parameter: null,
+      verdict,
+      statistic: "s",
+      value: 0,
+      rule: "",
+    });
     expect(overallVerdict([mk("calibrated"), mk("calibrated")])).toBe("calibrated");
     expect(overallVerdict([mk("under-confident"), mk("over-confident"), mk("calibrated")])).toBe("over-confident");
-    expect(overallVerdict([mk("under-confident"), mk("under-confident"), mk("over-confident")])).toBe("under-confident");
+    expect(overallVerdict([mk("under-confident"), mk("under-confident"), mk("over-confident")])).toBe(
+      "under-confident",
+    );
   });
 });

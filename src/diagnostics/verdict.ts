@@ -35,11 +35,21 @@ export const P_VALUE_THRESHOLD = 0.01;
  * @param diagnostic label; parameter name or null.
  * @see Hermans et al. 2022, "A trust crisis in simulation-based inference?", arXiv:2110.06581.
  */
-export function coverageVerdict(dev: CoverageDeviation, numTests: number, diagnostic = "expected-coverage", parameter: string | null = null): Verdict {
+export function coverageVerdict(
+  dev: CoverageDeviation,
+  numTests: number,
+  diagnostic = "expected-coverage",
+  parameter: string | null = null,
+): Verdict {
   const tol = Math.max(0.05, 1.63 / Math.sqrt(numTests));
-  const v: CalibrationVerdict = Math.abs(dev.maxDeviation) <= tol ? "calibrated" : dev.meanDeviation < 0 ? "over-confident" : "under-confident";
+  const v: CalibrationVerdict =
+    Math.abs(dev.maxDeviation) <= tol ? "calibrated" : dev.meanDeviation < 0 ? "over-confident" : "under-confident";
   return {
-    diagnostic, parameter, verdict: v, statistic: "max |coverage - level|", value: Math.abs(dev.maxDeviation),
+    diagnostic,
+    parameter,
+    verdict: v,
+    statistic: "max |coverage - level|",
+    value: Math.abs(dev.maxDeviation),
     rule: `calibrated if <= ${round(tol)} (max(0.05, 1.63/sqrt(N))); else mean deviation ${round(dev.meanDeviation)} < 0 over-confident, > 0 under-confident`,
   };
 }
@@ -55,15 +65,27 @@ export function coverageVerdict(dev: CoverageDeviation, numTests: number, diagno
  * @see Demortier & Lyons 2002, "Everything you always wanted to know about pulls", CDF/ANAL/PUBLIC/5776.
  */
 export function pullsVerdict(fit: PullFit, numTests: number, parameter: string | null = null): Verdict {
-  const w = Math.max(0.1, 3 / Math.sqrt(2 * numTests)), m = Math.max(0.2, 3 / Math.sqrt(numTests));
+  const w = Math.max(0.1, 3 / Math.sqrt(2 * numTests)),
+    m = Math.max(0.2, 3 / Math.sqrt(numTests));
   // no finite pull at all means every posterior collapsed to a point: infinitely over-confident
-  const width = fit.width ?? Infinity, mean = fit.mean ?? 0;
-  let v: CalibrationVerdict = "calibrated", statistic = "pull width", value = width;
+  const width = fit.width ?? Infinity,
+    mean = fit.mean ?? 0;
+  let v: CalibrationVerdict = "calibrated",
+    statistic = "pull width",
+    value = width;
   if (!(width <= 1 + w)) v = "over-confident";
   else if (width < 1 - w) v = "under-confident";
-  else if (Math.abs(mean) > m) { v = "biased"; statistic = "|pull mean|"; value = Math.abs(mean); }
+  else if (Math.abs(mean) > m) {
+    v = "biased";
+    statistic = "|pull mean|";
+    value = Math.abs(mean);
+  }
   return {
-    diagnostic: "pulls", parameter, verdict: v, statistic, value: Number.isFinite(value) ? value : null,
+    diagnostic: "pulls",
+    parameter,
+    verdict: v,
+    statistic,
+    value: Number.isFinite(value) ? value : null,
     rule: `width > ${round(1 + w)} over-confident, < ${round(1 - w)} under-confident; else |mean| > ${round(m)} biased (width ${round(width)}, mean ${round(mean)})`,
   };
 }
@@ -77,9 +99,20 @@ export function pullsVerdict(fit: PullFit, numTests: number, parameter: string |
  * @see Lemos et al. 2023, arXiv:2302.03026, Fig. 2; sbi's `check_tarp`.
  */
 export function tarpVerdict(r: TarpResult): Verdict {
-  const v: CalibrationVerdict = r.ks.pValue >= P_VALUE_THRESHOLD ? "calibrated" : r.atc < -0.01 ? "over-confident" : r.atc > 0.01 ? "under-confident" : "biased";
+  const v: CalibrationVerdict =
+    r.ks.pValue >= P_VALUE_THRESHOLD
+      ? "calibrated"
+      : r.atc < -0.01
+        ? "over-confident"
+        : r.atc > 0.01
+          ? "under-confident"
+          : "biased";
   return {
-    diagnostic: "tarp", parameter: null, verdict: v, statistic: "KS p-value of f", value: r.ks.pValue,
+    diagnostic: "tarp",
+    parameter: null,
+    verdict: v,
+    statistic: "KS p-value of f",
+    value: r.ks.pValue,
     rule: `calibrated if p >= ${P_VALUE_THRESHOLD}; else ATC ${round(r.atc)} < -0.01 over-confident, > 0.01 under-confident, otherwise biased`,
   };
 }
@@ -97,10 +130,23 @@ export function tarpVerdict(r: TarpResult): Verdict {
  * @see Talts et al. 2018, arXiv:1804.06788, Figs. 3–5 (rank histogram shapes).
  */
 export function sbcVerdict(r: SbcResult, p: number, parameter: string | null = null): Verdict {
-  const N = r.numTests, zm = (r.rankMean[p] - 0.5) / Math.sqrt(1 / (12 * N)), zv = (r.rankVariance[p] - 1 / 12) / Math.sqrt(1 / (180 * N));
-  const v: CalibrationVerdict = r.ks[p].pValue >= P_VALUE_THRESHOLD ? "calibrated" : Math.abs(zm) > Math.abs(zv) ? "biased" : zv > 0 ? "over-confident" : "under-confident";
+  const N = r.numTests,
+    zm = (r.rankMean[p] - 0.5) / Math.sqrt(1 / (12 * N)),
+    zv = (r.rankVariance[p] - 1 / 12) / Math.sqrt(1 / (180 * N));
+  const v: CalibrationVerdict =
+    r.ks[p].pValue >= P_VALUE_THRESHOLD
+      ? "calibrated"
+      : Math.abs(zm) > Math.abs(zv)
+        ? "biased"
+        : zv > 0
+          ? "over-confident"
+          : "under-confident";
   return {
-    diagnostic: "sbc", parameter, verdict: v, statistic: "KS p-value of ranks", value: r.ks[p].pValue,
+    diagnostic: "sbc",
+    parameter,
+    verdict: v,
+    statistic: "KS p-value of ranks",
+    value: r.ks[p].pValue,
     rule: `calibrated if p >= ${P_VALUE_THRESHOLD}; else |z_mean| = ${round(Math.abs(zm))} > |z_var| = ${round(Math.abs(zv))} biased, z_var > 0 over-confident, < 0 under-confident`,
   };
 }
@@ -116,11 +162,27 @@ export function sbcVerdict(r: SbcResult, p: number, parameter: string | null = n
  * @param parameter parameter name.
  * @see Talts et al. 2018, arXiv:1804.06788, eq. (1).
  */
-export function dataAveragedPosteriorVerdict(c: DataAveragedPosteriorCheck, p: number, parameter: string | null = null): Verdict {
-  const rho = c.posteriorStd[p] / c.priorStd[p], delta = Math.abs(c.posteriorMean[p] - c.priorMean[p]) / c.priorStd[p];
-  const v: CalibrationVerdict = c.ks[p].pValue >= P_VALUE_THRESHOLD ? "calibrated" : delta > Math.abs(rho - 1) ? "biased" : rho > 1 ? "under-confident" : "over-confident";
+export function dataAveragedPosteriorVerdict(
+  c: DataAveragedPosteriorCheck,
+  p: number,
+  parameter: string | null = null,
+): Verdict {
+  const rho = c.posteriorStd[p] / c.priorStd[p],
+    delta = Math.abs(c.posteriorMean[p] - c.priorMean[p]) / c.priorStd[p];
+  const v: CalibrationVerdict =
+    c.ks[p].pValue >= P_VALUE_THRESHOLD
+      ? "calibrated"
+      : delta > Math.abs(rho - 1)
+        ? "biased"
+        : rho > 1
+          ? "under-confident"
+          : "over-confident";
   return {
-    diagnostic: "data-averaged-posterior", parameter, verdict: v, statistic: "two-sample KS p-value", value: c.ks[p].pValue,
+    diagnostic: "data-averaged-posterior",
+    parameter,
+    verdict: v,
+    statistic: "two-sample KS p-value",
+    value: c.ks[p].pValue,
     rule: `calibrated if p >= ${P_VALUE_THRESHOLD}; else mean shift ${round(delta)} > |std ratio - 1| = ${round(Math.abs(rho - 1))} biased, std ratio > 1 under-confident, < 1 over-confident`,
   };
 }
@@ -139,4 +201,6 @@ export function overallVerdict(verdicts: Verdict[]): CalibrationVerdict {
   return best === 0 ? "calibrated" : order[counts.indexOf(best)];
 }
 
-function round(v: number): string { return Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : String(v); }
+function round(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : String(v);
+}

@@ -24,7 +24,15 @@ export function applyActivation(heap: Heap, act: ActCode, Y: number, ldy: number
 }
 
 /** dY *= act'(.) expressed through the activation's output Y (tanh: 1 - Y^2; ELU: Y > 0 ? 1 : Y + 1). */
-export function activationBackward(heap: Heap, act: ActCode, dY: number, Y: number, ld: number, n: number, m: number): void {
+export function activationBackward(
+  heap: Heap,
+  act: ActCode,
+  dY: number,
+  Y: number,
+  ld: number,
+  n: number,
+  m: number,
+): void {
   if (act !== Act.tanh && act !== Act.elu) return;
   const f = heap.f32;
   for (let i = 0; i < n; i++) {

@@ -35,7 +35,10 @@ export class Adam {
   readonly weightDecay: number;
   readonly decoupled: boolean;
 
-  constructor(readonly store: ParamStore, opts: AdamOptions) {
+  constructor(
+    readonly store: ParamStore,
+    opts: AdamOptions,
+  ) {
     if (!store.isFinalized) throw new NsbiInputError("Adam: the parameter store must be finalized first");
     this.learningRate = opts.learningRate;
     this.beta1 = opts.beta1 ?? 0.9;
@@ -54,19 +57,37 @@ export class Adam {
     this.v = store.kernels.heap.alloc(store.total);
   }
 
-  get steps(): number { return this.t; }
+  get steps(): number {
+    return this.t;
+  }
 
   /** Apply one update from the gradients currently in the store. */
   step(): void {
     this.t++;
-    const s = this.store, b1 = this.beta1, b2 = this.beta2;
-    s.kernels.adam(s.valuesPtr, s.gradsPtr, this.m, this.v, s.total, this.learningRate, b1, b2, this.eps,
-      this.weightDecay, this.decoupled ? WeightDecayMode.decoupled : WeightDecayMode.l2, 1 - Math.pow(b1, this.t), 1 - Math.pow(b2, this.t));
+    const s = this.store,
+      b1 = this.beta1,
+      b2 = this.beta2;
+    s.kernels.adam(
+      s.valuesPtr,
+      s.gradsPtr,
+      this.m,
+      this.v,
+      s.total,
+      this.learningRate,
+      b1,
+      b2,
+      this.eps,
+      this.weightDecay,
+      this.decoupled ? WeightDecayMode.decoupled : WeightDecayMode.l2,
+      1 - b1 ** this.t,
+      1 - b2 ** this.t,
+    );
   }
 
   /** Copies of the step count and moment estimates (for training checkpoints). */
   getState(): AdamState {
-    const f = this.store.kernels.heap.f32, n = this.store.total;
+    const f = this.store.kernels.heap.f32,
+      n = this.store.total;
     return { step: this.t, m: f.slice(this.m, this.m + n), v: f.slice(this.v, this.v + n) };
   }
 

@@ -29,16 +29,27 @@ export class BceWithLogitsOp implements Op {
   /** Mean loss over the rows of the last forward. */
   value = 0;
 
-  constructor(readonly logits: Tensor, readonly labels: Tensor) {
-    if (logits.cols !== 1) throw new NsbiInternalError(`BceWithLogitsOp: logits must have 1 column, got ${logits.cols}`);
-    if (labels.cols !== 1) throw new NsbiInternalError(`BceWithLogitsOp: labels must have 1 column, got ${labels.cols}`);
-    if (labels.rows < logits.rows) throw new NsbiInternalError(`BceWithLogitsOp: labels hold ${labels.rows} rows, logits ${logits.rows}`);
-    if (labels.heap !== logits.heap) throw new NsbiInternalError("BceWithLogitsOp: logits and labels live in different heaps");
+  constructor(
+    readonly logits: Tensor,
+    readonly labels: Tensor,
+  ) {
+    if (logits.cols !== 1)
+      throw new NsbiInternalError(`BceWithLogitsOp: logits must have 1 column, got ${logits.cols}`);
+    if (labels.cols !== 1)
+      throw new NsbiInternalError(`BceWithLogitsOp: labels must have 1 column, got ${labels.cols}`);
+    if (labels.rows < logits.rows)
+      throw new NsbiInternalError(`BceWithLogitsOp: labels hold ${labels.rows} rows, logits ${logits.rows}`);
+    if (labels.heap !== logits.heap)
+      throw new NsbiInternalError("BceWithLogitsOp: logits and labels live in different heaps");
     this.inputs = [logits];
   }
 
   forward(n: number): void {
-    const f = this.logits.heap.f32, z0 = this.logits.ptr, ldz = this.logits.ld, y0 = this.labels.ptr, ldy = this.labels.ld;
+    const f = this.logits.heap.f32,
+      z0 = this.logits.ptr,
+      ldz = this.logits.ld,
+      y0 = this.labels.ptr,
+      ldy = this.labels.ld;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const z = f[z0 + i * ldz];
@@ -50,13 +61,19 @@ export class BceWithLogitsOp implements Op {
   backward(n: number): void {
     const t = this.logits;
     if (!t.requiresGrad) return;
-    const f = t.heap.f32, ld = t.ld, y0 = this.labels.ptr, ldy = this.labels.ld, acc = this.accumulate[0];
+    const f = t.heap.f32,
+      ld = t.ld,
+      y0 = this.labels.ptr,
+      ldy = this.labels.ld,
+      acc = this.accumulate[0];
     const inv = 1 / n;
     for (let i = 0; i < n; i++) {
       const z = f[t.ptr + i * ld];
       // σ(z) without overflow: exp of a non-positive argument only
-      const e = Math.exp(-Math.abs(z)), sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      const g = (sig - f[y0 + i * ldy]) * inv, r = t.grad + i * ld;
+      const e = Math.exp(-Math.abs(z)),
+        sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const g = (sig - f[y0 + i * ldy]) * inv,
+        r = t.grad + i * ld;
       if (acc) f[r] += g;
       else {
         f[r] = g;

@@ -44,10 +44,27 @@ export interface GemmOptions {
  * it allocates nothing itself.
  */
 export function gemm(k: Kernels, o: GemmOptions): void {
-  const a = o.addend, z = o.reluMaskOf;
-  k.gemmNN(o.x.ptr, o.x.ld, o.w.ptr, o.w.ld, o.bias ?? 0, a ? a.ptr : 0, a ? a.ld : 0, o.y.ptr, o.y.ld,
-    o.rows, o.inner, o.cols, o.relu ? Act.relu : Act.none, o.kRange ?? 0, z ? z.ptr : 0, z ? z.ld : 0,
-    z ? Act.relu : Act.none);
+  const a = o.addend,
+    z = o.reluMaskOf;
+  k.gemmNN(
+    o.x.ptr,
+    o.x.ld,
+    o.w.ptr,
+    o.w.ld,
+    o.bias ?? 0,
+    a ? a.ptr : 0,
+    a ? a.ld : 0,
+    o.y.ptr,
+    o.y.ld,
+    o.rows,
+    o.inner,
+    o.cols,
+    o.relu ? Act.relu : Act.none,
+    o.kRange ?? 0,
+    z ? z.ptr : 0,
+    z ? z.ld : 0,
+    z ? Act.relu : Act.none,
+  );
 }
 
 /** G (+)= Xᵀ D: the operands of `gemmTransposedX`, by name. */
@@ -70,5 +87,17 @@ export interface GemmTransposedXOptions {
 
 /** G (+)= Xᵀ D summed over `rows` rows (a weight gradient), with named operands. */
 export function gemmTransposedX(k: Kernels, o: GemmTransposedXOptions): void {
-  k.gemmTN(o.x.ptr, o.x.ld, o.d.ptr, o.d.ld, o.g.ptr, o.g.ld, o.rows, o.xCols, o.cols, o.accumulate ? 1 : 0, o.kRange ?? 0);
+  k.gemmTN(
+    o.x.ptr,
+    o.x.ld,
+    o.d.ptr,
+    o.d.ld,
+    o.g.ptr,
+    o.g.ld,
+    o.rows,
+    o.xCols,
+    o.cols,
+    o.accumulate ? 1 : 0,
+    o.kRange ?? 0,
+  );
 }

@@ -34,24 +34,42 @@ export class Linear {
   /** Scratch for W transposed [pad4(out), pad4(in)], written at each backward. */
   private readonly wt: number;
 
-  constructor(readonly kernels: Kernels, store: ParamStore, readonly opts: LinearOptions) {
+  constructor(
+    readonly kernels: Kernels,
+    store: ParamStore,
+    readonly opts: LinearOptions,
+  ) {
     const { inFeatures: k, outFeatures: m, name, mask } = opts;
     this.act = activationCode(opts.activation ?? "none");
     this.W = store.add({
-      name: `${name}.weight`, kind: "weight", inFeatures: k, outFeatures: m, mask,
+      name: `${name}.weight`,
+      kind: "weight",
+      inFeatures: k,
+      outFeatures: m,
+      mask,
       init: opts.weightInit ?? uniformInit(k),
     });
-    this.b = opts.bias === false ? null : store.add({
-      name: `${name}.bias`, kind: "bias", inFeatures: 1, outFeatures: m,
-      init: opts.biasInit ?? uniformInit(k),
-    });
+    this.b =
+      opts.bias === false
+        ? null
+        : store.add({
+            name: `${name}.bias`,
+            kind: "bias",
+            inFeatures: 1,
+            outFeatures: m,
+            init: opts.biasInit ?? uniformInit(k),
+          });
     this.kRange = mask ? writeRanges(kernels, mask, k, m, false) : 0;
     this.kRangeT = mask ? writeRanges(kernels, mask, k, m, true) : 0;
     this.wt = kernels.heap.alloc(pad4(m) * pad4(k));
   }
 
-  get inFeatures(): number { return this.opts.inFeatures; }
-  get outFeatures(): number { return this.opts.outFeatures; }
+  get inFeatures(): number {
+    return this.opts.inFeatures;
+  }
+  get outFeatures(): number {
+    return this.opts.outFeatures;
+  }
 
   /**
    * Record y = act(x W + b [+ addend]) on the tape and return y. The output gets a gradient
@@ -66,7 +84,9 @@ export class Linear {
   }
 
   /** Offset of the scratch buffer that transposed() fills. */
-  get transposedPtr(): number { return this.wt; }
+  get transposedPtr(): number {
+    return this.wt;
+  }
 
   /** W transposed into the scratch buffer; returns its offset (leading dimension pad4(in)). */
   transposed(): number {
@@ -87,46 +107,91 @@ export class LinearOp implements Op {
   /** Gradient buffers as matrix views (made at the first backward, when the store has its memory). */
   private gradViews: { dY: MatrixView; dX: MatrixView; dW: MatrixView; wT: MatrixView } | null = null;
 
-  constructor(readonly layer: Linear, readonly x: Tensor, readonly y: Tensor, readonly addend: Tensor | null) {
-    this.inputs = addend && addend.requiresGrad ? [x, addend] : [x];
+  constructor(
+    readonly layer: Linear,
+    readonly x: Tensor,
+    readonly y: Tensor,
+    readonly addend: Tensor | null,
+  ) {
+    this.inputs = addend?.requiresGrad ? [x, addend] : [x];
   }
 
   onFinalize(tape: Tape): void {
-    const x = this.x, p = x.producer;
-    if (x.requiresGrad && !this.accumulate[0] && p instanceof LinearOp && p.layer.act === Act.relu
-      && tape.consumers(x).length === 1) {
+    const x = this.x,
+      p = x.producer;
+    if (
+      x.requiresGrad &&
+      !this.accumulate[0] &&
+      p instanceof LinearOp &&
+      p.layer.act === Act.relu &&
+      tape.consumers(x).length === 1
+    ) {
       this.fuseInputRelu = true;
       p.gradIsPreactivation = true;
     }
   }
 
   forward(n: number): void {
-    const L = this.layer, k = L.kernels, x = this.x, y = this.y, A = this.addend;
+    const L = this.layer,
+      k = L.kernels,
+      x = this.x,
+      y = this.y,
+      A = this.addend;
     gemm(k, {
-      x, w: L.W, y, rows: n, inner: L.inFeatures, cols: y.ld,
-      bias: L.b ? L.b.ptr : 0, addend: A, relu: L.act === Act.relu, kRange: L.kRange,
+      x,
+      w: L.W,
+      y,
+      rows: n,
+      inner: L.inFeatures,
+      cols: y.ld,
+      bias: L.b ? L.b.ptr : 0,
+      addend: A,
+      relu: L.act === Act.relu,
+      kRange: L.kRange,
     });
     if (L.act === Act.tanh || L.act === Act.elu) applyActivation(k.heap, L.act, y.ptr, y.ld, n, y.ld);
   }
 
   backward(n: number): void {
-    const L = this.layer, k = L.kernels, x = this.x, y = this.y, A = this.addend;
+    const L = this.layer,
+      k = L.kernels,
+      x = this.x,
+      y = this.y,
+      A = this.addend;
     const dP = y.grad;
-    const v = this.gradViews ??= {
-      dY: { ptr: y.grad, ld: y.ld }, dX: { ptr: x.grad, ld: x.ld }, dW: { ptr: L.W.grad, ld: L.W.ld },
+    const v = (this.gradViews ??= {
+      dY: { ptr: y.grad, ld: y.ld },
+      dX: { ptr: x.grad, ld: x.ld },
+      dW: { ptr: L.W.grad, ld: L.W.ld },
       wT: { ptr: L.transposedPtr, ld: pad4(L.inFeatures) },
-    };
+    });
     if (L.act === Act.relu && !this.gradIsPreactivation) k.reluBackward(dP, y.ld, y.ptr, y.ld, n, y.ld);
     else if (L.act === Act.tanh || L.act === Act.elu) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
-    if (A && A.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
-    gemmTransposedX(k, { x, d: v.dY, g: v.dW, rows: n, xCols: L.inFeatures, cols: y.ld, accumulate: true, kRange: L.kRange });
+    if (A?.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
+    gemmTransposedX(k, {
+      x,
+      d: v.dY,
+      g: v.dW,
+      rows: n,
+      xCols: L.inFeatures,
+      cols: y.ld,
+      accumulate: true,
+      kRange: L.kRange,
+    });
     if (L.W.maskPtr) k.mulInPlace(L.W.grad, L.W.maskPtr, L.W.size);
     if (L.b) k.colSum(dP, y.ld, L.b.grad, n, y.ld, 1);
     if (x.requiresGrad) {
       L.transposed();
       gemm(k, {
-        x: v.dY, w: v.wT, y: v.dX, rows: n, inner: L.outFeatures, cols: x.ld,
-        addend: this.accumulate[0] ? v.dX : null, kRange: L.kRangeT, reluMaskOf: this.fuseInputRelu ? x : null,
+        x: v.dY,
+        w: v.wT,
+        y: v.dX,
+        rows: n,
+        inner: L.outFeatures,
+        cols: x.ld,
+        addend: this.accumulate[0] ? v.dX : null,
+        kRange: L.kRangeT,
+        reluMaskOf: this.fuseInputRelu ? x : null,
       });
     }
   }
@@ -138,16 +203,21 @@ export class LinearOp implements Op {
  * An empty group gets [rows, 0) so that min/max over two groups ignores it.
  */
 function writeRanges(k: Kernels, mask: Uint8Array, inF: number, outF: number, transposed: boolean): number {
-  const rows = transposed ? outF : inF, cols = transposed ? inF : outF;
+  const rows = transposed ? outF : inF,
+    cols = transposed ? inF : outF;
   const groups = pad4(cols) / 4;
   const ptr = k.heap.allocI32(2 * groups + 4);
   const r = k.heap.i32;
   for (let g = 0; g < groups; g++) {
-    let s = rows, e = 0;
+    let s = rows,
+      e = 0;
     for (let c = 4 * g; c < Math.min(4 * g + 4, cols); c++) {
       for (let row = 0; row < rows; row++) {
         const on = transposed ? mask[c * outF + row] : mask[row * outF + c];
-        if (on) { if (row < s) s = row; if (row + 1 > e) e = row + 1; }
+        if (on) {
+          if (row < s) s = row;
+          if (row + 1 > e) e = row + 1;
+        }
       }
     }
     r[ptr + 2 * g] = s;
@@ -155,4 +225,3 @@ function writeRanges(k: Kernels, mask: Uint8Array, inF: number, outF: number, tr
   }
   return ptr;
 }
-

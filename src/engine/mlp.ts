@@ -23,7 +23,11 @@ export interface MlpOptions {
 export class Mlp {
   readonly layers: Linear[];
 
-  constructor(kernels: Kernels, store: ParamStore, readonly opts: MlpOptions) {
+  constructor(
+    kernels: Kernels,
+    store: ParamStore,
+    readonly opts: MlpOptions,
+  ) {
     const s = opts.sizes;
     if (s.length < 2 || s.some((v) => !Number.isInteger(v) || v < 1)) {
       throw new NsbiInputError(`${opts.name}: layer sizes must be >= 2 positive integers, got [${s}]`);
@@ -31,15 +35,23 @@ export class Mlp {
     this.layers = [];
     for (let i = 0; i + 1 < s.length; i++) {
       const last = i + 2 === s.length;
-      this.layers.push(new Linear(kernels, store, {
-        name: `${opts.name}.${i}`, inFeatures: s[i], outFeatures: s[i + 1],
-        activation: last ? opts.outputActivation ?? "none" : opts.activation ?? "relu",
-      }));
+      this.layers.push(
+        new Linear(kernels, store, {
+          name: `${opts.name}.${i}`,
+          inFeatures: s[i],
+          outFeatures: s[i + 1],
+          activation: last ? (opts.outputActivation ?? "none") : (opts.activation ?? "relu"),
+        }),
+      );
     }
   }
 
-  get inFeatures(): number { return this.opts.sizes[0]; }
-  get outFeatures(): number { return this.opts.sizes[this.opts.sizes.length - 1]; }
+  get inFeatures(): number {
+    return this.opts.sizes[0];
+  }
+  get outFeatures(): number {
+    return this.opts.sizes[this.opts.sizes.length - 1];
+  }
 
   apply(tape: Tape, x: Tensor, grad = true): Tensor {
     let h = x;

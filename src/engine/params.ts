@@ -30,10 +30,18 @@ export class Param {
   constructor(readonly spec: ParamSpec) {
     this.ld = pad4(spec.outFeatures);
   }
-  get name(): string { return this.spec.name; }
-  get rows(): number { return this.spec.inFeatures; }
-  get cols(): number { return this.spec.outFeatures; }
-  get size(): number { return this.rows * this.ld; }
+  get name(): string {
+    return this.spec.name;
+  }
+  get rows(): number {
+    return this.spec.inFeatures;
+  }
+  get cols(): number {
+    return this.spec.outFeatures;
+  }
+  get size(): number {
+    return this.rows * this.ld;
+  }
   /** PyTorch shape: [out, in] for weights, [out] for biases. */
   get torchShape(): number[] {
     return this.spec.kind === "weight" ? [this.cols, this.rows] : [this.cols];
@@ -63,13 +71,16 @@ export class ParamStore {
 
   add(spec: ParamSpec): Param {
     if (this.finalized) throw new NsbiInternalError(`ParamStore: '${spec.name}' added after finalize()`);
-    if (this.params.some((p) => p.name === spec.name)) throw new NsbiInternalError(`ParamStore: duplicate '${spec.name}'`);
+    if (this.params.some((p) => p.name === spec.name))
+      throw new NsbiInternalError(`ParamStore: duplicate '${spec.name}'`);
     const p = new Param(spec);
     this.params.push(p);
     return p;
   }
 
-  get isFinalized(): boolean { return this.finalized; }
+  get isFinalized(): boolean {
+    return this.finalized;
+  }
 
   /**
    * Allocate memory and initialise every parameter (in declaration order) from `rng`; with null,
@@ -89,15 +100,17 @@ export class ParamStore {
       if (p.spec.mask) {
         p.maskPtr = heap.alloc(p.size);
         const f = heap.f32;
-        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) f[p.maskPtr + r * p.ld + c] = p.spec.mask[r * p.cols + c];
+        for (let r = 0; r < p.rows; r++)
+          for (let c = 0; c < p.cols; c++) f[p.maskPtr + r * p.ld + c] = p.spec.mask[r * p.cols + c];
       }
     }
     this.finalized = true;
-    if (rng) for (const p of this.params) {
-      const v = new Float64Array(p.rows * p.cols);
-      p.spec.init(v, rng);
-      this.setDense(p, v);
-    }
+    if (rng)
+      for (const p of this.params) {
+        const v = new Float64Array(p.rows * p.cols);
+        p.spec.init(v, rng);
+        this.setDense(p, v);
+      }
   }
 
   /** Number of trainable scalars (excluding padding and masked-out weights). */
@@ -150,7 +163,8 @@ export class ParamStore {
   }
 
   restore(snap: Float32Array): void {
-    if (snap.length !== this.total) throw new NsbiInternalError(`ParamStore.restore: size ${snap.length} != ${this.total}`);
+    if (snap.length !== this.total)
+      throw new NsbiInternalError(`ParamStore.restore: size ${snap.length} != ${this.total}`);
     this.kernels.heap.f32.set(snap, this.valuesPtr);
   }
 
@@ -161,7 +175,11 @@ export class ParamStore {
       const dense = this.getDense(p);
       out.push({ name: p.name, shape: p.torchShape, data: toTorchLayout(p, dense) });
       if (withMasks && p.spec.mask) {
-        out.push({ name: `${p.name}_mask`, shape: p.torchShape, data: toTorchLayout(p, Float32Array.from(p.spec.mask)) });
+        out.push({
+          name: `${p.name}_mask`,
+          shape: p.torchShape,
+          data: toTorchLayout(p, Float32Array.from(p.spec.mask)),
+        });
       }
     }
     return out;

@@ -2,7 +2,8 @@ import { expect, test } from "vitest";
 import { Rng } from "./rng.js";
 
 test("fillNormal draws exactly what repeated normal() calls draw, across odd counts and the cached spare", () => {
-  const a = new Rng(7), b = new Rng(7);
+  const a = new Rng(7),
+    b = new Rng(7);
   for (const count of [1, 2, 3, 1000, 5, 4096, 1]) {
     const viaFill = new Float64Array(count + 2);
     a.fillNormal(viaFill, 1, count);

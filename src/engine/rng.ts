@@ -16,7 +16,8 @@ export class Rng {
 
   /** @param seed any finite number (integers recommended); equal seeds give equal streams. */
   constructor(seed: number) {
-    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new NsbiInputError(`Rng: seed must be a finite number, got ${String(seed)}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed))
+      throw new NsbiInputError(`Rng: seed must be a finite number, got ${String(seed)}`);
     // Fold the seed's integer and fractional parts into 32 bits, then expand with SplitMix32.
     let x = (Math.floor(seed) ^ Math.floor((seed % 1) * 0x100000000) ^ Math.floor(seed / 0x100000000)) >>> 0;
     const next = () => {
@@ -26,7 +27,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -45,7 +49,8 @@ export class Rng {
 
   /** Uniform on [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextU32() >>> 5, lo = this.nextU32() >>> 6;
+    const hi = this.nextU32() >>> 5,
+      lo = this.nextU32() >>> 6;
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
@@ -58,7 +63,10 @@ export class Rng {
 
   /** Standard normal. */
   normal(): number {
-    if (this.hasSpare) { this.hasSpare = false; return this.spare; }
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
     let u: number, v: number, s: number;
     do {
       u = 2 * this.uniform() - 1;
@@ -76,7 +84,8 @@ export class Rng {
     if (!(n >= 1) || n > 0x100000000) throw new RangeError(`Rng.int: n must be in [1, 2^32], got ${n}`);
     const limit = Math.floor(0x100000000 / n) * n;
     let r: number;
-    do r = this.nextU32(); while (r >= limit);
+    do r = this.nextU32();
+    while (r >= limit);
     return r % n;
   }
 
@@ -87,45 +96,83 @@ export class Rng {
   fillNormal(out: Float32Array | Float64Array, offset = 0, count = out.length - offset): void {
     let i = offset;
     const end = offset + count;
-    if (i < end && this.hasSpare) { out[i++] = this.spare; this.hasSpare = false; }
+    if (i < end && this.hasSpare) {
+      out[i++] = this.spare;
+      this.hasSpare = false;
+    }
     if (i >= end) return;
     // state kept as int32 (| 0): the bitwise steps give the same bits as nextU32's unsigned values
-    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    let s0 = this.s0 | 0,
+      s1 = this.s1 | 0,
+      s2 = this.s2 | 0,
+      s3 = this.s3 | 0;
     while (i < end) {
       let u: number, v: number, s: number;
       do {
         // four xoshiro128** steps (as nextU32) -> two 53-bit uniforms (as uniform())
-        let r = Math.imul(s1, 5), t = s1 << 9;
+        let r = Math.imul(s1, 5),
+          t = s1 << 9;
         r = Math.imul((r << 7) | (r >>> 25), 9);
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
         const h0 = r >>> 5;
-        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul(s1, 5);
+        t = s1 << 9;
         r = Math.imul((r << 7) | (r >>> 25), 9);
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
         u = 2 * ((h0 * 67108864 + (r >>> 6)) * TWO_POW_M53) - 1;
-        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul(s1, 5);
+        t = s1 << 9;
         r = Math.imul((r << 7) | (r >>> 25), 9);
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
         const h1 = r >>> 5;
-        r = Math.imul(s1, 5); t = s1 << 9;
+        r = Math.imul(s1, 5);
+        t = s1 << 9;
         r = Math.imul((r << 7) | (r >>> 25), 9);
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
         v = 2 * ((h1 * 67108864 + (r >>> 6)) * TWO_POW_M53) - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
       const f = Math.sqrt((-2 * Math.log(s)) / s);
       out[i++] = u * f;
       if (i < end) out[i++] = v * f;
-      else { this.spare = v * f; this.hasSpare = true; }
+      else {
+        this.spare = v * f;
+        this.hasSpare = true;
+      }
     }
-    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 
   /** In-place Fisher–Yates shuffle. */
   shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = a[i]; a[i] = a[j]; a[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
     return a;
   }
@@ -144,18 +191,35 @@ export class Rng {
 
   /** The complete generator state (for training checkpoints); fromState() continues the stream exactly. */
   getState(): RngState {
-    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare, hasSpare: this.hasSpare };
+    return {
+      s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spare: this.spare,
+      hasSpare: this.hasSpare,
+    };
   }
 
   /** A generator that continues from a state returned by getState(). */
   static fromState(state: RngState): Rng {
     const { s, spare, hasSpare } = state;
-    if (!Array.isArray(s) || s.length !== 4 || !s.every((v) => Number.isInteger(v) && v >= 0 && v < 0x100000000)
-      || (s[0] | s[1] | s[2] | s[3]) === 0 || typeof hasSpare !== "boolean" || !Number.isFinite(spare)) {
-      throw new RangeError("Rng.fromState: not a generator state (four nonzero-in-total 32-bit words, spare, hasSpare)");
+    if (
+      !Array.isArray(s) ||
+      s.length !== 4 ||
+      !s.every((v) => Number.isInteger(v) && v >= 0 && v < 0x100000000) ||
+      (s[0] | s[1] | s[2] | s[3]) === 0 ||
+      typeof hasSpare !== "boolean" ||
+      !Number.isFinite(spare)
+    ) {
+      throw new RangeError(
+        "Rng.fromState: not a generator state (four nonzero-in-total 32-bit words, spare, hasSpare)",
+      );
     }
     const r = new Rng(0);
-    r.s0 = s[0]; r.s1 = s[1]; r.s2 = s[2]; r.s3 = s[3]; r.spare = spare; r.hasSpare = hasSpare;
+    r.s0 = s[0];
+    r.s1 = s[1];
+    r.s2 = s[2];
+    r.s3 = s[3];
+    r.spare = spare;
+    r.hasSpare = hasSpare;
     return r;
   }
 

@@ -26,7 +26,8 @@ describe("Rng.getState / Rng.fromState", () => {
 
 test("Adam.setState continues the trajectory bit for bit (and a fresh optimizer does not)", () => {
   const run = (resumeAt: number | null, fresh = false) => {
-    const k = createKernels("ts"), store = new ParamStore(k);
+    const k = createKernels("ts"),
+      store = new ParamStore(k);
     store.add({ name: "w", kind: "weight", inFeatures: 3, outFeatures: 5, init: uniformInit(3) });
     store.finalize(new Rng(1));
     let adam = new Adam(store, { learningRate: 0.01 });

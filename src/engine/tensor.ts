@@ -31,13 +31,16 @@ export class Tensor {
     return new Tensor(k.heap, ptr, rows, cols, ld, grad);
   }
 
-  get requiresGrad(): boolean { return this.grad !== 0; }
+  get requiresGrad(): boolean {
+    return this.grad !== 0;
+  }
 
   /** Copy n rows from a dense [n, cols] array (row stride = cols) into this tensor. */
   setRows(src: ArrayLike<number>, n: number, srcOffset = 0, srcStride = this.cols): void {
     const f = this.heap.f32;
     for (let i = 0; i < n; i++) {
-      const d = this.ptr + i * this.ld, s = srcOffset + i * srcStride;
+      const d = this.ptr + i * this.ld,
+        s = srcOffset + i * srcStride;
       for (let j = 0; j < this.cols; j++) f[d + j] = src[s + j];
     }
   }
@@ -46,15 +49,20 @@ export class Tensor {
   getRows(dst: { [i: number]: number }, n: number, dstOffset = 0, dstStride = this.cols): void {
     const f = this.heap.f32;
     for (let i = 0; i < n; i++) {
-      const s = this.ptr + i * this.ld, d = dstOffset + i * dstStride;
+      const s = this.ptr + i * this.ld,
+        d = dstOffset + i * dstStride;
       for (let j = 0; j < this.cols; j++) dst[d + j] = f[s + j];
     }
   }
 
   /** Value at (i, j). */
-  at(i: number, j: number): number { return this.heap.f32[this.ptr + i * this.ld + j]; }
+  at(i: number, j: number): number {
+    return this.heap.f32[this.ptr + i * this.ld + j];
+  }
   /** Gradient at (i, j). */
-  gradAt(i: number, j: number): number { return this.heap.f32[this.grad + i * this.ld + j]; }
+  gradAt(i: number, j: number): number {
+    return this.heap.f32[this.grad + i * this.ld + j];
+  }
 }
 
 /** A vector of `rows` f32 (leading dimension 1), e.g. per-sample log-dets or log-probs. */

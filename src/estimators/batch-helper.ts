@@ -27,5 +27,11 @@ export interface BatchHelper {
  * Creates the helper for one NPE training run (z-scored theta and x columns), or returns null when
  * a second thread would not pay for this run (it then trains on one thread).
  */
-export type BatchHelperFactory = (network: NpeNetwork, theta: Float32Array, x: Float32Array,
-  trainRows: number, validationRows: number, batchRows: number) => BatchHelper | null;
+export type BatchHelperFactory = (
+  network: NpeNetwork,
+  theta: Float32Array,
+  x: Float32Array,
+  trainRows: number,
+  validationRows: number,
+  batchRows: number,
+) => BatchHelper | null;

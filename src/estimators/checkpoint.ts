@@ -65,22 +65,42 @@ const headerSchema = z.object({
 export function encodeCheckpoint(cp: TrainingCheckpoint): Uint8Array {
   const s = cp.state;
   const arrays: [string, Float32Array | Int32Array][] = [
-    ["values", s.values], ["adamM", s.adam.m], ["adamV", s.adam.v], ["trainOrder", s.trainOrder],
+    ["values", s.values],
+    ["adamM", s.adam.m],
+    ["adamV", s.adam.v],
+    ["trainOrder", s.trainOrder],
   ];
   if (s.best) arrays.push(["best", s.best]);
   const payload = new Uint8Array(arrays.reduce((n, [, a]) => n + a.byteLength, 0));
   let off = 0;
-  for (const [, a] of arrays) { payload.set(leBytes(a), off); off += a.byteLength; }
+  for (const [, a] of arrays) {
+    payload.set(leBytes(a), off);
+    off += a.byteLength;
+  }
   const header = {
-    format: "nsbi-training-checkpoint", formatVersion: FORMAT_VERSION, fingerprint: cp.fingerprint,
-    epoch: s.epoch, steps: s.steps, adamStep: s.adam.step, shuffleRng: s.shuffleRng, bestEpoch: s.bestEpoch,
-    bestValidationLoss: s.bestValidationLoss, epochsSinceImprovement: s.epochsSinceImprovement,
-    trainLoss: s.trainLoss, validationLoss: s.validationLoss, seconds: s.seconds,
-    arrays: arrays.map(([name, a]) => ({ name, length: a.length })), sha256: sha256Hex(payload),
+    format: "nsbi-training-checkpoint",
+    formatVersion: FORMAT_VERSION,
+    fingerprint: cp.fingerprint,
+    epoch: s.epoch,
+    steps: s.steps,
+    adamStep: s.adam.step,
+    shuffleRng: s.shuffleRng,
+    bestEpoch: s.bestEpoch,
+    bestValidationLoss: s.bestValidationLoss,
+    epochsSinceImprovement: s.epochsSinceImprovement,
+    trainLoss: s.trainLoss,
+    validationLoss: s.validationLoss,
+    seconds: s.seconds,
+    arrays: arrays.map(([name, a]) => ({ name, length: a.length })),
+    sha256: sha256Hex(payload),
   };
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil((json.length + 12) / 8) * 8 - 12;
-  if (padded > json.length) { const p = new Uint8Array(padded).fill(0x20); p.set(json); json = p; }
+  if (padded > json.length) {
+    const p = new Uint8Array(padded).fill(0x20);
+    p.set(json);
+    json = p;
+  }
   const out = new Uint8Array(12 + json.length + payload.length);
   out.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(out.buffer).setUint32(8, json.length, true);
@@ -96,27 +116,51 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): TrainingChe
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (n > MAX_HEADER_BYTES || 12 + n > bytes.length) throw bad(`header of ${n} bytes does not fit the file`);
   let raw: unknown;
-  try { raw = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + n))); } catch { throw bad("header is not JSON"); }
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + n)));
+  } catch {
+    throw bad("header is not JSON");
+  }
   const parsed = headerSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw bad(`field '${issue.path.join(".") || "(root)"}' ${issue.message}`);
   }
-  const h = parsed.data, payload = bytes.subarray(12 + n);
+  const h = parsed.data,
+    payload = bytes.subarray(12 + n);
   if (payload.length !== h.arrays.reduce((s, a) => s + 4 * a.length, 0)) throw bad("truncated or padded data");
   if (sha256Hex(payload) !== h.sha256) throw bad("data does not match its SHA-256: the file is damaged");
   const got = new Map<string, Uint8Array>();
   let off = 0;
-  for (const a of h.arrays) { got.set(a.name, payload.slice(off, off + 4 * a.length)); off += 4 * a.length; }
-  const f32 = (name: string) => { const b = got.get(name); return b ? fromLe(b, Float32Array) : null; };
-  const values = f32("values"), m = f32("adamM"), v = f32("adamV"), order = got.get("trainOrder");
+  for (const a of h.arrays) {
+    got.set(a.name, payload.slice(off, off + 4 * a.length));
+    off += 4 * a.length;
+  }
+  const f32 = (name: string) => {
+    const b = got.get(name);
+    return b ? fromLe(b, Float32Array) : null;
+  };
+  const values = f32("values"),
+    m = f32("adamM"),
+    v = f32("adamV"),
+    order = got.get("trainOrder");
   if (!values || !m || !v || !order) throw bad("an array is missing");
   return {
     fingerprint: h.fingerprint as CheckpointFingerprint,
     state: {
-      epoch: h.epoch, steps: h.steps, values, adam: { step: h.adamStep, m, v }, shuffleRng: h.shuffleRng,
-      trainOrder: fromLe(order, Int32Array), best: f32("best"), bestEpoch: h.bestEpoch, bestValidationLoss: h.bestValidationLoss,
-      epochsSinceImprovement: h.epochsSinceImprovement, trainLoss: h.trainLoss, validationLoss: h.validationLoss, seconds: h.seconds,
+      epoch: h.epoch,
+      steps: h.steps,
+      values,
+      adam: { step: h.adamStep, m, v },
+      shuffleRng: h.shuffleRng,
+      trainOrder: fromLe(order, Int32Array),
+      best: f32("best"),
+      bestEpoch: h.bestEpoch,
+      bestValidationLoss: h.bestValidationLoss,
+      epochsSinceImprovement: h.epochsSinceImprovement,
+      trainLoss: h.trainLoss,
+      validationLoss: h.validationLoss,
+      seconds: h.seconds,
     },
   };
 }
@@ -126,7 +170,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): TrainingChe
  * the first difference (data, a network or training option, threads, kernel path).
  */
 export function checkpointMismatch(saved: CheckpointFingerprint, current: CheckpointFingerprint): string | null {
-  const d = saved.data, e = current.data;
+  const d = saved.data,
+    e = current.data;
   if (d.rows !== e.rows || d.thetaDim !== e.thetaDim || d.xDim !== e.xDim) {
     return `it was written for other data (${d.rows} rows of theta[${d.thetaDim}] and x[${d.xDim}], these are ${e.rows} rows of theta[${e.thetaDim}] and x[${e.xDim}])`;
   }
@@ -136,7 +181,8 @@ export function checkpointMismatch(saved: CheckpointFingerprint, current: Checkp
       return `it was written with ${key} ${saved.training[key]}, this run has ${current.training[key]}`;
     }
   }
-  const sf = (saved.network.flow ?? {}) as Record<string, unknown>, cf = (current.network.flow ?? {}) as Record<string, unknown>;
+  const sf = (saved.network.flow ?? {}) as Record<string, unknown>,
+    cf = (current.network.flow ?? {}) as Record<string, unknown>;
   for (const key of new Set([...Object.keys(sf), ...Object.keys(cf)])) {
     if (JSON.stringify(sf[key]) !== JSON.stringify(cf[key])) {
       return `it was written for a network with flow ${key} ${JSON.stringify(sf[key])}, this run builds ${JSON.stringify(cf[key])}`;
@@ -145,15 +191,24 @@ export function checkpointMismatch(saved: CheckpointFingerprint, current: Checkp
   if (JSON.stringify(saved.network) !== JSON.stringify(current.network)) {
     return `it was written for another network (embedding ${JSON.stringify(saved.network.embedding)}, this run has ${JSON.stringify(current.network.embedding)})`;
   }
-  if (saved.threads !== current.threads) return `it was written with ${saved.threads} thread(s), this run uses ${current.threads}`;
-  if (saved.kernelPath !== current.kernelPath) return `it was written with the ${saved.kernelPath} kernels, this run uses ${current.kernelPath}`;
+  if (saved.threads !== current.threads)
+    return `it was written with ${saved.threads} thread(s), this run uses ${current.threads}`;
+  if (saved.kernelPath !== current.kernelPath)
+    return `it was written with the ${saved.kernelPath} kernels, this run uses ${current.kernelPath}`;
   return null;
 }
 
 /** Throws an NsbiInputError naming `source` when the checkpoint cannot continue this run. */
-export function requireMatchingCheckpoint(saved: CheckpointFingerprint, current: CheckpointFingerprint, source: string): void {
+export function requireMatchingCheckpoint(
+  saved: CheckpointFingerprint,
+  current: CheckpointFingerprint,
+  source: string,
+): void {
   const why = checkpointMismatch(saved, current);
-  if (why) throw new NsbiInputError(`cannot resume from ${source}: ${why}; resume with the same data and options, or train afresh`);
+  if (why)
+    throw new NsbiInputError(
+      `cannot resume from ${source}: ${why}; resume with the same data and options, or train afresh`,
+    );
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -164,7 +219,7 @@ function leBytes(a: Float32Array | Int32Array): Uint8Array {
   return b;
 }
 
-function fromLe<T extends Float32Array | Int32Array>(b: Uint8Array, Ctor: { new(buffer: ArrayBuffer): T }): T {
+function fromLe<T extends Float32Array | Int32Array>(b: Uint8Array, Ctor: { new (buffer: ArrayBuffer): T }): T {
   const c = b.slice();
   if (!LITTLE_ENDIAN) for (let i = 0; i < c.length; i += 4) c.subarray(i, i + 4).reverse();
   return new Ctor(c.buffer);

@@ -46,21 +46,30 @@ const pad4 = (n: number) => Math.ceil(n / 4) * 4;
  * or infinite numbers, never an allocation). An upper bound of the real heap use, within ~2x.
  */
 export function estimateNetworkSize(c: NetworkSizeConfig, rows: number): NetworkSize {
-  let parameters = 0, maskValues = 0, activationsPerRow = 0;
+  let parameters = 0,
+    maskValues = 0,
+    activationsPerRow = 0;
   const linear = (inF: number, outF: number, masked: boolean) => {
     parameters += inF * pad4(outF) + pad4(outF);
     if (masked) maskValues += inF * pad4(outF);
     activationsPerRow += 2 * pad4(outF);
   };
-  if (c.embedding) for (let i = 0; i + 1 < c.embedding.sizes.length; i++) linear(c.embedding.sizes[i], c.embedding.sizes[i + 1], false);
-  const f = c.flow, F = f.features, H = f.hiddenFeatures, C = f.contextFeatures;
+  if (c.embedding)
+    for (let i = 0; i + 1 < c.embedding.sizes.length; i++)
+      linear(c.embedding.sizes[i], c.embedding.sizes[i + 1], false);
+  const f = c.flow,
+    F = f.features,
+    H = f.hiddenFeatures,
+    C = f.contextFeatures;
   const K = f.univariate.type === "affine" ? 2 : 3 * f.univariate.bins - 1;
   const perTransform = () => {
     const before = { parameters, maskValues, activationsPerRow };
     linear(F, H, true);
     if (C > 0) linear(C, H, false);
     // hidden layers are identical: add one and multiply (hiddenLayers may be absurd in a bad file)
-    const p0 = parameters, m0 = maskValues, a0 = activationsPerRow;
+    const p0 = parameters,
+      m0 = maskValues,
+      a0 = activationsPerRow;
     linear(H, H, true);
     parameters = p0 + (parameters - p0) * (f.hiddenLayers - 1);
     maskValues = m0 + (maskValues - m0) * (f.hiddenLayers - 1);
@@ -68,7 +77,11 @@ export function estimateNetworkSize(c: NetworkSizeConfig, rows: number): Network
     linear(H, F * K, true);
     // the univariate transform's per-row buffers (outputs, log-determinants, their gradients)
     activationsPerRow += 4 * pad4(F) + 2 * pad4(F * K);
-    return { parameters: parameters - before.parameters, maskValues: maskValues - before.maskValues, activationsPerRow: activationsPerRow - before.activationsPerRow };
+    return {
+      parameters: parameters - before.parameters,
+      maskValues: maskValues - before.maskValues,
+      activationsPerRow: activationsPerRow - before.activationsPerRow,
+    };
   };
   const one = perTransform();
   parameters += one.parameters * (f.transforms - 1);
@@ -83,18 +96,25 @@ export function estimateNetworkSize(c: NetworkSizeConfig, rows: number): Network
  * `rows` rows (the batch size in training, EVALUATION_ROWS for evaluation).
  */
 export function checkNetworkSize(c: NetworkSizeConfig, rows: number, purpose: "training" | "evaluation"): NetworkSize {
-  const s = estimateNetworkSize(c, rows), f = c.flow;
-  const sizes = `transforms ${f.transforms}, hiddenFeatures ${f.hiddenFeatures}, hiddenLayers ${f.hiddenLayers}`
-    + (f.univariate.type === "rational_quadratic" ? `, bins ${f.univariate.bins}` : "")
-    + (c.embedding ? `, embedding ${c.embedding.sizes.slice(1).join(",")}` : "") + `, thetaDim ${c.thetaDim}, xDim ${c.xDim}`;
+  const s = estimateNetworkSize(c, rows),
+    f = c.flow;
+  const sizes =
+    `transforms ${f.transforms}, hiddenFeatures ${f.hiddenFeatures}, hiddenLayers ${f.hiddenLayers}` +
+    (f.univariate.type === "rational_quadratic" ? `, bins ${f.univariate.bins}` : "") +
+    (c.embedding ? `, embedding ${c.embedding.sizes.slice(1).join(",")}` : "") +
+    `, thetaDim ${c.thetaDim}, xDim ${c.xDim}`;
   if (!(s.parameters <= NETWORK_LIMITS.maxParameters)) {
-    throw new NsbiInputError(`network too large: ${fmt(s.parameters)} weights (${sizes}); the limit is ${fmt(NETWORK_LIMITS.maxParameters)}: `
-      + "use fewer or smaller layers");
+    throw new NsbiInputError(
+      `network too large: ${fmt(s.parameters)} weights (${sizes}); the limit is ${fmt(NETWORK_LIMITS.maxParameters)}: ` +
+        "use fewer or smaller layers",
+    );
   }
   if (!(s.heapBytes <= NETWORK_LIMITS.maxHeapBytes)) {
     const use = purpose === "training" ? `to train in batches of ${rows} rows` : "to evaluate";
-    throw new NsbiInputError(`network too large for memory: about ${gib(s.heapBytes)} GiB ${use} (${sizes}); the limit is `
-      + `${gib(NETWORK_LIMITS.maxHeapBytes)} GiB: use ${purpose === "training" ? "a smaller batch size or " : ""}fewer or smaller layers`);
+    throw new NsbiInputError(
+      `network too large for memory: about ${gib(s.heapBytes)} GiB ${use} (${sizes}); the limit is ` +
+        `${gib(NETWORK_LIMITS.maxHeapBytes)} GiB: use ${purpose === "training" ? "a smaller batch size or " : ""}fewer or smaller layers`,
+    );
   }
   return s;
 }

@@ -7,7 +7,8 @@ import type { Loss, TrainableGraph } from "./trainer.js";
  */
 export const npeLoss: Loss = {
   value(g: TrainableGraph, n: number): number {
-    const f = g.output.heap.f32, p = g.output.ptr;
+    const f = g.output.heap.f32,
+      p = g.output.ptr;
     let s = 0;
     for (let i = 0; i < n; i++) s -= f[p + i];
     return s / n;

@@ -50,21 +50,36 @@ export class NpeNetwork {
   private evalGraph: (NpeGraph & { stage: number; stats: number }) | null = null;
   private embedGraph: { tape: Tape; x: Tensor; c: Tensor } | null = null;
 
-  constructor(readonly config: NpeNetworkConfig, readonly kernels: Kernels) {
+  constructor(
+    readonly config: NpeNetworkConfig,
+    readonly kernels: Kernels,
+  ) {
     const c = config;
     // before anything is allocated: a config.json may declare absurd sizes
     checkNetworkSize(c, EVAL_ROWS, "evaluation");
     this.store = new ParamStore(kernels);
     if (c.embedding) {
-      if (c.embedding.sizes[0] !== c.xDim) throw new NsbiInputError(`embedding: input size ${c.embedding.sizes[0]} != data dimension ${c.xDim}`);
-      this.embedding = new Mlp(kernels, this.store, { name: "embedding", sizes: c.embedding.sizes, activation: c.embedding.activation });
+      if (c.embedding.sizes[0] !== c.xDim)
+        throw new NsbiInputError(`embedding: input size ${c.embedding.sizes[0]} != data dimension ${c.xDim}`);
+      this.embedding = new Mlp(kernels, this.store, {
+        name: "embedding",
+        sizes: c.embedding.sizes,
+        activation: c.embedding.activation,
+      });
     } else this.embedding = null;
     const ctx = this.embedding ? this.embedding.outFeatures : c.xDim;
-    if (c.flow.contextFeatures !== ctx) throw new NsbiInputError(`flow: contextFeatures ${c.flow.contextFeatures} != embedding output ${ctx}`);
-    if (c.flow.features !== c.thetaDim) throw new NsbiInputError(`flow: features ${c.flow.features} != thetaDim ${c.thetaDim}`);
-    for (const [name, arr, len] of [["thetaMean", c.standardization.thetaMean, c.thetaDim], ["thetaStd", c.standardization.thetaStd, c.thetaDim],
-      ["xMean", c.standardization.xMean, c.xDim], ["xStd", c.standardization.xStd, c.xDim]] as const) {
-      if (arr.length !== len || arr.some((v) => !Number.isFinite(v))) throw new NsbiInputError(`standardization.${name}: expected ${len} finite numbers`);
+    if (c.flow.contextFeatures !== ctx)
+      throw new NsbiInputError(`flow: contextFeatures ${c.flow.contextFeatures} != embedding output ${ctx}`);
+    if (c.flow.features !== c.thetaDim)
+      throw new NsbiInputError(`flow: features ${c.flow.features} != thetaDim ${c.thetaDim}`);
+    for (const [name, arr, len] of [
+      ["thetaMean", c.standardization.thetaMean, c.thetaDim],
+      ["thetaStd", c.standardization.thetaStd, c.thetaDim],
+      ["xMean", c.standardization.xMean, c.xDim],
+      ["xStd", c.standardization.xStd, c.xDim],
+    ] as const) {
+      if (arr.length !== len || arr.some((v) => !Number.isFinite(v)))
+        throw new NsbiInputError(`standardization.${name}: expected ${len} finite numbers`);
     }
     if (c.standardization.thetaStd.some((v) => v <= 0) || c.standardization.xStd.some((v) => v <= 0)) {
       throw new NsbiInputError("standardization: standard deviations must be positive");
@@ -73,11 +88,19 @@ export class NpeNetwork {
   }
 
   /** Initialise all weights (call once, before training or loading). */
-  initialize(rng: Rng): void { this.store.finalize(rng); }
+  initialize(rng: Rng): void {
+    this.store.finalize(rng);
+  }
 
-  get thetaDim(): number { return this.config.thetaDim; }
-  get xDim(): number { return this.config.xDim; }
-  get contextDim(): number { return this.config.flow.contextFeatures; }
+  get thetaDim(): number {
+    return this.config.thetaDim;
+  }
+  get xDim(): number {
+    return this.config.xDim;
+  }
+  get contextDim(): number {
+    return this.config.flow.contextFeatures;
+  }
 
   /** log |d theta' / d theta| = −Σ log σ_theta, added to the z-scored log-density. */
   get thetaLogJacobian(): number {
@@ -108,11 +131,13 @@ export class NpeNetwork {
 
   /** Map z-scored theta rows back to the original units, in place. */
   unstandardizeTheta(theta: Float32Array, n: number, offset = 0): void {
-    const { thetaMean: m, thetaStd: s } = this.config.standardization, P = this.thetaDim;
-    for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) {
-      const q = offset + i * P + j;
-      theta[q] = theta[q] * s[j] + m[j];
-    }
+    const { thetaMean: m, thetaStd: s } = this.config.standardization,
+      P = this.thetaDim;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < P; j++) {
+        const q = offset + i * P + j;
+        theta[q] = theta[q] * s[j] + m[j];
+      }
   }
 
   /** Embedding (context) of m raw observations, [m, contextDim]. */
@@ -126,7 +151,9 @@ export class NpeNetwork {
       tape.finalize();
       this.embedGraph = { tape, x: xin, c };
     }
-    const g = this.embedGraph, C = this.contextDim, out = new Float32Array(m * C);
+    const g = this.embedGraph,
+      C = this.contextDim,
+      out = new Float32Array(m * C);
     for (let s = 0; s < m; s += EVAL_ROWS) {
       const r = Math.min(EVAL_ROWS, m - s);
       g.x.setRows(xs, r, s * this.xDim);
@@ -141,14 +168,23 @@ export class NpeNetwork {
    * row shared by all pairs.
    */
   logProb(theta: Float32Array, x: Float32Array, n: number): Float64Array {
-    const P = this.thetaDim, D = this.xDim;
-    if (theta.length !== n * P) throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected ${n} x ${P}`);
+    const P = this.thetaDim,
+      D = this.xDim;
+    if (theta.length !== n * P)
+      throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected ${n} x ${P}`);
     const shared = x.length === D;
-    if (!shared && x.length !== n * D) throw new NsbiInputError(`logProb: x has ${x.length} values, expected ${D} or ${n} x ${D}`);
-    const g = this.evaluationGraph(), k = this.kernels, heap = k.heap;
+    if (!shared && x.length !== n * D)
+      throw new NsbiInputError(`logProb: x has ${x.length} values, expected ${D} or ${n} x ${D}`);
+    const g = this.evaluationGraph(),
+      k = this.kernels,
+      heap = k.heap;
     // Raw rows are staged in the heap and z-scored by a kernel straight into the graph's inputs.
-    const mT = g.stats, iT = mT + P, mX = iT + P, iX = mX + D;
-    const out = new Float64Array(n), jac = this.thetaLogJacobian;
+    const mT = g.stats,
+      iT = mT + P,
+      mX = iT + P,
+      iX = mX + D;
+    const out = new Float64Array(n),
+      jac = this.thetaLogJacobian;
     if (shared) {
       heap.f32.set(x, g.stage);
       k.standardizeRows(g.stage, D, mX, iX, g.x.ptr, g.x.ld, 1, D);
@@ -172,7 +208,9 @@ export class NpeNetwork {
   /** The inference graph for EVAL_ROWS rows, with a staging buffer and the z-scoring statistics in the heap. */
   private evaluationGraph(): NpeGraph & { stage: number; stats: number } {
     if (this.evalGraph) return this.evalGraph;
-    const g = this.buildGraph(EVAL_ROWS, { grad: false }), heap = this.kernels.heap, st = this.config.standardization;
+    const g = this.buildGraph(EVAL_ROWS, { grad: false }),
+      heap = this.kernels.heap,
+      st = this.config.standardization;
     const stage = heap.alloc(EVAL_ROWS * Math.max(this.thetaDim, this.xDim));
     const stats = heap.alloc(2 * (this.thetaDim + this.xDim));
     heap.f32.set([...st.thetaMean, ...st.thetaStd.map((v) => 1 / v), ...st.xMean, ...st.xStd.map((v) => 1 / v)], stats);
@@ -184,16 +222,21 @@ export class NpeNetwork {
    * into out[offset ..]; optionally their log q in logProb.
    */
   sample(n: number, x: Float32Array, rng: Rng, out: Float32Array, offset = 0, logProb?: Float64Array): void {
-    if (x.length !== this.xDim) throw new NsbiInputError(`sample: observation has ${x.length} values, expected ${this.xDim}`);
+    if (x.length !== this.xDim)
+      throw new NsbiInputError(`sample: observation has ${x.length} values, expected ${this.xDim}`);
     const context = this.embed(x, 1);
     this.flow.sample(n, context, rng, out, offset, logProb);
     this.unstandardizeTheta(out, n, offset);
-    if (logProb) { const jac = this.thetaLogJacobian; for (let i = 0; i < n; i++) logProb[i] += jac; }
+    if (logProb) {
+      const jac = this.thetaLogJacobian;
+      for (let i = 0; i < n; i++) logProb[i] += jac;
+    }
   }
 }
 
 function zscore(a: ArrayLike<number>, n: number, mean: number[], std: number[]): Float32Array {
-  const d = mean.length, out = new Float32Array(n * d);
+  const d = mean.length,
+    out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = (a[i * d + j] - mean[j]) / std[j];
   return out;
 }

@@ -58,6 +58,7 @@ export interface TrainOptions {
   /** Seed of the split, the shuffles (and, in NPE, the initial weights). Default 0. */
   seed?: number;
   /** Called after each epoch; return "stop" to end training (best weights are still restored). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: callbacks that return nothing must type-check
   onEpoch?: (info: EpochInfo) => void | "stop";
 }
 
@@ -123,10 +124,17 @@ export interface CheckpointSink {
 
 /** The loss became NaN or infinite: training stopped and produced no model. */
 export class TrainingDivergedError extends NsbiInputError {
-  constructor(readonly epoch: number, what: string, learningRate: number, bestSoFar: number) {
-    super(`training diverged: the ${what} became non-finite in epoch ${epoch}`
-      + (Number.isFinite(bestSoFar) ? ` (best validation loss so far ${bestSoFar.toFixed(4)})` : "")
-      + `; no model was produced. Lower the learning rate (it is ${learningRate}) or check the data for extreme values`);
+  constructor(
+    readonly epoch: number,
+    what: string,
+    learningRate: number,
+    bestSoFar: number,
+  ) {
+    super(
+      `training diverged: the ${what} became non-finite in epoch ${epoch}` +
+        (Number.isFinite(bestSoFar) ? ` (best validation loss so far ${bestSoFar.toFixed(4)})` : "") +
+        `; no model was produced. Lower the learning rate (it is ${learningRate}) or check the data for extreme values`,
+    );
   }
 }
 
@@ -134,15 +142,25 @@ export class TrainingDivergedError extends NsbiInputError {
 export function resolveTrainOptions(o: TrainOptions): Required<Omit<TrainOptions, "onEpoch">> {
   const d = TRAIN_DEFAULTS;
   const r = {
-    batchSize: o.batchSize ?? d.batchSize, learningRate: o.learningRate ?? d.learningRate,
-    validationFraction: o.validationFraction ?? d.validationFraction, stopAfterEpochs: o.stopAfterEpochs ?? d.stopAfterEpochs,
-    maxEpochs: o.maxEpochs ?? d.maxEpochs, clipMaxNorm: o.clipMaxNorm ?? d.clipMaxNorm, weightDecay: o.weightDecay ?? d.weightDecay,
+    batchSize: o.batchSize ?? d.batchSize,
+    learningRate: o.learningRate ?? d.learningRate,
+    validationFraction: o.validationFraction ?? d.validationFraction,
+    stopAfterEpochs: o.stopAfterEpochs ?? d.stopAfterEpochs,
+    maxEpochs: o.maxEpochs ?? d.maxEpochs,
+    clipMaxNorm: o.clipMaxNorm ?? d.clipMaxNorm,
+    weightDecay: o.weightDecay ?? d.weightDecay,
     seed: o.seed ?? d.seed,
   };
-  const intOpt = (name: string, v: number) => { if (!Number.isInteger(v) || v < 1) throw new NsbiInputError(`${name} must be a positive integer, got ${v}`); };
-  intOpt("batchSize", r.batchSize); intOpt("stopAfterEpochs", r.stopAfterEpochs); intOpt("maxEpochs", r.maxEpochs);
-  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate))) throw new NsbiInputError(`learningRate must be a positive number, got ${r.learningRate}`);
-  if (!(r.validationFraction > 0 && r.validationFraction < 1)) throw new NsbiInputError(`validationFraction must be in (0, 1), got ${r.validationFraction}`);
+  const intOpt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new NsbiInputError(`${name} must be a positive integer, got ${v}`);
+  };
+  intOpt("batchSize", r.batchSize);
+  intOpt("stopAfterEpochs", r.stopAfterEpochs);
+  intOpt("maxEpochs", r.maxEpochs);
+  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate)))
+    throw new NsbiInputError(`learningRate must be a positive number, got ${r.learningRate}`);
+  if (!(r.validationFraction > 0 && r.validationFraction < 1))
+    throw new NsbiInputError(`validationFraction must be in (0, 1), got ${r.validationFraction}`);
   if (!(r.clipMaxNorm >= 0)) throw new NsbiInputError(`clipMaxNorm must be >= 0, got ${r.clipMaxNorm}`);
   if (!(r.weightDecay >= 0)) throw new NsbiInputError(`weightDecay must be >= 0, got ${r.weightDecay}`);
   if (!Number.isFinite(r.seed)) throw new NsbiInputError(`seed must be a finite number, got ${r.seed}`);
@@ -181,20 +199,35 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
   const { store, graph, loss, data, options, split, helper = null, checkpoint, resume } = args;
   const lossOffset = args.lossOffset ?? 0;
   const o = resolveTrainOptions(options);
-  if (graph.inputs.length !== data.columns.length) throw new NsbiInputError("trainLoop: graph inputs and data columns differ in number");
+  if (graph.inputs.length !== data.columns.length)
+    throw new NsbiInputError("trainLoop: graph inputs and data columns differ in number");
   const batch = Math.min(o.batchSize, graph.inputs[0].rows);
-  const trainIdx = split.train.slice(), valIdx = split.validation;
-  const nTrain = trainIdx.length, nVal = valIdx.length;
-  const heap = store.kernels.heap, k = store.kernels, mark = heap.mark();
+  const trainIdx = split.train.slice(),
+    valIdx = split.validation;
+  const nTrain = trainIdx.length,
+    nVal = valIdx.length;
+  const heap = store.kernels.heap,
+    k = store.kernels,
+    mark = heap.mark();
   try {
     const adam = new Adam(store, { learningRate: o.learningRate, weightDecay: o.weightDecay });
     let rng = args.shuffleRng;
     const t0 = performance.now();
     const history: TrainingHistory = {
-      epochs: 0, steps: 0, trainLoss: [], validationLoss: [], bestEpoch: 0, bestValidationLoss: Infinity,
-      stopReason: "max_epochs", trainingRows: nTrain, validationRows: nVal, seconds: 0,
+      epochs: 0,
+      steps: 0,
+      trainLoss: [],
+      validationLoss: [],
+      bestEpoch: 0,
+      bestValidationLoss: Infinity,
+      stopReason: "max_epochs",
+      trainingRows: nTrain,
+      validationRows: nVal,
+      seconds: 0,
     };
-    let best: Float32Array | null = null, since = 0, secondsBefore = 0;
+    let best: Float32Array | null = null,
+      since = 0,
+      secondsBefore = 0;
     if (resume) {
       checkResumable(resume, store.total, trainIdx);
       store.restore(resume.values);
@@ -203,8 +236,13 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
       trainIdx.set(resume.trainOrder);
       best = resume.best ? resume.best.slice() : null;
       Object.assign(history, {
-        epochs: resume.epoch, steps: resume.steps, trainLoss: resume.trainLoss.slice(), validationLoss: resume.validationLoss.slice(),
-        bestEpoch: resume.bestEpoch, bestValidationLoss: resume.bestValidationLoss, resumedAfterEpoch: resume.epoch,
+        epochs: resume.epoch,
+        steps: resume.steps,
+        trainLoss: resume.trainLoss.slice(),
+        validationLoss: resume.validationLoss.slice(),
+        bestEpoch: resume.bestEpoch,
+        bestValidationLoss: resume.bestValidationLoss,
+        resumedAfterEpoch: resume.epoch,
       });
       since = resume.epochsSinceImprovement;
       secondsBefore = resume.seconds;
@@ -214,12 +252,14 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
     // batches are gathered by a kernel without allocating.
     const columns = data.columns.map((c, i) => {
       const d = graph.inputs[i].cols;
-      if (c.length !== data.n * d) throw new NsbiInputError(`trainLoop: column ${i} has ${c.length} values, expected ${data.n} x ${d}`);
+      if (c.length !== data.n * d)
+        throw new NsbiInputError(`trainLoop: column ${i} has ${c.length} values, expected ${data.n} x ${d}`);
       const ptr = heap.alloc(c.length);
       heap.f32.set(c, ptr);
       return ptr;
     });
-    const trainOrder = heap.allocI32(nTrain), valOrder = heap.allocI32(nVal);
+    const trainOrder = heap.allocI32(nTrain),
+      valOrder = heap.allocI32(nVal);
     heap.i32.set(valIdx, valOrder);
     helper?.setOrder("validation", valIdx);
     // With a helper, the caller's share of each batch: the first ceil(n/2) rows.
@@ -237,7 +277,8 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
         k.gatherRows(columns[c], t.cols, order + s, t.ptr, t.ld, n, t.cols);
       }
     };
-    const diverged = (epoch: number, what: string) => new TrainingDivergedError(epoch, what, o.learningRate, history.bestValidationLoss);
+    const diverged = (epoch: number, what: string) =>
+      new TrainingDivergedError(epoch, what, o.learningRate, history.bestValidationLoss);
     let lastCheckpoint = performance.now();
     for (let epoch = history.epochs + 1; epoch <= o.maxEpochs; epoch++) {
       rng.shuffle(trainIdx);
@@ -245,7 +286,8 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
       helper?.setOrder("train", trainIdx);
       let sum = 0;
       for (let s = 0; s < nTrain; s += batch) {
-        const n = Math.min(batch, nTrain - s), m = own(n);
+        const n = Math.min(batch, nTrain - s),
+          m = own(n);
         startHelper("train", s, n, true);
         batchRows(trainOrder, s, m);
         graph.tape.forward(m);
@@ -270,7 +312,8 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
       const trainLoss = sum / nTrain + lossOffset;
       let vsum = 0;
       for (let s = 0; s < nVal; s += batch) {
-        const n = Math.min(batch, nVal - s), m = own(n);
+        const n = Math.min(batch, nVal - s),
+          m = own(n);
         startHelper("validation", s, n, false);
         batchRows(valOrder, s, m);
         graph.tape.forward(m);
@@ -283,28 +326,52 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
       history.validationLoss.push(valLoss);
       history.epochs = epoch;
       if (valLoss < history.bestValidationLoss) {
-        history.bestValidationLoss = valLoss; history.bestEpoch = epoch; since = 0;
+        history.bestValidationLoss = valLoss;
+        history.bestEpoch = epoch;
+        since = 0;
         best = store.snapshot();
       } else since++;
       const verdict = options.onEpoch?.({
-        epoch, trainLoss, validationLoss: valLoss, bestValidationLoss: history.bestValidationLoss,
-        epochsSinceImprovement: since, stopAfterEpochs: o.stopAfterEpochs, maxEpochs: o.maxEpochs, seconds: seconds(),
+        epoch,
+        trainLoss,
+        validationLoss: valLoss,
+        bestValidationLoss: history.bestValidationLoss,
+        epochsSinceImprovement: since,
+        stopAfterEpochs: o.stopAfterEpochs,
+        maxEpochs: o.maxEpochs,
+        seconds: seconds(),
       });
-      if (verdict === "stop") { history.stopReason = "callback"; break; }
-      if (since >= o.stopAfterEpochs) { history.stopReason = "early_stopping"; break; }
+      if (verdict === "stop") {
+        history.stopReason = "callback";
+        break;
+      }
+      if (since >= o.stopAfterEpochs) {
+        history.stopReason = "early_stopping";
+        break;
+      }
       if (checkpoint && epoch < o.maxEpochs && performance.now() - lastCheckpoint >= checkpoint.intervalSeconds * 1e3) {
         checkpoint.save({
-          epoch, steps: history.steps, values: store.snapshot(), adam: adam.getState(), shuffleRng: rng.getState(),
-          trainOrder: trainIdx.slice(), best: best ? best.slice() : null, bestEpoch: history.bestEpoch,
-          bestValidationLoss: history.bestValidationLoss, epochsSinceImprovement: since,
-          trainLoss: history.trainLoss.slice(), validationLoss: history.validationLoss.slice(), seconds: seconds(),
+          epoch,
+          steps: history.steps,
+          values: store.snapshot(),
+          adam: adam.getState(),
+          shuffleRng: rng.getState(),
+          trainOrder: trainIdx.slice(),
+          best: best ? best.slice() : null,
+          bestEpoch: history.bestEpoch,
+          bestValidationLoss: history.bestValidationLoss,
+          epochsSinceImprovement: since,
+          trainLoss: history.trainLoss.slice(),
+          validationLoss: history.validationLoss.slice(),
+          seconds: seconds(),
         });
         lastCheckpoint = performance.now();
       }
     }
     if (best) store.restore(best);
     const values = heap.f32.subarray(store.valuesPtr, store.valuesPtr + store.total);
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw diverged(history.bestEpoch, "best weights");
+    for (let i = 0; i < values.length; i++)
+      if (!Number.isFinite(values[i])) throw diverged(history.bestEpoch, "best weights");
     history.seconds = seconds();
     return history;
   } finally {
@@ -317,9 +384,11 @@ function checkResumable(r: TrainerState, total: number, trainRows: Int32Array): 
   const bad = (what: string) => new NsbiInputError(`resume: the checkpoint does not fit this training (${what})`);
   if (r.values.length !== total || (r.best && r.best.length !== total)) throw bad("weights of another network");
   if (r.trainOrder.length !== trainRows.length) throw bad("another number of training rows");
-  const a = Int32Array.from(r.trainOrder).sort(), b = Int32Array.from(trainRows).sort();
+  const a = Int32Array.from(r.trainOrder).sort(),
+    b = Int32Array.from(trainRows).sort();
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) throw bad("another training/validation split");
-  if (r.trainLoss.length !== r.epoch || r.validationLoss.length !== r.epoch) throw bad("a loss history of the wrong length");
+  if (r.trainLoss.length !== r.epoch || r.validationLoss.length !== r.epoch)
+    throw bad("a loss history of the wrong length");
 }
 
 /** Row indices of the training and validation sets. */

@@ -20,8 +20,17 @@ export interface InverseWorkspace {
 }
 
 /** Workspace for `rows` rows of sampling through MADEs of `hiddenLayers` × `hiddenFeatures` and D·P outputs. */
-export function allocInverseWorkspace(k: Kernels, rows: number, features: number, hiddenLayers: number, hiddenFeatures: number, outputs: number): InverseWorkspace {
-  const ldh = pad4(hiddenFeatures), ldp = pad4(outputs), ldy = pad4(features);
+export function allocInverseWorkspace(
+  k: Kernels,
+  rows: number,
+  features: number,
+  hiddenLayers: number,
+  hiddenFeatures: number,
+  outputs: number,
+): InverseWorkspace {
+  const ldh = pad4(hiddenFeatures),
+    ldp = pad4(outputs),
+    ldy = pad4(features);
   const hidden = Array.from({ length: hiddenLayers }, () => k.heap.alloc(rows * ldh));
   return { rows, hidden, ldh, params: k.heap.alloc(rows * ldp), ldp, permuted: k.heap.alloc(rows * ldy), ldy };
 }
@@ -70,9 +79,19 @@ export class AutoregressiveInverse {
   private readonly ldh: number;
   private readonly outputs: number;
 
-  constructor(readonly kernels: Kernels, readonly made: Made, readonly univariate: UnivariateTransform, readonly passes: number) {
-    const heap = kernels.heap, deg = made.hiddenDegrees, P = univariate.paramsPerDim, D = made.opts.features;
-    const H = deg.length, ldh = pad4(H), ldp = pad4(D * P);
+  constructor(
+    readonly kernels: Kernels,
+    readonly made: Made,
+    readonly univariate: UnivariateTransform,
+    readonly passes: number,
+  ) {
+    const heap = kernels.heap,
+      deg = made.hiddenDegrees,
+      P = univariate.paramsPerDim,
+      D = made.opts.features;
+    const H = deg.length,
+      ldh = pad4(H),
+      ldp = pad4(D * P);
     this.layers = [made.inputLayer, ...made.hiddenStack];
     this.ldh = ldh;
     this.outputs = D * P;
@@ -85,10 +104,15 @@ export class AutoregressiveInverse {
     for (let p = 0; p < passes; p++) {
       const [hs, he] = made.hiddenRange(p);
       // degree-0 units are folded constants (p = 0): nothing to compute per row
-      if (he > hs && p > 0) { this.cols[2 * p] = hs & ~3; this.cols[2 * p + 1] = Math.min(pad4(he), ldh); }
+      if (he > hs && p > 0) {
+        this.cols[2 * p] = hs & ~3;
+        this.cols[2 * p + 1] = Math.min(pad4(he), ldh);
+      }
       const [ds, de] = made.featureRange(p + 1);
-      this.features[2 * p] = ds; this.features[2 * p + 1] = de;
-      this.outCols[2 * p] = (ds * P) & ~3; this.outCols[2 * p + 1] = Math.min(pad4(de * P), ldp);
+      this.features[2 * p] = ds;
+      this.features[2 * p + 1] = de;
+      this.outCols[2 * p] = (ds * P) & ~3;
+      this.outCols[2 * p + 1] = Math.min(pad4(de * P), ldp);
     }
     // feature d's parameters depend on the units of degree < its own (a prefix, degrees being sorted)
     this.kStart = n0 & ~3;
@@ -99,11 +123,15 @@ export class AutoregressiveInverse {
       this.dimKEnd[d] = e > n0 ? pad4(e) : this.kStart;
     }
     const fold = (L: Linear) => {
-      const groups = pad4(L.outFeatures) >> 2, r = heap.allocI32(2 * groups), i32 = heap.i32;
+      const groups = pad4(L.outFeatures) >> 2,
+        r = heap.allocI32(2 * groups),
+        i32 = heap.i32;
       for (let g = 0; g < groups; g++) {
-        const s = L.kRange ? i32[L.kRange + 2 * g] : 0, e = L.kRange ? i32[L.kRange + 2 * g + 1] : L.inFeatures;
+        const s = L.kRange ? i32[L.kRange + 2 * g] : 0,
+          e = L.kRange ? i32[L.kRange + 2 * g + 1] : L.inFeatures;
         const s2 = Math.max(s, n0);
-        i32[r + 2 * g] = s2; i32[r + 2 * g + 1] = Math.max(e, s2);
+        i32[r + 2 * g] = s2;
+        i32[r + 2 * g + 1] = Math.max(e, s2);
       }
       return r;
     };
@@ -121,8 +149,14 @@ export class AutoregressiveInverse {
    * the output weights transposed (degree-0 rows zeroed) for inverseFromHidden.
    */
   prepare(context: Float32Array | null): void {
-    const f = this.kernels.heap.f32, made = this.made, C = made.contextLayer, ldh = this.ldh, n0 = this.nConst;
-    const H = made.hiddenDegrees.length, consts = new Float64Array(n0), next = new Float64Array(n0);
+    const f = this.kernels.heap.f32,
+      made = this.made,
+      C = made.contextLayer,
+      ldh = this.ldh,
+      n0 = this.nConst;
+    const H = made.hiddenDegrees.length,
+      consts = new Float64Array(n0),
+      next = new Float64Array(n0);
     this.layers.forEach((L, l) => {
       const b = this.biases + l * ldh;
       for (let h = 0; h < H; h++) {
@@ -137,7 +171,8 @@ export class AutoregressiveInverse {
       }
       consts.set(next);
     });
-    const out = made.outputLayer, O = this.outputs;
+    const out = made.outputLayer,
+      O = this.outputs;
     for (let o = 0; o < O; o++) {
       let s = out.b ? f[out.b.ptr + o] : 0;
       for (let j = 0; j < n0; j++) s += consts[j] * f[out.W.ptr + j * out.W.ld + o];
@@ -155,42 +190,89 @@ export class AutoregressiveInverse {
    * the fly by the fused univariate step). When L != 0, L[i] += log|det J| evaluated at the
    * result. X's padding columns are clobbered.
    */
-  inverse(ws: InverseWorkspace, Y: number, ldy: number, X: number, ldx: number, n: number, L: number, yCols: Int32Array | null = null): void {
-    const k = this.kernels, layers = this.layers, ldh = ws.ldh, U = this.univariate;
+  inverse(
+    ws: InverseWorkspace,
+    Y: number,
+    ldy: number,
+    X: number,
+    ldx: number,
+    n: number,
+    L: number,
+    yCols: Int32Array | null = null,
+  ): void {
+    const k = this.kernels,
+      layers = this.layers,
+      ldh = ws.ldh,
+      U = this.univariate;
     const fused = U.inverseFromHidden !== undefined && this.outT !== 0;
     if (yCols && !fused) {
       gatherColumns(k, Y, ldy, ws.permuted, ws.ldy, n, yCols);
-      Y = ws.permuted; ldy = ws.ldy; yCols = null;
+      Y = ws.permuted;
+      ldy = ws.ldy;
+      yCols = null;
     }
     // features not yet computed must be finite: the first passes multiply them by masked-out zeros
     k.heap.f32.fill(0, X, X + (n - 1) * ldx + this.made.opts.features);
     const Hlast = ws.hidden[layers.length - 1];
     for (let p = 0; p < this.passes; p++) {
-      const c0 = this.cols[2 * p], c1 = this.cols[2 * p + 1];
+      const c0 = this.cols[2 * p],
+        c1 = this.cols[2 * p + 1];
       for (let l = 0; c1 > c0 && l < layers.length; l++) {
-        const layer = layers[l], input = l === 0 ? X : ws.hidden[l - 1], ldin = l === 0 ? ldx : ldh;
+        const layer = layers[l],
+          input = l === 0 ? X : ws.hidden[l - 1],
+          ldin = l === 0 ? ldx : ldh;
         // hidden columns [c0, c1) of layer l
         gemm(k, {
-          x: { ptr: input, ld: ldin }, w: { ptr: layer.W.ptr + c0, ld: layer.W.ld }, y: { ptr: ws.hidden[l] + c0, ld: ldh },
-          rows: n, inner: layer.inFeatures, cols: c1 - c0, bias: this.biases + l * ldh + c0,
-          relu: layer.act === Act.relu, kRange: this.ranges[l] ? this.ranges[l] + (c0 >> 1) : 0,
+          x: { ptr: input, ld: ldin },
+          w: { ptr: layer.W.ptr + c0, ld: layer.W.ld },
+          y: { ptr: ws.hidden[l] + c0, ld: ldh },
+          rows: n,
+          inner: layer.inFeatures,
+          cols: c1 - c0,
+          bias: this.biases + l * ldh + c0,
+          relu: layer.act === Act.relu,
+          kRange: this.ranges[l] ? this.ranges[l] + (c0 >> 1) : 0,
         });
-        if (layer.act === Act.tanh || layer.act === Act.elu) applyActivation(k.heap, layer.act, ws.hidden[l] + c0, ldh, n, c1 - c0);
+        if (layer.act === Act.tanh || layer.act === Act.elu)
+          applyActivation(k.heap, layer.act, ws.hidden[l] + c0, ldh, n, c1 - c0);
       }
-      const ds = this.features[2 * p], de = this.features[2 * p + 1];
+      const ds = this.features[2 * p],
+        de = this.features[2 * p + 1];
       if (de === ds) continue;
       if (fused) {
-        const P = U.paramsPerDim, ks = this.kStart;
+        const P = U.paramsPerDim,
+          ks = this.kStart;
         for (let d = ds; d < de; d++) {
-          U.inverseFromHidden!(k, Hlast + ks, ldh, this.outT + d * P * ldh + ks, ldh, this.outBias + d * P,
-            Y + (yCols ? yCols[d] : d), ldy, X + d, ldx, L, n, this.dimKEnd[d] - ks);
+          U.inverseFromHidden!(
+            k,
+            Hlast + ks,
+            ldh,
+            this.outT + d * P * ldh + ks,
+            ldh,
+            this.outBias + d * P,
+            Y + (yCols ? yCols[d] : d),
+            ldy,
+            X + d,
+            ldx,
+            L,
+            n,
+            this.dimKEnd[d] - ks,
+          );
         }
         continue;
       }
-      const out = this.made.outputLayer, o0 = this.outCols[2 * p], o1 = this.outCols[2 * p + 1];
+      const out = this.made.outputLayer,
+        o0 = this.outCols[2 * p],
+        o1 = this.outCols[2 * p + 1];
       gemm(k, {
-        x: { ptr: Hlast, ld: ldh }, w: { ptr: out.W.ptr + o0, ld: out.W.ld }, y: { ptr: ws.params + o0, ld: ws.ldp },
-        rows: n, inner: out.inFeatures, cols: o1 - o0, bias: this.outBias + o0, kRange: this.outRanges + (o0 >> 1),
+        x: { ptr: Hlast, ld: ldh },
+        w: { ptr: out.W.ptr + o0, ld: out.W.ld },
+        y: { ptr: ws.params + o0, ld: ws.ldp },
+        rows: n,
+        inner: out.inFeatures,
+        cols: o1 - o0,
+        bias: this.outBias + o0,
+        kRange: this.outRanges + (o0 >> 1),
       });
       U.inverse(k, Y, ldy, ws.params, ws.ldp, X, ldx, L, n, ds, de);
     }

@@ -27,12 +27,22 @@ export class AutoregressiveTransform {
   readonly univariate: UnivariateTransform;
   private inverse: AutoregressiveInverse | null = null;
 
-  constructor(readonly kernels: Kernels, store: ParamStore, readonly opts: AutoregressiveOptions) {
+  constructor(
+    readonly kernels: Kernels,
+    store: ParamStore,
+    readonly opts: AutoregressiveOptions,
+  ) {
     this.univariate = opts.univariate;
     this.made = new Made(kernels, store, {
-      name: opts.name, features: opts.features, contextFeatures: opts.contextFeatures,
-      hiddenFeatures: opts.hiddenFeatures, hiddenLayers: opts.hiddenLayers, activation: opts.activation,
-      paramsPerDim: opts.univariate.paramsPerDim, passes: opts.passes, outputBias: opts.univariate.identityParams(),
+      name: opts.name,
+      features: opts.features,
+      contextFeatures: opts.contextFeatures,
+      hiddenFeatures: opts.hiddenFeatures,
+      hiddenLayers: opts.hiddenLayers,
+      activation: opts.activation,
+      paramsPerDim: opts.univariate.paramsPerDim,
+      passes: opts.passes,
+      outputBias: opts.univariate.identityParams(),
     });
   }
 
@@ -54,8 +64,14 @@ export class AutoregressiveTransform {
 class UnivariateOp implements Op {
   readonly inputs: readonly Tensor[];
   accumulate: boolean[] = [];
-  constructor(readonly k: Kernels, readonly T: UnivariateTransform, readonly x: Tensor, readonly p: Tensor,
-    readonly z: Tensor, readonly L: Tensor) {
+  constructor(
+    readonly k: Kernels,
+    readonly T: UnivariateTransform,
+    readonly x: Tensor,
+    readonly p: Tensor,
+    readonly z: Tensor,
+    readonly L: Tensor,
+  ) {
     this.inputs = x.requiresGrad ? [x, p] : [p];
   }
   forward(n: number): void {
@@ -64,7 +80,23 @@ class UnivariateOp implements Op {
   }
   backward(n: number): void {
     const { k, T, x, p, z, L } = this;
-    T.backward(k, x.ptr, x.ld, p.ptr, p.ld, z.grad, z.ld, L.grad, p.grad, p.ld,
-      x.requiresGrad ? x.grad : 0, x.ld, x.requiresGrad && this.accumulate[0], n, 0, x.cols);
+    T.backward(
+      k,
+      x.ptr,
+      x.ld,
+      p.ptr,
+      p.ld,
+      z.grad,
+      z.ld,
+      L.grad,
+      p.grad,
+      p.ld,
+      x.requiresGrad ? x.grad : 0,
+      x.ld,
+      x.requiresGrad && this.accumulate[0],
+      n,
+      0,
+      x.cols,
+    );
   }
 }

@@ -10,7 +10,9 @@ import { gradCheck, type GradTarget } from "../testing/gradcheck.js";
 import { ConditionalFlow } from "./conditional-flow.js";
 import { resolveFlowConfig, type FlowOptions } from "./flow-config.js";
 
-const paths: KernelPath[] = (["ts", "wasm-simd", "wasm-relaxed-simd"] as const).filter((p) => p === "ts" || wasmAvailable(p));
+const paths: KernelPath[] = (["ts", "wasm-simd", "wasm-relaxed-simd"] as const).filter(
+  (p) => p === "ts" || wasmAvailable(p),
+);
 
 /** A flow with random (non-identity) weights so that every part of it matters. */
 function randomFlow(path: KernelPath, opts: FlowOptions, D: number, C: number, seed = 1, weightScale = 0.6) {
@@ -39,14 +41,30 @@ function tapeFor(f: ReturnType<typeof randomFlow>, rows: number, grad: boolean) 
 
 const cases: [string, FlowOptions, number, number][] = [
   ["MAF softplus, D=3, C=2", { estimator: "maf", transforms: 3, hiddenFeatures: 10 }, 3, 2],
-  ["MAF exp, D=4, unconditional, random permutation", { estimator: "maf", affineScale: "exp", transforms: 2, hiddenFeatures: 9, permutation: "random" }, 4, 0],
-  ["MAF coupling, D=5, C=3, tanh, 3 hidden layers", { estimator: "maf", form: "coupling", transforms: 2, hiddenFeatures: 8, activation: "tanh", hiddenLayers: 3 }, 5, 3],
+  [
+    "MAF exp, D=4, unconditional, random permutation",
+    { estimator: "maf", affineScale: "exp", transforms: 2, hiddenFeatures: 9, permutation: "random" },
+    4,
+    0,
+  ],
+  [
+    "MAF coupling, D=5, C=3, tanh, 3 hidden layers",
+    { estimator: "maf", form: "coupling", transforms: 2, hiddenFeatures: 8, activation: "tanh", hiddenLayers: 3 },
+    5,
+    3,
+  ],
   ["MAF D=1, C=2, elu", { estimator: "maf", transforms: 2, hiddenFeatures: 6, activation: "elu" }, 1, 2],
 ];
 // the spline's inverse takes the generic output-layer path of sampling (not the fused affine one)
-const samplingCases: typeof cases = [...cases,
+const samplingCases: typeof cases = [
+  ...cases,
   ["NSF D=3, C=2", { estimator: "nsf", transforms: 2, hiddenFeatures: 10, bins: 4 }, 3, 2],
-  ["NSF coupling, D=4, unconditional, tanh", { estimator: "nsf", form: "coupling", transforms: 2, hiddenFeatures: 7, bins: 3, activation: "tanh" }, 4, 0],
+  [
+    "NSF coupling, D=4, unconditional, tanh",
+    { estimator: "nsf", form: "coupling", transforms: 2, hiddenFeatures: 7, bins: 3, activation: "tanh" },
+    4,
+    0,
+  ],
 ];
 
 describe.each(paths)("conditional flow (%s)", (path) => {
@@ -55,7 +73,8 @@ describe.each(paths)("conditional flow (%s)", (path) => {
     const n = 50;
     const { tape, x, c, lp } = tapeFor(f, n, false);
     const ctx = Float32Array.from({ length: C }, (_, i) => 0.3 * (i + 1) - 0.4);
-    const out = new Float32Array(n * D), lpSample = new Float64Array(n);
+    const out = new Float32Array(n * D),
+      lpSample = new Float64Array(n);
     f.flow.sample(n, C ? ctx : null, new Rng(5), out, 0, lpSample);
     x.setRows(out, n);
     if (c) for (let i = 0; i < n; i++) c.heap.f32.set(ctx, c.ptr + i * c.ld);
@@ -71,8 +90,14 @@ describe.each(paths)("conditional flow (%s)", (path) => {
     const n = 4;
     const { tape, x, c, lp } = tapeFor(f, n, true);
     const r = new Rng(9);
-    for (const t of c ? [x, c] : [x]) for (let i = 0; i < n; i++) for (let j = 0; j < t.cols; j++) t.heap.f32[t.ptr + i * t.ld + j] = r.normal();
-    const loss = () => { tape.forward(n); let s = 0; for (let i = 0; i < n; i++) s += (i + 1) * f.k.heap.f32[lp.ptr + i]; return s; };
+    for (const t of c ? [x, c] : [x])
+      for (let i = 0; i < n; i++) for (let j = 0; j < t.cols; j++) t.heap.f32[t.ptr + i * t.ld + j] = r.normal();
+    const loss = () => {
+      tape.forward(n);
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (i + 1) * f.k.heap.f32[lp.ptr + i];
+      return s;
+    };
     const backward = () => {
       loss();
       f.store.zeroGrad();
@@ -80,13 +105,20 @@ describe.each(paths)("conditional flow (%s)", (path) => {
       tape.backward(n);
     };
     const targets: GradTarget[] = f.store.params.map((p) => ({
-      label: p.name, ptr: p.ptr, grad: p.grad,
+      label: p.name,
+      ptr: p.ptr,
+      grad: p.grad,
       indices: Array.from({ length: p.rows * p.cols }, (_, i) => i)
-        .filter((i) => !p.spec.mask || p.spec.mask[i]).map((i) => Math.floor(i / p.cols) * p.ld + (i % p.cols)),
+        .filter((i) => !p.spec.mask || p.spec.mask[i])
+        .map((i) => Math.floor(i / p.cols) * p.ld + (i % p.cols)),
     }));
     for (const t of c ? [x, c] : [x]) {
-      targets.push({ label: t === x ? "x" : "context", ptr: t.ptr, grad: t.grad,
-        indices: Array.from({ length: n * t.cols }, (_, i) => Math.floor(i / t.cols) * t.ld + (i % t.cols)) });
+      targets.push({
+        label: t === x ? "x" : "context",
+        ptr: t.ptr,
+        grad: t.grad,
+        indices: Array.from({ length: n * t.cols }, (_, i) => Math.floor(i / t.cols) * t.ld + (i % t.cols)),
+      });
     }
     const { worst, where, skipped, checked } = gradCheck(f.k, loss, backward, targets, 5e-3, 3e-2);
     expect(worst, where).toBeLessThan(3e-2);
@@ -96,11 +128,17 @@ describe.each(paths)("conditional flow (%s)", (path) => {
 
 test("a 2-D flow density integrates to 1", () => {
   const f = randomFlow("ts", { estimator: "maf", transforms: 3, hiddenFeatures: 8 }, 2, 0, 3, 0.5);
-  const G = 241, lo = -12, hi = 12, h = (hi - lo) / (G - 1);
+  const G = 241,
+    lo = -12,
+    hi = 12,
+    h = (hi - lo) / (G - 1);
   const { tape, x, lp } = tapeFor(f, G, false);
   let total = 0;
   for (let a = 0; a < G; a++) {
-    for (let b = 0; b < G; b++) { x.heap.f32[x.ptr + b * x.ld] = lo + a * h; x.heap.f32[x.ptr + b * x.ld + 1] = lo + b * h; }
+    for (let b = 0; b < G; b++) {
+      x.heap.f32[x.ptr + b * x.ld] = lo + a * h;
+      x.heap.f32[x.ptr + b * x.ld + 1] = lo + b * h;
+    }
     tape.forward(G);
     for (let b = 0; b < G; b++) total += Math.exp(f.k.heap.f32[lp.ptr + b]) * h * h;
   }
@@ -110,10 +148,16 @@ test("a 2-D flow density integrates to 1", () => {
 
 test("kernel paths agree on log-prob", () => {
   const [a, b] = paths.length > 1 ? [paths[0], paths[1]] : [paths[0], paths[0]];
-  const fa = randomFlow(a, cases[0][1], 3, 2), fb = randomFlow(b, cases[0][1], 3, 2);
-  const ta = tapeFor(fa, 20, false), tb = tapeFor(fb, 20, false);
+  const fa = randomFlow(a, cases[0][1], 3, 2),
+    fb = randomFlow(b, cases[0][1], 3, 2);
+  const ta = tapeFor(fa, 20, false),
+    tb = tapeFor(fb, 20, false);
   const r = new Rng(4);
   const vals = Float32Array.from({ length: 20 * 5 }, () => r.normal());
-  for (const t of [ta, tb]) { t.x.setRows(vals, 20, 0, 5); t.c!.setRows(vals, 20, 3, 5); t.tape.forward(20); }
+  for (const t of [ta, tb]) {
+    t.x.setRows(vals, 20, 0, 5);
+    t.c!.setRows(vals, 20, 3, 5);
+    t.tape.forward(20);
+  }
   for (let i = 0; i < 20; i++) expect(fa.k.heap.f32[ta.lp.ptr + i]).toBeCloseTo(fb.k.heap.f32[tb.lp.ptr + i], 3);
 });

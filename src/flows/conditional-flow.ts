@@ -32,20 +32,34 @@ export class ConditionalFlow {
   readonly permutations: Int32Array[];
   private ws: SampleWorkspace | null = null;
 
-  constructor(readonly kernels: Kernels, store: ParamStore, readonly config: FlowConfig, name = "flow") {
+  constructor(
+    readonly kernels: Kernels,
+    store: ParamStore,
+    readonly config: FlowConfig,
+    name = "flow",
+  ) {
     const c = config;
     this.permutations = c.permutations.map((p, i) => validatePermutation(p, c.features, `flow.permutations[${i}]`));
     this.transforms = [];
     for (let t = 0; t < c.transforms; t++) {
-      this.transforms.push(new AutoregressiveTransform(kernels, store, {
-        name: `${name}.${t}`, features: c.features, contextFeatures: c.contextFeatures,
-        hiddenFeatures: c.hiddenFeatures, hiddenLayers: c.hiddenLayers, activation: c.activation,
-        passes: c.passes, univariate: univariateFromConfig(c.univariate),
-      }));
+      this.transforms.push(
+        new AutoregressiveTransform(kernels, store, {
+          name: `${name}.${t}`,
+          features: c.features,
+          contextFeatures: c.contextFeatures,
+          hiddenFeatures: c.hiddenFeatures,
+          hiddenLayers: c.hiddenLayers,
+          activation: c.activation,
+          passes: c.passes,
+          univariate: univariateFromConfig(c.univariate),
+        }),
+      );
     }
   }
 
-  get features(): number { return this.config.features; }
+  get features(): number {
+    return this.config.features;
+  }
 
   /** Record log q(x | context) per row on the tape. */
   logProb(tape: Tape, x: Tensor, context: Tensor | null, grad: boolean): Tensor {
@@ -63,8 +77,16 @@ export class ConditionalFlow {
    * Draw n rows from q(· | context) into out[offset ..] (row stride = features).
    * `logProb` (optional, length >= n) receives log q of each draw, computed on the way.
    */
-  sample(n: number, context: Float32Array | null, rng: Rng, out: Float32Array, offset = 0, logProb?: Float64Array): void {
-    const k = this.kernels, D = this.features;
+  sample(
+    n: number,
+    context: Float32Array | null,
+    rng: Rng,
+    out: Float32Array,
+    offset = 0,
+    logProb?: Float64Array,
+  ): void {
+    const k = this.kernels,
+      D = this.features;
     const ws = this.workspace();
     const f = () => k.heap.f32;
     for (const t of this.transforms) t.sampler().prepare(context);
@@ -78,12 +100,16 @@ export class ConditionalFlow {
         // log q(x) = log N(z) + sum_t log|det J_t(x_t)|, the forward log-dets accumulated by the inverses
         for (let i = 0; i < m; i++) {
           let s = 0;
-          for (let j = 0; j < D; j++) { const v = f()[ws.a + i * ws.ld + j]; s += v * v; }
+          for (let j = 0; j < D; j++) {
+            const v = f()[ws.a + i * ws.ld + j];
+            s += v * v;
+          }
           f()[L + i] = 0;
           logProb![done + i] = -0.5 * s - D * halfLog2Pi;
         }
       }
-      let y = ws.a, x = ws.b;
+      let y = ws.a,
+        x = ws.b;
       for (let t = this.transforms.length - 1; t >= 0; t--) {
         // the permutation after transform t is undone as transform t's inverse reads its input
         const cols = t < this.permutations.length ? ws.inverseColumns[t] : null;
@@ -100,11 +126,22 @@ export class ConditionalFlow {
 
   private workspace(): SampleWorkspace {
     if (this.ws) return this.ws;
-    const k = this.kernels, c = this.config, ld = pad4(this.features);
+    const k = this.kernels,
+      c = this.config,
+      ld = pad4(this.features);
     for (const t of this.transforms) t.sampler(); // their per-context buffers, outside sample()'s scoped heap
     this.ws = {
-      a: k.heap.alloc(SAMPLE_CHUNK * ld), b: k.heap.alloc(SAMPLE_CHUNK * ld), ld,
-      inverse: allocInverseWorkspace(k, SAMPLE_CHUNK, c.features, c.hiddenLayers, c.hiddenFeatures, c.features * this.transforms[0].univariate.paramsPerDim),
+      a: k.heap.alloc(SAMPLE_CHUNK * ld),
+      b: k.heap.alloc(SAMPLE_CHUNK * ld),
+      ld,
+      inverse: allocInverseWorkspace(
+        k,
+        SAMPLE_CHUNK,
+        c.features,
+        c.hiddenLayers,
+        c.hiddenFeatures,
+        c.features * this.transforms[0].univariate.paramsPerDim,
+      ),
       inverseColumns: this.permutations.map(inversePermutation),
     };
     return this.ws;

@@ -75,23 +75,39 @@ export function resolveFlowConfig(opts: FlowOptions, features: number, contextFe
   if (type !== "maf" && type !== "nsf") throw new NsbiInputError(`estimator '${type as string}': expected maf or nsf`);
   const transforms = positiveInt(opts.transforms ?? FLOW_DEFAULTS.transforms, "transforms");
   const form = opts.form ?? "autoregressive";
-  if (form !== "autoregressive" && form !== "coupling") throw new NsbiInputError(`form '${form as string}': expected autoregressive or coupling`);
+  if (form !== "autoregressive" && form !== "coupling")
+    throw new NsbiInputError(`form '${form as string}': expected autoregressive or coupling`);
   const passes = form === "coupling" ? Math.min(2, features) : features;
   const permutations: number[][] = [];
-  for (let t = 0; t + 1 < transforms; t++) permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
-  const univariate: UnivariateConfig = type === "maf"
-    ? { type: "affine", scale: opts.affineScale ?? "softplus" }
-    : { type: "rational_quadratic", bins: positiveInt(opts.bins ?? FLOW_DEFAULTS.bins, "bins"), tailBound: opts.tailBound ?? FLOW_DEFAULTS.tailBound,
-        minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };
+  for (let t = 0; t + 1 < transforms; t++)
+    permutations.push(Array.from(makePermutation(opts.permutation ?? "reverse", features, rng)));
+  const univariate: UnivariateConfig =
+    type === "maf"
+      ? { type: "affine", scale: opts.affineScale ?? "softplus" }
+      : {
+          type: "rational_quadratic",
+          bins: positiveInt(opts.bins ?? FLOW_DEFAULTS.bins, "bins"),
+          tailBound: opts.tailBound ?? FLOW_DEFAULTS.tailBound,
+          minBinWidth: 1e-3,
+          minBinHeight: 1e-3,
+          minDerivative: 1e-3,
+        };
   if (univariate.type === "rational_quadratic" && !(univariate.tailBound > 0)) {
     throw new NsbiInputError(`tailBound must be positive, got ${univariate.tailBound}`);
   }
   const activation = opts.activation ?? "relu";
-  if (!["relu", "tanh", "elu"].includes(activation)) throw new NsbiInputError(`activation '${activation}': expected relu, tanh or elu`);
+  if (!["relu", "tanh", "elu"].includes(activation))
+    throw new NsbiInputError(`activation '${activation}': expected relu, tanh or elu`);
   return {
-    type, features: positiveInt(features, "features"), contextFeatures, transforms,
+    type,
+    features: positiveInt(features, "features"),
+    contextFeatures,
+    transforms,
     hiddenFeatures: positiveInt(opts.hiddenFeatures ?? FLOW_DEFAULTS.hiddenFeatures, "hiddenFeatures"),
     hiddenLayers: positiveInt(opts.hiddenLayers ?? FLOW_DEFAULTS.hiddenLayers, "hiddenLayers"),
-    activation, passes, permutations, univariate,
+    activation,
+    passes,
+    permutations,
+    univariate,
   };
 }

@@ -49,15 +49,21 @@ export class Made {
   /** Degree of each hidden unit (same in every hidden layer). */
   readonly hiddenDegrees: Int32Array;
 
-  constructor(readonly kernels: Kernels, store: ParamStore, readonly opts: MadeOptions) {
+  constructor(
+    readonly kernels: Kernels,
+    store: ParamStore,
+    readonly opts: MadeOptions,
+  ) {
     const { features: D, hiddenFeatures: H, passes, paramsPerDim: P, contextFeatures: C } = opts;
-    if (!(passes >= 1 && passes <= D)) throw new NsbiInputError(`${opts.name}: passes must be in [1, ${D}], got ${passes}`);
+    if (!(passes >= 1 && passes <= D))
+      throw new NsbiInputError(`${opts.name}: passes must be in [1, ${D}], got ${passes}`);
     if (!(opts.hiddenLayers >= 1)) throw new NsbiInputError(`${opts.name}: hiddenLayers must be >= 1`);
     this.inputDegrees = Int32Array.from({ length: D }, (_, i) => Math.floor((i * passes) / D) + 1);
     const minDeg = C > 0 || passes === 1 ? 0 : 1;
     const nDeg = passes - minDeg;
     this.hiddenDegrees = Int32Array.from({ length: H }, (_, j) => minDeg + Math.floor((j * nDeg) / H));
-    const inDeg = this.inputDegrees, hDeg = this.hiddenDegrees;
+    const inDeg = this.inputDegrees,
+      hDeg = this.hiddenDegrees;
     const mask = (rows: number, cols: number, on: (r: number, c: number) => boolean) => {
       const m = new Uint8Array(rows * cols);
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[r * cols + c] = on(r, c) ? 1 : 0;
@@ -65,24 +71,37 @@ export class Made {
     };
     const act = opts.activation;
     this.inputLayer = new Linear(kernels, store, {
-      name: `${opts.name}.input`, inFeatures: D, outFeatures: H, activation: act,
+      name: `${opts.name}.input`,
+      inFeatures: D,
+      outFeatures: H,
+      activation: act,
       mask: mask(D, H, (i, h) => hDeg[h] >= inDeg[i]),
     });
-    this.contextLayer = C > 0 ? new Linear(kernels, store, { name: `${opts.name}.context`, inFeatures: C, outFeatures: H }) : null;
+    this.contextLayer =
+      C > 0 ? new Linear(kernels, store, { name: `${opts.name}.context`, inFeatures: C, outFeatures: H }) : null;
     this.hiddenStack = [];
     for (let l = 1; l < opts.hiddenLayers; l++) {
-      this.hiddenStack.push(new Linear(kernels, store, {
-        name: `${opts.name}.hidden${l}`, inFeatures: H, outFeatures: H, activation: act,
-        mask: mask(H, H, (a, b) => hDeg[b] >= hDeg[a]),
-      }));
+      this.hiddenStack.push(
+        new Linear(kernels, store, {
+          name: `${opts.name}.hidden${l}`,
+          inFeatures: H,
+          outFeatures: H,
+          activation: act,
+          mask: mask(H, H, (a, b) => hDeg[b] >= hDeg[a]),
+        }),
+      );
     }
     const bias = opts.outputBias;
     this.outputLayer = new Linear(kernels, store, {
-      name: `${opts.name}.output`, inFeatures: H, outFeatures: D * P,
+      name: `${opts.name}.output`,
+      inFeatures: H,
+      outFeatures: D * P,
       mask: mask(H, D * P, (h, o) => inDeg[Math.floor(o / P)] > hDeg[h]),
       // near-identity start: small weights, bias = the univariate identity parameters
       weightInit: uniformInit(1, 1e-3),
-      biasInit: (v: Float64Array, _rng: Rng) => { for (let o = 0; o < v.length; o++) v[o] = bias[o % P]; },
+      biasInit: (v: Float64Array, _rng: Rng) => {
+        for (let o = 0; o < v.length; o++) v[o] = bias[o % P];
+      },
     });
   }
 

@@ -21,7 +21,8 @@ export function validatePermutation(p: ArrayLike<number>, dim: number, source: s
   if (p.length !== dim) throw new NsbiInputError(`${source}: permutation has length ${p.length}, expected ${dim}`);
   for (let i = 0; i < dim; i++) {
     const v = p[i];
-    if (!Number.isInteger(v) || v < 0 || v >= dim || seen[v]) throw new NsbiInputError(`${source}: [${Array.from(p)}] is not a permutation of 0..${dim - 1}`);
+    if (!Number.isInteger(v) || v < 0 || v >= dim || seen[v])
+      throw new NsbiInputError(`${source}: [${Array.from(p)}] is not a permutation of 0..${dim - 1}`);
     seen[v] = 1;
   }
   return Int32Array.from(p);
@@ -42,7 +43,15 @@ export function inversePermutation(perm: Int32Array): Int32Array {
 }
 
 /** x[:, d] = y[:, cols[d]] for n rows (a column gather, e.g. a permutation undone while sampling). */
-export function gatherColumns(k: Kernels, y: number, ldy: number, x: number, ldx: number, n: number, cols: Int32Array): void {
+export function gatherColumns(
+  k: Kernels,
+  y: number,
+  ldy: number,
+  x: number,
+  ldx: number,
+  n: number,
+  cols: Int32Array,
+): void {
   const f = k.heap.f32;
   // column by column: one strided stream each, cheaper in JS than a row loop with an inner index lookup
   for (let d = 0; d < cols.length; d++) {
@@ -53,20 +62,30 @@ export function gatherColumns(k: Kernels, y: number, ldy: number, x: number, ldx
 class PermutationOp implements Op {
   readonly inputs: readonly Tensor[];
   accumulate: boolean[] = [];
-  constructor(readonly k: Kernels, readonly x: Tensor, readonly y: Tensor, readonly perm: Int32Array) {
+  constructor(
+    readonly k: Kernels,
+    readonly x: Tensor,
+    readonly y: Tensor,
+    readonly perm: Int32Array,
+  ) {
     this.inputs = [x];
   }
   forward(n: number): void {
-    const f = this.k.heap.f32, { x, y, perm } = this, D = perm.length;
+    const f = this.k.heap.f32,
+      { x, y, perm } = this,
+      D = perm.length;
     for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) f[y.ptr + i * y.ld + j] = f[x.ptr + i * x.ld + perm[j]];
   }
   backward(n: number): void {
     const { x, y, perm } = this;
     if (!x.requiresGrad) return;
-    const f = this.k.heap.f32, D = perm.length, acc = this.accumulate[0];
+    const f = this.k.heap.f32,
+      D = perm.length,
+      acc = this.accumulate[0];
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) {
-        const d = x.grad + i * x.ld + perm[j], g = f[y.grad + i * y.ld + j];
+        const d = x.grad + i * x.ld + perm[j],
+          g = f[y.grad + i * y.ld + j];
         f[d] = acc ? f[d] + g : g;
       }
     }

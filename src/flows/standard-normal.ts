@@ -19,7 +19,8 @@ export function standardNormalLogProb(tape: Tape, k: Kernels, z: Tensor, L: Tens
 export function zeroLogDet(tape: Tape, k: Kernels, rows: number, grad: boolean): Tensor {
   const L = allocVector(k, rows, grad);
   tape.record({
-    inputs: [], accumulate: [],
+    inputs: [],
+    accumulate: [],
     forward: (n: number) => k.heap.f32.fill(0, L.ptr, L.ptr + n),
     backward: () => {},
   });
@@ -36,11 +37,19 @@ export function sampleStandardNormal(k: Kernels, out: number, ld: number, n: num
 class StandardNormalOp implements Op {
   readonly inputs: readonly Tensor[];
   accumulate: boolean[] = [];
-  constructor(readonly k: Kernels, readonly z: Tensor, readonly L: Tensor, readonly lp: Tensor) {
+  constructor(
+    readonly k: Kernels,
+    readonly z: Tensor,
+    readonly L: Tensor,
+    readonly lp: Tensor,
+  ) {
     this.inputs = [z];
   }
   forward(n: number): void {
-    const f = this.k.heap.f32, { z, L, lp } = this, D = z.cols, c = D * HALF_LOG_2PI;
+    const f = this.k.heap.f32,
+      { z, L, lp } = this,
+      D = z.cols,
+      c = D * HALF_LOG_2PI;
     for (let i = 0; i < n; i++) {
       let s = 0;
       const r = z.ptr + i * z.ld;
@@ -49,12 +58,16 @@ class StandardNormalOp implements Op {
     }
   }
   backward(n: number): void {
-    const f = this.k.heap.f32, { z, L, lp } = this, D = z.cols, acc = this.accumulate[0];
+    const f = this.k.heap.f32,
+      { z, L, lp } = this,
+      D = z.cols,
+      acc = this.accumulate[0];
     for (let i = 0; i < n; i++) {
       const g = f[lp.grad + i];
       f[L.grad + i] = g;
       if (!z.requiresGrad) continue;
-      const r = z.ptr + i * z.ld, d = z.grad + i * z.ld;
+      const r = z.ptr + i * z.ld,
+        d = z.grad + i * z.ld;
       for (let j = 0; j < D; j++) f[d + j] = acc ? f[d + j] - g * f[r + j] : -g * f[r + j];
     }
   }

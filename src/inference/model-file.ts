@@ -31,18 +31,24 @@ export function serializePosterior(posterior: Posterior): ModelFiles {
   const tensors = net.store.namedTensors(true);
   for (const t of tensors) {
     const i = t.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw new NsbiInputError(`refusing to save a model with non-finite weights: tensor '${t.name}' holds ${t.data[i]}`);
+    if (i >= 0)
+      throw new NsbiInputError(
+        `refusing to save a model with non-finite weights: tensor '${t.name}' holds ${t.data[i]}`,
+      );
   }
   const weights = encodeSafetensors(tensors, { format: "pt", producer: `nsbi ${NSBI_VERSION}` });
   const config: ModelConfig = {
-    format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, nsbiVersion: NSBI_VERSION, weights: MODEL_WEIGHTS_FILE,
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    nsbiVersion: NSBI_VERSION,
+    weights: MODEL_WEIGHTS_FILE,
     weightsSha256: sha256Hex(weights),
     parameterNames: posterior.parameterNames,
     prior: posterior.prior ? (posterior.prior.toConfig() as unknown as Record<string, unknown>) : null,
     network: net.config as ModelConfig["network"],
     training: posterior.metadata as unknown as Record<string, unknown> | null,
   };
-  return { config: JSON.stringify(config, null, 2) + "\n", weights };
+  return { config: `${JSON.stringify(config, null, 2)}\n`, weights };
 }
 
 /**
@@ -50,11 +56,19 @@ export function serializePosterior(posterior: Posterior): ModelFiles {
  * invalid JSON, a field that does not fit the schema, a network beyond NETWORK_LIMITS, weights
  * that do not match the config's weightsSha256, a missing, misshapen or non-finite tensor.
  */
-export function deserializePosterior(files: ModelFiles, opts: { kernels?: KernelChoice; source?: string } = {}): Posterior {
+export function deserializePosterior(
+  files: ModelFiles,
+  opts: { kernels?: KernelChoice; source?: string } = {},
+): Posterior {
   const src = opts.source ?? "model";
-  const cfgName = `${src}/${MODEL_CONFIG_FILE}`, wName = `${src}/${MODEL_WEIGHTS_FILE}`;
+  const cfgName = `${src}/${MODEL_CONFIG_FILE}`,
+    wName = `${src}/${MODEL_WEIGHTS_FILE}`;
   let raw: unknown;
-  try { raw = JSON.parse(files.config); } catch (e) { throw new NsbiFormatError(`${cfgName}: not valid JSON (${(e as Error).message})`); }
+  try {
+    raw = JSON.parse(files.config);
+  } catch (e) {
+    throw new NsbiFormatError(`${cfgName}: not valid JSON (${(e as Error).message})`);
+  }
   const parsed = modelConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -62,7 +76,9 @@ export function deserializePosterior(files: ModelFiles, opts: { kernels?: Kernel
   }
   const c = parsed.data;
   if (c.parameterNames.length !== c.network.thetaDim) {
-    throw new NsbiFormatError(`${cfgName}: ${c.parameterNames.length} parameter names for thetaDim ${c.network.thetaDim}`);
+    throw new NsbiFormatError(
+      `${cfgName}: ${c.parameterNames.length} parameter names for thetaDim ${c.network.thetaDim}`,
+    );
   }
   const kernels = createKernels(opts.kernels ?? "auto");
   let prior: Prior | null, net: NpeNetwork;
@@ -71,21 +87,27 @@ export function deserializePosterior(files: ModelFiles, opts: { kernels?: Kernel
     net = new NpeNetwork(c.network as NpeNetworkConfig, kernels);
   } catch (e) {
     // a config that passes the schema but describes an impossible network or prior is a bad file
-    if (e instanceof NsbiInputError) throw new NsbiFormatError(e.message.startsWith(cfgName) ? e.message : `${cfgName}: ${e.message}`);
+    if (e instanceof NsbiInputError)
+      throw new NsbiFormatError(e.message.startsWith(cfgName) ? e.message : `${cfgName}: ${e.message}`);
     throw e;
   }
   if (prior && prior.dim !== c.network.thetaDim) {
-    throw new NsbiFormatError(`${cfgName}: prior has dimension ${prior.dim} but the network's thetaDim is ${c.network.thetaDim}`);
+    throw new NsbiFormatError(
+      `${cfgName}: prior has dimension ${prior.dim} but the network's thetaDim is ${c.network.thetaDim}`,
+    );
   }
   net.store.finalize(null);
   const tensors = decodeSafetensors(files.weights, wName).tensors;
   if (c.weightsSha256 !== undefined && sha256Hex(files.weights) !== c.weightsSha256) {
-    throw new NsbiFormatError(`${wName}: does not match ${MODEL_CONFIG_FILE} (its SHA-256 differs from weightsSha256): `
-      + "the two files come from different saves, e.g. a save that was interrupted; save or train the model again");
+    throw new NsbiFormatError(
+      `${wName}: does not match ${MODEL_CONFIG_FILE} (its SHA-256 differs from weightsSha256): ` +
+        "the two files come from different saves, e.g. a save that was interrupted; save or train the model again",
+    );
   }
   for (const [name, t] of tensors) {
     const i = t.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw new NsbiFormatError(`${wName}: tensor '${name}' holds a non-finite value (${t.data[i]} at index ${i})`);
+    if (i >= 0)
+      throw new NsbiFormatError(`${wName}: tensor '${name}' holds a non-finite value (${t.data[i]} at index ${i})`);
   }
   net.store.loadNamed(tensors, wName);
   return new Posterior(net, prior, c.parameterNames, c.training as unknown as TrainingMetadata | null);

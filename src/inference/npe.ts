@@ -7,8 +7,18 @@ import type { Prior } from "../flows/priors/prior.js";
 import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js";
 import { npeLoss } from "../estimators/npe-loss.js";
 import { cleanSimulations, columnStats, type Simulations } from "../estimators/training-data.js";
-import { resolveTrainOptions, splitData, trainLoop, type TrainOptions, type TrainingHistory } from "../estimators/trainer.js";
-import { requireMatchingCheckpoint, type CheckpointFingerprint, type TrainingCheckpoint } from "../estimators/checkpoint.js";
+import {
+  resolveTrainOptions,
+  splitData,
+  trainLoop,
+  type TrainOptions,
+  type TrainingHistory,
+} from "../estimators/trainer.js";
+import {
+  requireMatchingCheckpoint,
+  type CheckpointFingerprint,
+  type TrainingCheckpoint,
+} from "../estimators/checkpoint.js";
 import { checkNetworkSize } from "../estimators/network-limits.js";
 import { sha256Hex } from "../io/sha256.js";
 import { warn } from "../logging.js";
@@ -71,14 +81,18 @@ export class NPE {
     const d = options.prior?.dim ?? options.thetaDim;
     if (d === undefined) throw new NsbiInputError("NPE: give a prior or thetaDim");
     if (options.prior && options.thetaDim !== undefined && options.thetaDim !== options.prior.dim) {
-      throw new NsbiInputError(`NPE: thetaDim ${options.thetaDim} differs from the prior's dimension ${options.prior.dim}`);
+      throw new NsbiInputError(
+        `NPE: thetaDim ${options.thetaDim} differs from the prior's dimension ${options.prior.dim}`,
+      );
     }
     if (options.parameterNames && options.parameterNames.length !== d) {
       throw new NsbiInputError(`NPE: ${options.parameterNames.length} parameter names for ${d} parameters`);
     }
   }
 
-  get thetaDim(): number { return this.options.prior?.dim ?? this.options.thetaDim!; }
+  get thetaDim(): number {
+    return this.options.prior?.dim ?? this.options.thetaDim!;
+  }
 
   /** Add simulated pairs: theta [n, thetaDim], x [n, xDim] (row-major). Non-finite rows are dropped with a warning. */
   appendSimulations(theta: Float32Array, x: Float32Array, source = "appendSimulations"): this {
@@ -103,14 +117,19 @@ export class NPE {
     const nTrain = split.train.length;
     // a batch larger than the training set only costs memory (one batch per epoch either way);
     // said only when the batch size was asked for, not for the default on a small data set
-    if (requested.batchSize > nTrain && options.batchSize !== undefined) warn(`batch size ${requested.batchSize} is larger than the ${nTrain} training rows; using ${nTrain}`);
+    if (requested.batchSize > nTrain && options.batchSize !== undefined)
+      warn(`batch size ${requested.batchSize} is larger than the ${nTrain} training rows; using ${nTrain}`);
     const o = { ...requested, batchSize: Math.min(requested.batchSize, nTrain) };
-    const initRng = master.fork(), shuffleRng = master.fork(), flowRng = master.fork();
-    const th = columnStats(data.theta, data.thetaDim, split.train), xs = columnStats(data.x, data.xDim, split.train);
+    const initRng = master.fork(),
+      shuffleRng = master.fork(),
+      flowRng = master.fork();
+    const th = columnStats(data.theta, data.thetaDim, split.train),
+      xs = columnStats(data.x, data.xDim, split.train);
     const emb = this.options.embedding && this.options.embedding.length > 0 ? this.options.embedding : null;
     const contextDim = emb ? emb[emb.length - 1] : data.xDim;
     const config: NpeNetworkConfig = {
-      thetaDim: data.thetaDim, xDim: data.xDim,
+      thetaDim: data.thetaDim,
+      xDim: data.xDim,
       embedding: emb ? { sizes: [data.xDim, ...emb], activation: this.options.embeddingActivation ?? "relu" } : null,
       flow: resolveFlowConfig(this.options, data.thetaDim, contextDim, flowRng),
       standardization: { thetaMean: th.mean, thetaStd: th.std, xMean: xs.mean, xStd: xs.std },
@@ -121,9 +140,12 @@ export class NPE {
     const net = new NpeNetwork(config, kernels);
     net.initialize(initRng);
     const graph = net.buildGraph(o.batchSize, { grad: true });
-    const thetaZ = net.standardizeTheta(data.theta, data.n), xZ = net.standardizeX(data.x, data.n);
+    const thetaZ = net.standardizeTheta(data.theta, data.n),
+      xZ = net.standardizeX(data.x, data.n);
     // the factory may decline (a run too small for a second thread to pay): then this is a one-thread run
-    const helper = options.helper ? options.helper(net, thetaZ, xZ, nTrain, split.validation.length, o.batchSize) : null;
+    const helper = options.helper
+      ? options.helper(net, thetaZ, xZ, nTrain, split.validation.length, o.batchSize)
+      : null;
     const threads = helper ? 2 : 1;
     const sink = options.checkpoint;
     let history: TrainingHistory;
@@ -133,24 +155,49 @@ export class NPE {
         const { maxEpochs: _ignored, ...training } = o;
         fingerprint = {
           data: { rows: data.n, thetaDim: data.thetaDim, xDim: data.xDim, sha256: sha256Hex(data.theta, data.x) },
-          network: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, training, threads, kernelPath,
+          network: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+          training,
+          threads,
+          kernelPath,
         };
       }
-      if (options.resume) requireMatchingCheckpoint(options.resume.fingerprint, fingerprint!, options.resumeSource ?? "the checkpoint");
+      if (options.resume)
+        requireMatchingCheckpoint(options.resume.fingerprint, fingerprint!, options.resumeSource ?? "the checkpoint");
       history = trainLoop({
-        store: net.store, graph: { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb }, loss: npeLoss,
-        data: { columns: [thetaZ, xZ], n: data.n }, options: { ...o, onEpoch: options.onEpoch }, split, shuffleRng,
-        lossOffset: -net.thetaLogJacobian, helper, resume: options.resume?.state,
-        checkpoint: sink && { intervalSeconds: sink.intervalSeconds, save: (state) => sink.save({ fingerprint: fingerprint!, state }) },
+        store: net.store,
+        graph: { tape: graph.tape, inputs: [graph.theta, graph.x], output: graph.logProb },
+        loss: npeLoss,
+        data: { columns: [thetaZ, xZ], n: data.n },
+        options: { ...o, onEpoch: options.onEpoch },
+        split,
+        shuffleRng,
+        lossOffset: -net.thetaLogJacobian,
+        helper,
+        resume: options.resume?.state,
+        checkpoint: sink && {
+          intervalSeconds: sink.intervalSeconds,
+          save: (state) => sink.save({ fingerprint: fingerprint!, state }),
+        },
       });
-    } finally { helper?.close(); }
+    } finally {
+      helper?.close();
+    }
     this.network = net;
     this.history = history;
     this.metadata = {
-      seed: o.seed, epochs: history.epochs, steps: history.steps, bestEpoch: history.bestEpoch,
-      bestValidationLoss: history.bestValidationLoss, stopReason: history.stopReason,
-      trainingRows: history.trainingRows, validationRows: history.validationRows, droppedRows: this.dropped,
-      options: o, kernelPath, threads, seconds: history.seconds,
+      seed: o.seed,
+      epochs: history.epochs,
+      steps: history.steps,
+      bestEpoch: history.bestEpoch,
+      bestValidationLoss: history.bestValidationLoss,
+      stopReason: history.stopReason,
+      trainingRows: history.trainingRows,
+      validationRows: history.validationRows,
+      droppedRows: this.dropped,
+      options: o,
+      kernelPath,
+      threads,
+      seconds: history.seconds,
       ...(history.resumedAfterEpoch !== undefined ? { resumedAfterEpoch: history.resumedAfterEpoch } : {}),
     };
     return history;
@@ -166,9 +213,16 @@ export class NPE {
 
 function concat(parts: Simulations[]): Simulations {
   if (parts.length === 1) return parts[0];
-  const n = parts.reduce((s, p) => s + p.n, 0), P = parts[0].thetaDim, D = parts[0].xDim;
-  const theta = new Float32Array(n * P), x = new Float32Array(n * D);
+  const n = parts.reduce((s, p) => s + p.n, 0),
+    P = parts[0].thetaDim,
+    D = parts[0].xDim;
+  const theta = new Float32Array(n * P),
+    x = new Float32Array(n * D);
   let r = 0;
-  for (const p of parts) { theta.set(p.theta, r * P); x.set(p.x, r * D); r += p.n; }
+  for (const p of parts) {
+    theta.set(p.theta, r * P);
+    x.set(p.x, r * D);
+    r += p.n;
+  }
   return { theta, x, n, thetaDim: P, xDim: D };
 }

@@ -44,14 +44,23 @@ export class Posterior {
   /** Runs large sample / log-prob calls; the network itself unless threads were enabled. */
   executor: NetworkExecutor;
 
-  constructor(readonly network: NpeNetwork, readonly prior: Prior | null, readonly parameterNames: string[],
-    readonly metadata: TrainingMetadata | null = null) {
-    if (prior && prior.dim !== network.thetaDim) throw new NsbiInputError(`Posterior: prior dimension ${prior.dim} != ${network.thetaDim}`);
+  constructor(
+    readonly network: NpeNetwork,
+    readonly prior: Prior | null,
+    readonly parameterNames: string[],
+    readonly metadata: TrainingMetadata | null = null,
+  ) {
+    if (prior && prior.dim !== network.thetaDim)
+      throw new NsbiInputError(`Posterior: prior dimension ${prior.dim} != ${network.thetaDim}`);
     this.executor = network;
   }
 
-  get thetaDim(): number { return this.network.thetaDim; }
-  get xDim(): number { return this.network.xDim; }
+  get thetaDim(): number {
+    return this.network.thetaDim;
+  }
+  get xDim(): number {
+    return this.network.xDim;
+  }
 
   /** n draws [n, thetaDim] for one observation x [xDim]. */
   sample(n: number, x: Float32Array, opts: SampleOptions = {}): Float32Array {
@@ -60,21 +69,27 @@ export class Posterior {
 
   /** n draws plus the leakage acceptance rate. */
   sampleWithInfo(n: number, x: Float32Array, opts: SampleOptions = {}): SampleResult {
-    if (!Number.isInteger(n) || n < 1) throw new NsbiInputError(`sample: number of samples must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new NsbiInputError(`sample: number of samples must be a positive integer, got ${n}`);
     this.checkObservation(x, 1, "observation");
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
-    const P = this.thetaDim, out = new Float32Array(n * P), outLp = opts.withLogProb ? new Float64Array(n) : undefined;
+    const P = this.thetaDim,
+      out = new Float32Array(n * P),
+      outLp = opts.withLogProb ? new Float64Array(n) : undefined;
     if (!this.prior) {
       this.executor.sample(n, x, rng, out, 0, outLp);
       return { samples: out, acceptanceRate: 1, draws: n, ...(outLp ? { logProb: outLp } : {}) };
     }
     const maxDraws = (opts.maxDrawsPerSample ?? 10_000) * n;
-    let accepted = 0, draws = 0, inside = 0;
+    let accepted = 0,
+      draws = 0,
+      inside = 0;
     while (accepted < n) {
       const rate = draws > 0 ? Math.max(inside / draws, 1e-3) : 1;
       // never draw past the budget: a hopeless observation fails after maxDraws, not 262,144 more
       const m = Math.max(1, Math.min(Math.ceil(((n - accepted) / rate) * 1.2) + 16, 262_144, maxDraws - draws));
-      const buf = new Float32Array(m * P), lp = outLp ? new Float64Array(m) : undefined;
+      const buf = new Float32Array(m * P),
+        lp = outLp ? new Float64Array(m) : undefined;
       this.executor.sample(m, x, rng, buf, 0, lp);
       for (let i = 0; i < m; i++) {
         if (!this.prior.inSupport(buf, i)) continue;
@@ -87,13 +102,17 @@ export class Posterior {
       }
       draws += m;
       if (accepted < n && draws >= maxDraws) {
-        throw new NsbiInputError(`sample: only ${accepted} of ${n} samples inside the prior support after ${draws} draws `
-          + `(acceptance ${(inside / draws).toExponential(2)}); the posterior estimate leaks out of the prior`);
+        throw new NsbiInputError(
+          `sample: only ${accepted} of ${n} samples inside the prior support after ${draws} draws ` +
+            `(acceptance ${(inside / draws).toExponential(2)}); the posterior estimate leaks out of the prior`,
+        );
       }
     }
     const acceptanceRate = inside / draws;
     if (acceptanceRate < LOW_ACCEPTANCE) {
-      warn(`only ${(100 * acceptanceRate).toFixed(2)}% of posterior draws were inside the prior support (leakage); results may be unreliable`);
+      warn(
+        `only ${(100 * acceptanceRate).toFixed(2)}% of posterior draws were inside the prior support (leakage); results may be unreliable`,
+      );
     }
     return { samples: out, acceptanceRate, draws, ...(outLp ? { logProb: outLp } : {}) };
   }
@@ -105,10 +124,18 @@ export class Posterior {
    * `rng` gives the same draws as one call. (The flow samples one context per pass, so each
    * observation is one executor call.)
    */
-  sampleBatched(n: number, xs: Float32Array, m: number, opts: SampleOptions = {}): { samples: Float32Array; acceptanceRates: Float64Array; logProbs?: Float64Array } {
+  sampleBatched(
+    n: number,
+    xs: Float32Array,
+    m: number,
+    opts: SampleOptions = {},
+  ): { samples: Float32Array; acceptanceRates: Float64Array; logProbs?: Float64Array } {
     this.checkObservation(xs, m, "observations");
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
-    const D = this.xDim, P = this.thetaDim, out = new Float32Array(m * n * P), rates = new Float64Array(m);
+    const D = this.xDim,
+      P = this.thetaDim,
+      out = new Float32Array(m * n * P),
+      rates = new Float64Array(m);
     const lps = opts.withLogProb ? new Float64Array(m * n) : undefined;
     for (let j = 0; j < m; j++) {
       const r = this.sampleWithInfo(n, xs.subarray(j * D, (j + 1) * D), { ...opts, rng });
@@ -124,17 +151,26 @@ export class Posterior {
    * With a prior: −Infinity outside its support, and (normalizeLeakage, default true) the
    * density is renormalised to the support by the estimated acceptance rate, as sbi does.
    */
-  logProb(theta: Float32Array, x: Float32Array, opts: { normalizeLeakage?: boolean; seed?: number } = {}): Float64Array {
+  logProb(
+    theta: Float32Array,
+    x: Float32Array,
+    opts: { normalizeLeakage?: boolean; seed?: number } = {},
+  ): Float64Array {
     const P = this.thetaDim;
-    if (theta.length % P !== 0 || theta.length === 0) throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected rows of ${P}`);
+    if (theta.length % P !== 0 || theta.length === 0)
+      throw new NsbiInputError(`logProb: theta has ${theta.length} values, expected rows of ${P}`);
     const n = theta.length / P;
     const lp = this.executor.logProb(theta, x, n);
     if (!this.prior) return lp;
     const shared = x.length === this.xDim;
     const norm = opts.normalizeLeakage ?? true;
     for (let i = 0; i < n; i++) {
-      if (!this.prior.inSupport(theta, i)) { lp[i] = -Infinity; continue; }
-      if (norm) lp[i] -= Math.log(this.acceptance(shared ? x : x.subarray(i * this.xDim, (i + 1) * this.xDim), opts.seed ?? 0));
+      if (!this.prior.inSupport(theta, i)) {
+        lp[i] = -Infinity;
+        continue;
+      }
+      if (norm)
+        lp[i] -= Math.log(this.acceptance(shared ? x : x.subarray(i * this.xDim, (i + 1) * this.xDim), opts.seed ?? 0));
     }
     return lp;
   }
@@ -144,7 +180,9 @@ export class Posterior {
     const key = Array.from(x).join(",");
     const hit = this.acceptanceCache.get(key);
     if (hit !== undefined) return hit;
-    const n = 10_000, P = this.thetaDim, buf = new Float32Array(n * P);
+    const n = 10_000,
+      P = this.thetaDim,
+      buf = new Float32Array(n * P);
     this.executor.sample(n, x, new Rng(seed), buf);
     let inside = 0;
     for (let i = 0; i < n; i++) if (!this.prior || this.prior.inSupport(buf, i)) inside++;
@@ -158,15 +196,27 @@ export class Posterior {
    * `numCandidates`), refined by gradient ascent on log q (Adam in z-scored units), kept inside
    * the prior's box support. As sbi's `map()`.
    */
-  map(x: Float32Array, opts: { seed?: number; numCandidates?: number; numInit?: number; iterations?: number; learningRate?: number } = {}): Float32Array {
+  map(
+    x: Float32Array,
+    opts: { seed?: number; numCandidates?: number; numInit?: number; iterations?: number; learningRate?: number } = {},
+  ): Float32Array {
     this.checkObservation(x, 1, "observation");
-    const P = this.thetaDim, net = this.network, rng = new Rng(opts.seed ?? 0);
-    const nc = opts.numCandidates ?? 1000, ni = Math.min(opts.numInit ?? 10, nc), iters = opts.iterations ?? 300, lr = opts.learningRate ?? 0.01;
+    const P = this.thetaDim,
+      net = this.network,
+      rng = new Rng(opts.seed ?? 0);
+    const nc = opts.numCandidates ?? 1000,
+      ni = Math.min(opts.numInit ?? 10, nc),
+      iters = opts.iterations ?? 300,
+      lr = opts.learningRate ?? 0.01;
     const cand = this.sample(nc, x, { rng });
     const lpc = net.logProb(cand, x, nc);
-    const order = Array.from({ length: nc }, (_, i) => i).sort((a, b) => lpc[b] - lpc[a]).slice(0, ni);
+    const order = Array.from({ length: nc }, (_, i) => i)
+      .sort((a, b) => lpc[b] - lpc[a])
+      .slice(0, ni);
     const start = new Float32Array(ni * P);
-    order.forEach((r, i) => start.set(cand.subarray(r * P, (r + 1) * P), i * P));
+    order.forEach((r, i) => {
+      start.set(cand.subarray(r * P, (r + 1) * P), i * P);
+    });
     const z = net.standardizeTheta(start, ni);
     const g = net.buildGraph(ni, { grad: false, thetaGrad: true });
     const xs = net.standardizeX(x, 1);
@@ -174,18 +224,26 @@ export class Posterior {
     for (let i = 0; i < ni; i++) k.heap.f32.set(xs, g.x.ptr + i * g.x.ld);
     const { thetaMean: mu, thetaStd: sd } = net.config.standardization;
     // the ni starts are minimised together: Adam's per-coordinate updates keep them independent
-    const lo = this.prior?.lower, hi = this.prior?.upper, zRow = new Float32Array(ni * P);
-    const bound = (b: Float64Array | undefined) => b && Float64Array.from({ length: ni * P }, (_, q) => (b[q % P] - mu[q % P]) / sd[q % P]);
-    const r = adamMinimize((zz, grad) => {
-      zRow.set(zz);
-      g.theta.setRows(zRow, ni);
-      g.tape.forward(ni);
-      net.store.zeroGrad();
-      k.heap.f32.fill(1, g.logProb.grad, g.logProb.grad + ni);
-      g.tape.backward(ni);
-      const f = k.heap.f32;
-      for (let i = 0; i < ni; i++) for (let j = 0; j < P; j++) grad[i * P + j] = -f[g.theta.grad + i * g.theta.ld + j]; // minimise −log q
-    }, z, { iterations: iters, learningRate: lr, ...(lo && hi ? { lower: bound(lo), upper: bound(hi) } : {}) });
+    const lo = this.prior?.lower,
+      hi = this.prior?.upper,
+      zRow = new Float32Array(ni * P);
+    const bound = (b: Float64Array | undefined) =>
+      b && Float64Array.from({ length: ni * P }, (_, q) => (b[q % P] - mu[q % P]) / sd[q % P]);
+    const r = adamMinimize(
+      (zz, grad) => {
+        zRow.set(zz);
+        g.theta.setRows(zRow, ni);
+        g.tape.forward(ni);
+        net.store.zeroGrad();
+        k.heap.f32.fill(1, g.logProb.grad, g.logProb.grad + ni);
+        g.tape.backward(ni);
+        const f = k.heap.f32;
+        for (let i = 0; i < ni; i++)
+          for (let j = 0; j < P; j++) grad[i * P + j] = -f[g.theta.grad + i * g.theta.ld + j]; // minimise −log q
+      },
+      z,
+      { iterations: iters, learningRate: lr, ...(lo && hi ? { lower: bound(lo), upper: bound(hi) } : {}) },
+    );
     z.set(r.x);
     const final = new Float32Array(z);
     net.unstandardizeTheta(final, ni);
@@ -201,7 +259,9 @@ export class Posterior {
   }
 
   private checkObservation(x: Float32Array, m: number, what: string): void {
-    if (x.length !== m * this.xDim) throw new NsbiInputError(`${what}: ${x.length} values, expected ${m} x ${this.xDim}`);
-    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new NsbiInputError(`${what}: value ${i} is ${x[i]}, expected a finite number`);
+    if (x.length !== m * this.xDim)
+      throw new NsbiInputError(`${what}: ${x.length} values, expected ${m} x ${this.xDim}`);
+    for (let i = 0; i < x.length; i++)
+      if (!Number.isFinite(x[i])) throw new NsbiInputError(`${what}: value ${i} is ${x[i]}, expected a finite number`);
   }
 }

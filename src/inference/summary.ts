@@ -14,9 +14,15 @@ export interface PosteriorSummary {
 export const DEFAULT_QUANTILES = [0.025, 0.16, 0.5, 0.84, 0.975];
 
 /** Mean, standard deviation (n − 1) and quantiles (linear interpolation, NumPy's default) per parameter. */
-export function summarizeSamples(samples: Float32Array, n: number, names: string[], levels = DEFAULT_QUANTILES): PosteriorSummary {
+export function summarizeSamples(
+  samples: Float32Array,
+  n: number,
+  names: string[],
+  levels = DEFAULT_QUANTILES,
+): PosteriorSummary {
   const P = names.length;
-  const mean: number[] = [], std: number[] = [];
+  const mean: number[] = [],
+    std: number[] = [];
   const quantiles = levels.map((level) => ({ level, values: [] as number[] }));
   const col = new Float64Array(n);
   for (let j = 0; j < P; j++) {
@@ -25,7 +31,9 @@ export function summarizeSamples(samples: Float32Array, n: number, names: string
     mean.push(ms.mean);
     std.push(n > 1 ? ms.std : 0); // one draw: no spread
     col.sort();
-    quantiles.forEach((q) => q.values.push(quantileSorted(col, q.level)));
+    quantiles.forEach((q) => {
+      q.values.push(quantileSorted(col, q.level));
+    });
   }
   return { parameterNames: names, mean, std, quantiles };
 }

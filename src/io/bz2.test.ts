@@ -5,7 +5,8 @@ import { NsbiFormatError } from "../errors.js";
 import { decompressBz2 } from "./bz2.js";
 import { expectFormatError } from "../testing/expect-error.js";
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 /** seek-bzip (Node-only, uses Buffer) serves as an independent decoder to compare against. */
 const seekBzip = createRequire(import.meta.url)("seek-bzip") as { decode(input: Uint8Array): Uint8Array };
@@ -26,10 +27,11 @@ function repeat(parts: (string | number[])[], times: number): Uint8Array {
   return new Uint8Array(Array.from({ length: times }, () => one).flat());
 }
 
-
 describe("decompressBz2 reads files written by Python's bz2 module", () => {
   test("a small CSV", () => {
-    expect(text(decompressBz2(fixture("posterior.csv.bz2"), "p.csv.bz2"))).toBe("parameter_1,parameter_2\n0.1,-0.3\n1.5,2.5\n-1e-05,nan\n");
+    expect(text(decompressBz2(fixture("posterior.csv.bz2"), "p.csv.bz2"))).toBe(
+      "parameter_1,parameter_2\n0.1,-0.3\n1.5,2.5\n-1e-05,nan\n",
+    );
   });
 
   test("concatenated streams", () => {
@@ -64,7 +66,8 @@ describe("decompressBz2 errors name the source", () => {
       }
     }
     const bytes = fixture("multiblock.bz2");
-    for (const n of [4, 100, 2000, bytes.length - 5]) expectFormatError(() => decompressBz2(bytes.subarray(0, n), "cut.bz2"), "truncated bzip2 data");
+    for (const n of [4, 100, 2000, bytes.length - 5])
+      expectFormatError(() => decompressBz2(bytes.subarray(0, n), "cut.bz2"), "truncated bzip2 data");
   });
 
   test("every single-bit flip fails a check or decodes to the same bytes", () => {
@@ -105,8 +108,14 @@ describe("decompressBz2 errors name the source", () => {
   });
 
   test("not bzip2, empty, trailing garbage", () => {
-    expectFormatError(() => decompressBz2(new TextEncoder().encode("a,b\n1,2\n"), "plain.csv.bz2"), "plain.csv.bz2: not a bzip2 file");
-    expectFormatError(() => decompressBz2(new Uint8Array(0), "empty.csv.bz2"), "empty.csv.bz2: not a bzip2 file (it is empty)");
+    expectFormatError(
+      () => decompressBz2(new TextEncoder().encode("a,b\n1,2\n"), "plain.csv.bz2"),
+      "plain.csv.bz2: not a bzip2 file",
+    );
+    expectFormatError(
+      () => decompressBz2(new Uint8Array(0), "empty.csv.bz2"),
+      "empty.csv.bz2: not a bzip2 file (it is empty)",
+    );
     const bytes = fixture("posterior.csv.bz2");
     const padded = new Uint8Array(bytes.length + 4);
     padded.set(bytes);
@@ -116,10 +125,13 @@ describe("decompressBz2 errors name the source", () => {
   test("decompression stops at the size limit: a 242-byte file of 300 MiB (bomb) and a small limit", () => {
     const bomb = fixture("bomb.csv.bz2");
     expect(bomb.length).toBeLessThan(1000);
-    expect(() => decompressBz2(bomb, "bomb.csv.bz2", { maxBytes: 2 ** 20 })).toThrow("bomb.csv.bz2: decompresses to more than 1 MiB, the limit for this file");
+    expect(() => decompressBz2(bomb, "bomb.csv.bz2", { maxBytes: 2 ** 20 })).toThrow(
+      "bomb.csv.bz2: decompresses to more than 1 MiB, the limit for this file",
+    );
     const mb = fixture("multiblock.bz2"); // 108,000 bytes
-    expect(() => decompressBz2(mb, "mb.bz2", { maxBytes: 107_999 })).toThrow("mb.bz2: decompresses to more than 105.5 KiB");
+    expect(() => decompressBz2(mb, "mb.bz2", { maxBytes: 107_999 })).toThrow(
+      "mb.bz2: decompresses to more than 105.5 KiB",
+    );
     expect(decompressBz2(mb, "mb.bz2", { maxBytes: 108_000 }).length).toBe(108_000);
   });
 });
-

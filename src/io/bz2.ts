@@ -117,8 +117,9 @@ export function decompressBz2(bytes: Uint8Array, source: string, opts: Bz2Option
   const corrupt = (what: string): never => fail(`corrupt bzip2 data (${what})`);
   const r = new BitReader(bytes, fail);
   const maxBytes = opts.maxBytes ?? MAX_ARRAY_BYTES;
-  const out = new Output(Math.max(4096, bytes.length * 4), maxBytes,
-    () => fail(`decompresses to more than ${formatBytes(maxBytes)}, the limit for this file`));
+  const out = new Output(Math.max(4096, bytes.length * 4), maxBytes, () =>
+    fail(`decompresses to more than ${formatBytes(maxBytes)}, the limit for this file`),
+  );
 
   let streams = 0;
   while (r.pos < bytes.length) {
@@ -234,7 +235,12 @@ interface BlockCoding {
  * Huffman → run-length (RUNA/RUNB) → move-to-front decoding of the BWT output into `tt`
  * (byte values in the low 8 bits), counting each byte value for the inverse transform.
  */
-function decodeBwtBlock(r: BitReader, c: BlockCoding, tt: Uint32Array, corrupt: (what: string) => never): { n: number; byteCount: Int32Array } {
+function decodeBwtBlock(
+  r: BitReader,
+  c: BlockCoding,
+  tt: Uint32Array,
+  corrupt: (what: string) => never,
+): { n: number; byteCount: Int32Array } {
   const { tables, selectors, seqToByte } = c;
   const eob = seqToByte.length + 1;
   const mtf = Uint8Array.from(seqToByte, (_, i) => i);

@@ -29,19 +29,32 @@ describe("parseCsv", () => {
   test("header detection: auto, forced on, forced off", () => {
     const numeric = "1,2\n3,4\n";
     expect(parseCsv(numeric, "n.csv")).toMatchObject({ hasHeader: false, rows: 2, columns: ["column_1", "column_2"] });
-    expect(parseCsv(numeric, "n.csv", { header: true })).toMatchObject({ hasHeader: true, rows: 1, columns: ["1", "2"] });
-    expect(() => parseCsv("a,b\n1,2\n", "h.csv", { header: false })).toThrow("h.csv: line 1, column 1: 'a' is not a number");
+    expect(parseCsv(numeric, "n.csv", { header: true })).toMatchObject({
+      hasHeader: true,
+      rows: 1,
+      columns: ["1", "2"],
+    });
+    expect(() => parseCsv("a,b\n1,2\n", "h.csv", { header: false })).toThrow(
+      "h.csv: line 1, column 1: 'a' is not a number",
+    );
     expect(parseCsv("a,b\n", "h.csv", { header: true })).toMatchObject({ rows: 0, cols: 2, data: new Float64Array(0) });
   });
 
   test("a file whose only line is non-numeric is an error (not a header over 0 rows), naming the cell", () => {
     expect(() => parseCsv("0.05,abc\n", "obs.csv")).toThrow(
-      "obs.csv: line 1, column 2: 'abc' is not a number, and no rows of numbers follow");
-    expect(() => parseCsv("# comment\ndata_1,data_2\n\n", "h.csv")).toThrow("h.csv: line 2, column 1: 'data_1' is not a number");
+      "obs.csv: line 1, column 2: 'abc' is not a number, and no rows of numbers follow",
+    );
+    expect(() => parseCsv("# comment\ndata_1,data_2\n\n", "h.csv")).toThrow(
+      "h.csv: line 2, column 1: 'data_1' is not a number",
+    );
   });
 
   test("whitespace-separated files (np.savetxt default) and a single column", () => {
-    expect(parseCsv("1.0e+00 2.5e-01\n-3 4\n", "w.txt")).toMatchObject({ rows: 2, cols: 2, data: new Float64Array([1, 0.25, -3, 4]) });
+    expect(parseCsv("1.0e+00 2.5e-01\n-3 4\n", "w.txt")).toMatchObject({
+      rows: 2,
+      cols: 2,
+      data: new Float64Array([1, 0.25, -3, 4]),
+    });
     expect(parseCsv("theta\n1\n2\n", "c.csv")).toMatchObject({ columns: ["theta"], rows: 2, cols: 1 });
   });
 
@@ -114,10 +127,16 @@ describe("formatCsv", () => {
   });
 
   test("chunked output is the same text, chunk by chunk", () => {
-    const rows = 25_001, data = Float32Array.from({ length: 2 * rows }, (_, i) => i / 7);
+    const rows = 25_001,
+      data = Float32Array.from({ length: 2 * rows }, (_, i) => i / 7);
     const chunks = [...formatCsvChunks(["a", "b"], data, rows, 2)];
     expect(chunks.length).toBe(4); // header + 3 chunks of up to 10,000 rows
-    expect(chunks.join("")).toBe(["a,b", ...Array.from({ length: rows }, (_, i) => `${formatNumber(data[2 * i])},${formatNumber(data[2 * i + 1])}`)].join("\n") + "\n");
+    expect(chunks.join("")).toBe(
+      `${[
+        "a,b",
+        ...Array.from({ length: rows }, (_, i) => `${formatNumber(data[2 * i])},${formatNumber(data[2 * i + 1])}`),
+      ].join("\n")}\n`,
+    );
   });
 
   test("no header when columns is empty; zero rows", () => {

@@ -108,7 +108,8 @@ export function parseCsv(text: string, source: string, opts: CsvOptions = {}): C
       data[n++] = v;
     }
   }
-  if (columns === undefined) throw new NsbiFormatError(`${source}: file is empty, expected a header line and/or rows of numbers`);
+  if (columns === undefined)
+    throw new NsbiFormatError(`${source}: file is empty, expected a header line and/or rows of numbers`);
   if (n === 0 && hasHeader && headerMode === "auto") {
     // one non-numeric line and nothing else: a typo in the only row, or a header without data
     const j = columns.findIndex((c) => parseNumber(c) === undefined);
@@ -159,7 +160,12 @@ const ROWS_PER_CHUNK = 10_000;
  * JavaScript's largest string (512 MiB); the arguments are checked before the first chunk.
  * @returns the CSV text, chunk by chunk (header first)
  */
-export function formatCsvChunks(columns: string[], data: ArrayLike<number>, rows: number, cols: number): Iterable<string> {
+export function formatCsvChunks(
+  columns: string[],
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Iterable<string> {
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) {
     throw new NsbiInputError(`formatCsv: rows and cols must be non-negative integers, got ${rows} and ${cols}`);
   }
@@ -178,13 +184,13 @@ export function formatCsvChunks(columns: string[], data: ArrayLike<number>, rows
     }
   }
   return (function* () {
-    if (columns.length > 0) yield columns.join(",") + "\n";
+    if (columns.length > 0) yield `${columns.join(",")}\n`;
     const row = new Array<string>(cols);
     for (let start = 0; start < rows; start += ROWS_PER_CHUNK) {
       const parts: string[] = [];
       for (let i = start; i < Math.min(rows, start + ROWS_PER_CHUNK); i++) {
         for (let j = 0; j < cols; j++) row[j] = formatNumber(data[i * cols + j]);
-        parts.push(row.join(",") + "\n");
+        parts.push(`${row.join(",")}\n`);
       }
       yield parts.join("");
     }

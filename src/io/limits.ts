@@ -27,6 +27,9 @@ export const MAX_NPY_HEADER_BYTES = 10_000;
 export function formatBytes(n: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
   let u = 0;
-  while (n >= 1024 && u < units.length - 1) { n /= 1024; u++; }
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
   return u === 0 ? `${n} bytes` : `${Number(n.toFixed(1))} ${units[u]}`;
 }

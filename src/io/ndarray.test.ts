@@ -1,10 +1,21 @@
 import { describe, expect, test } from "vitest";
 import { NsbiFormatError, NsbiInputError } from "../errors.js";
-import { checkNdArray, float16ToNumber, formatShape, fromFloat32Matrix, shapeSize, toFloat32Matrix } from "./ndarray.js";
+import {
+  checkNdArray,
+  float16ToNumber,
+  formatShape,
+  fromFloat32Matrix,
+  shapeSize,
+  toFloat32Matrix,
+} from "./ndarray.js";
 
 describe("toFloat32Matrix", () => {
   test("2-D arrays keep their shape; float64 is rounded to float32", () => {
-    const m = toFloat32Matrix({ dtype: "float64", shape: [2, 2], data: new Float64Array([0.1, 2, 3, 1e-50]) }, "a.npy", "x");
+    const m = toFloat32Matrix(
+      { dtype: "float64", shape: [2, 2], data: new Float64Array([0.1, 2, 3, 1e-50]) },
+      "a.npy",
+      "x",
+    );
     expect(m).toEqual({ rows: 2, cols: 2, data: new Float32Array([Math.fround(0.1), 2, 3, 0]) });
   });
 
@@ -17,10 +28,12 @@ describe("toFloat32Matrix", () => {
   });
 
   test("int64, bool and float32 inputs; float32 is copied, not aliased", () => {
-    expect(toFloat32Matrix({ dtype: "int64", shape: [1, 2], data: new BigInt64Array([-5n, 2n ** 40n]) }, "s", "x").data).toEqual(
-      new Float32Array([-5, 2 ** 40]),
+    expect(
+      toFloat32Matrix({ dtype: "int64", shape: [1, 2], data: new BigInt64Array([-5n, 2n ** 40n]) }, "s", "x").data,
+    ).toEqual(new Float32Array([-5, 2 ** 40]));
+    expect(toFloat32Matrix({ dtype: "bool", shape: [2], data: new Uint8Array([1, 0]) }, "s", "x").data).toEqual(
+      new Float32Array([1, 0]),
     );
-    expect(toFloat32Matrix({ dtype: "bool", shape: [2], data: new Uint8Array([1, 0]) }, "s", "x").data).toEqual(new Float32Array([1, 0]));
     const src = new Float32Array([1, 2]);
     const m = toFloat32Matrix({ dtype: "float32", shape: [2, 1], data: src }, "s", "x");
     m.data[0] = 9;
@@ -47,7 +60,9 @@ describe("helpers", () => {
 
   test("checkNdArray and fromFloat32Matrix", () => {
     expect(() => checkNdArray({ dtype: "bool", shape: [2], data: new Uint8Array(2) }, "a")).not.toThrow();
-    expect(() => checkNdArray({ dtype: "int64", shape: [2], data: new Int32Array(2) }, "array 'b'")).toThrow("array 'b' has dtype 'int64'");
+    expect(() => checkNdArray({ dtype: "int64", shape: [2], data: new Int32Array(2) }, "array 'b'")).toThrow(
+      "array 'b' has dtype 'int64'",
+    );
     expect(() => checkNdArray({ dtype: "int32", shape: [1.5], data: new Int32Array(2) }, "a")).toThrow(NsbiInputError);
     expect(fromFloat32Matrix({ rows: 1, cols: 2, data: new Float32Array(2) }).shape).toEqual([1, 2]);
     expect(() => fromFloat32Matrix({ rows: 2, cols: 2, data: new Float32Array(2) })).toThrow(NsbiInputError);

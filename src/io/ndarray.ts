@@ -68,7 +68,9 @@ export function checkNdArray(a: NdArray, what: string): void {
   }
   const n = shapeSize(a.shape);
   if (a.data.length !== n) {
-    throw new NsbiInputError(`${what} has shape ${formatShape(a.shape)} (${n} elements) but ${a.data.length} data values`);
+    throw new NsbiInputError(
+      `${what} has shape ${formatShape(a.shape)} (${n} elements) but ${a.data.length} data values`,
+    );
   }
 }
 
@@ -98,7 +100,9 @@ export function toFloat32Matrix(a: NdArray, source: string, name: string): Float
   }
   const n = rows * cols;
   if (a.data.length !== n) {
-    throw new NsbiFormatError(`${source}: array '${name}' has shape ${formatShape(a.shape)} but ${a.data.length} values`);
+    throw new NsbiFormatError(
+      `${source}: array '${name}' has shape ${formatShape(a.shape)} but ${a.data.length} values`,
+    );
   }
   const out = new Float32Array(n);
   if (a.data instanceof BigInt64Array) {
@@ -115,7 +119,9 @@ export function toFloat32Matrix(a: NdArray, source: string, name: string): Float
  */
 export function fromFloat32Matrix(m: Float32Matrix): NdArray {
   if (m.data.length !== m.rows * m.cols) {
-    throw new NsbiInputError(`matrix is ${m.rows}×${m.cols} but has ${m.data.length} values, expected ${m.rows * m.cols}`);
+    throw new NsbiInputError(
+      `matrix is ${m.rows}×${m.cols} but has ${m.data.length} values, expected ${m.rows * m.cols}`,
+    );
   }
   return { dtype: "float32", shape: [m.rows, m.cols], data: m.data };
 }

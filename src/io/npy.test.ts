@@ -5,7 +5,8 @@ import type { NdArray } from "./ndarray.js";
 import { decodeNpy, encodeNpy } from "./npy.js";
 import { expectFormatError } from "../testing/expect-error.js";
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 /** Builds a .npy file by hand: magic, version, header length, header padded to 64 bytes, data. */
 function makeNpy(dict: string, data: Uint8Array, major = 1): Uint8Array {
@@ -23,12 +24,11 @@ function makeNpy(dict: string, data: Uint8Array, major = 1): Uint8Array {
   return out;
 }
 
-
 describe("encodeNpy", () => {
   test("writes exactly the header np.save writes (version 1.0, 64-byte aligned)", () => {
     const bytes = encodeNpy({ dtype: "float32", shape: [2, 3], data: new Float32Array(6) });
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-    const expected = "\x93NUMPY\x01\x00v\x00" + header + " ".repeat(128 - 10 - header.length - 1) + "\n";
+    const expected = `\x93NUMPY\x01\x00v\x00${header}${" ".repeat(128 - 10 - header.length - 1)}\n`;
     expect(bytes.length).toBe(128 + 24);
     expect(String.fromCharCode(...bytes.subarray(0, 128))).toBe(expected);
     expect(Array.from(bytes.subarray(128))).toEqual(new Array(24).fill(0));
@@ -74,11 +74,31 @@ describe("decodeNpy reads NumPy fixtures", () => {
   });
 
   test("float64, int64, bool, uint16, 0-d scalar", () => {
-    expect(decodeNpy(fixture("f64_3.npy"), "s")).toEqual({ dtype: "float64", shape: [3], data: new Float64Array([0.1, -2.5, 1e300]) });
-    expect(decodeNpy(fixture("i64_2x2.npy"), "s")).toEqual({ dtype: "int64", shape: [2, 2], data: new BigInt64Array([1n, -2n, 3n, 2n ** 40n]) });
-    expect(decodeNpy(fixture("bool_3.npy"), "s")).toEqual({ dtype: "bool", shape: [3], data: new Uint8Array([1, 0, 1]) });
-    expect(decodeNpy(fixture("u2_2.npy"), "s")).toEqual({ dtype: "int32", shape: [2], data: new Int32Array([1, 65535]) });
-    expect(decodeNpy(fixture("scalar_f8.npy"), "s")).toEqual({ dtype: "float64", shape: [], data: new Float64Array([42]) });
+    expect(decodeNpy(fixture("f64_3.npy"), "s")).toEqual({
+      dtype: "float64",
+      shape: [3],
+      data: new Float64Array([0.1, -2.5, 1e300]),
+    });
+    expect(decodeNpy(fixture("i64_2x2.npy"), "s")).toEqual({
+      dtype: "int64",
+      shape: [2, 2],
+      data: new BigInt64Array([1n, -2n, 3n, 2n ** 40n]),
+    });
+    expect(decodeNpy(fixture("bool_3.npy"), "s")).toEqual({
+      dtype: "bool",
+      shape: [3],
+      data: new Uint8Array([1, 0, 1]),
+    });
+    expect(decodeNpy(fixture("u2_2.npy"), "s")).toEqual({
+      dtype: "int32",
+      shape: [2],
+      data: new Int32Array([1, 65535]),
+    });
+    expect(decodeNpy(fixture("scalar_f8.npy"), "s")).toEqual({
+      dtype: "float64",
+      shape: [],
+      data: new Float64Array([42]),
+    });
   });
 
   test("Fortran-order arrays are transposed to C order", () => {
@@ -87,7 +107,11 @@ describe("decodeNpy reads NumPy fixtures", () => {
   });
 
   test("big-endian float32 is byte-swapped", () => {
-    expect(decodeNpy(fixture("be_f4_3.npy"), "be.npy")).toEqual({ dtype: "float32", shape: [3], data: new Float32Array([1.5, -2, 3.25]) });
+    expect(decodeNpy(fixture("be_f4_3.npy"), "be.npy")).toEqual({
+      dtype: "float32",
+      shape: [3],
+      data: new Float32Array([1.5, -2, 3.25]),
+    });
   });
 
   test("format versions 2.0 and 3.0", () => {
@@ -104,7 +128,10 @@ describe("decodeNpy hand-built files", () => {
     for (let k = 0; k < 2; k++) for (let j = 0; j < 3; j++) for (let i = 0; i < 2; i++) f.push(100 * i + 10 * j + k);
     const c: number[] = [];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) c.push(100 * i + 10 * j + k);
-    const bytes = makeNpy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 2), }", new Uint8Array(new Int32Array(f).buffer));
+    const bytes = makeNpy(
+      "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 2), }",
+      new Uint8Array(new Int32Array(f).buffer),
+    );
     expect(decodeNpy(bytes, "f3.npy")).toEqual({ dtype: "int32", shape: [2, 3, 2], data: new Int32Array(c) });
   });
 
@@ -112,15 +139,22 @@ describe("decodeNpy hand-built files", () => {
     const be = new Uint8Array(16);
     new DataView(be.buffer).setFloat64(0, 0.1, false);
     new DataView(be.buffer).setFloat64(8, -3, false);
-    expect(decodeNpy(makeNpy("{'descr': '>f8', 'fortran_order': False, 'shape': (2L,), }", be), "s").data).toEqual(new Float64Array([0.1, -3]));
+    expect(decodeNpy(makeNpy("{'descr': '>f8', 'fortran_order': False, 'shape': (2L,), }", be), "s").data).toEqual(
+      new Float64Array([0.1, -3]),
+    );
     const half = new Uint8Array(new Uint16Array([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00]).buffer);
     const h = decodeNpy(makeNpy("{'descr': '<f2', 'fortran_order': False, 'shape': (5,), }", half), "s");
     expect(h.dtype).toBe("float32");
     expect(Array.from(h.data as Float32Array)).toEqual([1, -2, 65504, 2 ** -24, Infinity]);
-    const i1 = decodeNpy(makeNpy("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0xff, 5])), "s");
+    const i1 = decodeNpy(
+      makeNpy("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0xff, 5])),
+      "s",
+    );
     expect(i1).toEqual({ dtype: "int32", shape: [2], data: new Int32Array([-1, 5]) });
     const i2 = new Uint8Array(new Int16Array([-300, 300]).buffer);
-    expect(decodeNpy(makeNpy('{"descr": "<i2", "fortran_order": False, "shape": (2,)}', i2), "s").data).toEqual(new Int32Array([-300, 300]));
+    expect(decodeNpy(makeNpy('{"descr": "<i2", "fortran_order": False, "shape": (2,)}', i2), "s").data).toEqual(
+      new Int32Array([-300, 300]),
+    );
     const u4 = new Uint8Array(new Uint32Array([4294967295, 1]).buffer);
     expect(decodeNpy(makeNpy("{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", u4), "s")).toEqual({
       dtype: "float64",
@@ -135,9 +169,14 @@ describe("decodeNpy errors name the source and say what was expected", () => {
 
   test("every truncation of a valid file", () => {
     const bytes = good();
-    for (let n = 0; n < bytes.length; n++) expectFormatError(() => decodeNpy(bytes.subarray(0, n), "cut.npy"), "cut.npy");
+    for (let n = 0; n < bytes.length; n++)
+      expectFormatError(() => decodeNpy(bytes.subarray(0, n), "cut.npy"), "cut.npy");
     expectFormatError(() => decodeNpy(bytes.subarray(0, 100), "cut.npy"), "truncated header");
-    expectFormatError(() => decodeNpy(bytes.subarray(0, bytes.length - 1), "cut.npy"), "truncated data", "needs 12 bytes, file has 11");
+    expectFormatError(
+      () => decodeNpy(bytes.subarray(0, bytes.length - 1), "cut.npy"),
+      "truncated data",
+      "needs 12 bytes, file has 11",
+    );
   });
 
   test("bad magic, unknown version, trailing bytes", () => {
@@ -156,13 +195,24 @@ describe("decodeNpy errors name the source and say what was expected", () => {
 
   test("unsupported dtypes", () => {
     expectFormatError(
-      () => decodeNpy(makeNpy("{'descr': '<U8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(32)), "s.npy"),
+      () =>
+        decodeNpy(makeNpy("{'descr': '<U8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(32)), "s.npy"),
       "s.npy has dtype <U8, expected a float or integer dtype",
     );
-    expectFormatError(() => decodeNpy(makeNpy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "o.npy"), "dtype |O");
-    expectFormatError(() => decodeNpy(makeNpy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "c.npy"), "dtype <c8");
     expectFormatError(
-      () => decodeNpy(makeNpy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)), "r.npy"),
+      () => decodeNpy(makeNpy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "o.npy"),
+      "dtype |O",
+    );
+    expectFormatError(
+      () => decodeNpy(makeNpy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "c.npy"),
+      "dtype <c8",
+    );
+    expectFormatError(
+      () =>
+        decodeNpy(
+          makeNpy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)),
+          "r.npy",
+        ),
       "r.npy",
       "structured",
     );
@@ -178,15 +228,23 @@ describe("decodeNpy errors name the source and say what was expected", () => {
       ["{'descr': '<f4', 'fortran_order': False, 'shape': 'x', }", "invalid shape"],
       ["{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 'oops}", "unterminated string"],
     ];
-    for (const [dict, msg] of cases) expectFormatError(() => decodeNpy(makeNpy(dict, new Uint8Array(4)), "h.npy"), "h.npy", msg);
+    for (const [dict, msg] of cases)
+      expectFormatError(() => decodeNpy(makeNpy(dict, new Uint8Array(4)), "h.npy"), "h.npy", msg);
   });
 
   test("sizes from the header are bounded: header length (NumPy's 10,000 bytes) and array bytes (1 GiB)", () => {
-    const long = makeNpy(`{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }${" ".repeat(10_100)}`, new Uint8Array(4), 2);
-    expect(() => decodeNpy(long, "l.npy")).toThrow(/^l\.npy: header of 10\d\d\d bytes is longer than the 10000 bytes NumPy itself reads$/);
+    const long = makeNpy(
+      `{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }${" ".repeat(10_100)}`,
+      new Uint8Array(4),
+      2,
+    );
+    expect(() => decodeNpy(long, "l.npy")).toThrow(
+      /^l\.npy: header of 10\d\d\d bytes is longer than the 10000 bytes NumPy itself reads$/,
+    );
     // 2^28 × 2 float32 = 2 GiB declared; refused by the limit, not only as "truncated"
     const big = makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (268435456, 2), }", new Uint8Array(8));
-    expect(() => decodeNpy(big, "b.npy")).toThrow("b.npy: shape (268435456, 2) needs 2 GiB, more than the limit of 1 GiB per array");
+    expect(() => decodeNpy(big, "b.npy")).toThrow(
+      "b.npy: shape (268435456, 2) needs 2 GiB, more than the limit of 1 GiB per array",
+    );
   });
 });
-

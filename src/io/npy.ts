@@ -36,7 +36,7 @@ export function encodeNpy(a: NdArray): Uint8Array {
   let prefix = 10; // magic, 2 version bytes, u16 header length
   if (prefix + header.length + 1 > 0xffff) prefix = 12; // version 2.0: u32 header length
   const total = Math.ceil((prefix + header.length + 1) / ALIGN) * ALIGN;
-  header += " ".repeat(total - prefix - header.length - 1) + "\n";
+  header += `${" ".repeat(total - prefix - header.length - 1)}\n`;
   const body = dataBytes(a.data);
   const out = new Uint8Array(total + body.length);
   out.set(MAGIC, 0);
@@ -95,9 +95,11 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   const prefix = major === 1 ? 10 : 12;
   if (bytes.length < prefix) fail("truncated header");
   const hlen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (hlen > MAX_NPY_HEADER_BYTES) fail(`header of ${hlen} bytes is longer than the ${MAX_NPY_HEADER_BYTES} bytes NumPy itself reads`);
+  if (hlen > MAX_NPY_HEADER_BYTES)
+    fail(`header of ${hlen} bytes is longer than the ${MAX_NPY_HEADER_BYTES} bytes NumPy itself reads`);
   const dataStart = prefix + hlen;
-  if (dataStart > bytes.length) fail(`truncated header (expected ${hlen} header bytes, file has ${bytes.length - prefix})`);
+  if (dataStart > bytes.length)
+    fail(`truncated header (expected ${hlen} header bytes, file has ${bytes.length - prefix})`);
   const raw = bytes.subarray(prefix, dataStart);
   // Versions 1 and 2 are ISO-8859-1 (TextDecoder's "latin1" label means windows-1252, so decode by hand).
   const text = major === 3 ? new TextDecoder().decode(raw) : Array.from(raw, (b) => String.fromCharCode(b)).join("");
@@ -127,7 +129,10 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   }
   const n = shapeSize(dims);
   const nbytes = n * kind.size;
-  if (nbytes > MAX_ARRAY_BYTES) fail(`shape ${formatShape(dims)} needs ${formatBytes(nbytes)}, more than the limit of ${formatBytes(MAX_ARRAY_BYTES)} per array`);
+  if (nbytes > MAX_ARRAY_BYTES)
+    fail(
+      `shape ${formatShape(dims)} needs ${formatBytes(nbytes)}, more than the limit of ${formatBytes(MAX_ARRAY_BYTES)} per array`,
+    );
   const have = bytes.length - dataStart;
   if (have < nbytes) fail(`truncated data (shape ${formatShape(dims)} needs ${nbytes} bytes, file has ${have})`);
   if (have > nbytes) fail(`${have - nbytes} unexpected bytes after the data of shape ${formatShape(dims)}`);

@@ -6,11 +6,11 @@ import type { NdArray } from "./ndarray.js";
 import { decodeNpz, encodeNpz } from "./npz.js";
 import { expectFormatError } from "../testing/expect-error.js";
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 const theta = new Float32Array([0, 1, 2, 3, 4, 5, 6, 7].map((i) => Math.fround(i / 3)));
 const x = new Float64Array(Array.from({ length: 12 }, (_, i) => -1 + (2 * i) / 11));
-
 
 describe("decodeNpz reads NumPy archives", () => {
   test.each(["sims.npz", "sims_compressed.npz"])("%s (np.savez / np.savez_compressed)", (name) => {
@@ -21,13 +21,18 @@ describe("decodeNpz reads NumPy archives", () => {
     expect(xa.dtype).toBe("float64");
     expect(xa.shape).toEqual([4, 3]);
     // np.linspace(-1, 1, 12) rounds differently from -1 + 2i/11 in the last bit at most.
-    Array.from(xa.data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(x[i], 15));
+    Array.from(xa.data as Float64Array).forEach((v, i) => {
+      expect(v).toBeCloseTo(x[i], 15);
+    });
     expect(xa.data[0]).toBe(-1);
     expect(xa.data[11]).toBe(1);
   });
 
   test("a string array is reported with the archive and array name", () => {
-    expectFormatError(() => decodeNpz(fixture("strings.npz"), "sims.npz"), "sims.npz: array 'names' has dtype <U1, expected a float or integer dtype");
+    expectFormatError(
+      () => decodeNpz(fixture("strings.npz"), "sims.npz"),
+      "sims.npz: array 'names' has dtype <U1, expected a float or integer dtype",
+    );
   });
 });
 
@@ -69,7 +74,8 @@ describe("corrupt archives fail with NsbiFormatError naming the source", () => {
   const bytes = encodeNpz({ a: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } });
 
   test("every truncation", () => {
-    for (let n = 0; n < bytes.length; n++) expectFormatError(() => decodeNpz(bytes.subarray(0, n), "cut.npz"), "cut.npz");
+    for (let n = 0; n < bytes.length; n++)
+      expectFormatError(() => decodeNpz(bytes.subarray(0, n), "cut.npz"), "cut.npz");
   });
 
   test("every single-byte corruption of a stored or compressed archive is detected or harmless", () => {
@@ -98,8 +104,16 @@ describe("corrupt archives fail with NsbiFormatError naming the source", () => {
   });
 
   test("not a zip, non-.npy members, unsupported compression", () => {
-    expectFormatError(() => decodeNpz(new TextEncoder().encode("hello world, this is not a zip file"), "t.npz"), "t.npz", "not a zip archive");
-    expectFormatError(() => decodeNpz(zipSync({ "notes.txt": new Uint8Array([1]) }), "n.npz"), "n.npz", "member 'notes.txt' is not a .npy file");
+    expectFormatError(
+      () => decodeNpz(new TextEncoder().encode("hello world, this is not a zip file"), "t.npz"),
+      "t.npz",
+      "not a zip archive",
+    );
+    expectFormatError(
+      () => decodeNpz(zipSync({ "notes.txt": new Uint8Array([1]) }), "n.npz"),
+      "n.npz",
+      "member 'notes.txt' is not a .npy file",
+    );
     const z = zipSync({ "a.npy": new Uint8Array([1, 2, 3]) }, { level: 0 });
     const view = new DataView(z.buffer);
     const cd = z.length - 22 - (46 + 5); // the single central directory entry

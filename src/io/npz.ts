@@ -50,7 +50,9 @@ export function decodeNpz(bytes: Uint8Array, source: string): Map<string, NdArra
   const out = new Map<string, NdArray>();
   for (const [member, data] of readZip(bytes, source)) {
     if (!member.endsWith(".npy")) {
-      throw new NsbiFormatError(`${source}: member '${member}' is not a .npy file; an .npz archive holds only <name>.npy members`);
+      throw new NsbiFormatError(
+        `${source}: member '${member}' is not a .npy file; an .npz archive holds only <name>.npy members`,
+      );
     }
     out.set(member.slice(0, -4), decodeNpyNamed(data, source, member.slice(0, -4)));
   }

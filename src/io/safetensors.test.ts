@@ -15,7 +15,6 @@ function build(header: unknown, data: Uint8Array, pad = true): Uint8Array {
   return out;
 }
 
-
 const f32 = (xs: number[]): Uint8Array => new Uint8Array(new Float32Array(xs).buffer);
 
 describe("encodeSafetensors / decodeSafetensors", () => {
@@ -105,7 +104,10 @@ describe("corrupt files fail with NsbiFormatError naming the source", () => {
     }
     expectFormatError(() => decodeSafetensors(good.subarray(0, 5), "cut.safetensors"), "too short");
     expectFormatError(() => decodeSafetensors(good.subarray(0, 8 + n - 1), "cut.safetensors"), "exceeds");
-    expectFormatError(() => decodeSafetensors(good.subarray(0, good.length - 1), "cut.safetensors"), "truncated: tensor 'b' ends at data byte 20");
+    expectFormatError(
+      () => decodeSafetensors(good.subarray(0, good.length - 1), "cut.safetensors"),
+      "truncated: tensor 'b' ends at data byte 20",
+    );
     expectFormatError(() => decodeSafetensors(good.subarray(0, 8 + n + 4), "cut.safetensors"), "truncated: tensor 'a'");
   });
 
@@ -124,7 +126,10 @@ describe("corrupt files fail with NsbiFormatError naming the source", () => {
           continue;
         }
         // A flip that keeps the header valid can only rename a tensor or change metadata.
-        expect([...decoded.tensors.values()].map((t) => Array.from(t.data))).toEqual([[1, 2], [3, 4, 5]]);
+        expect([...decoded.tensors.values()].map((t) => Array.from(t.data))).toEqual([
+          [1, 2],
+          [3, 4, 5],
+        ]);
       }
     }
   });
@@ -139,14 +144,27 @@ describe("corrupt files fail with NsbiFormatError naming the source", () => {
   });
 
   test("header not JSON, not UTF-8, not an object, bad metadata", () => {
-    expectFormatError(() => decodeSafetensors(build("{not json", new Uint8Array(0)), "j.st"), "j.st", "not valid UTF-8 JSON");
+    expectFormatError(
+      () => decodeSafetensors(build("{not json", new Uint8Array(0)), "j.st"),
+      "j.st",
+      "not valid UTF-8 JSON",
+    );
     const badUtf8 = build("{}", new Uint8Array(0));
     badUtf8[9] = 0xff;
     expectFormatError(() => decodeSafetensors(badUtf8, "u.st"), "u.st", "not valid UTF-8 JSON");
-    expectFormatError(() => decodeSafetensors(build("[1, 2]", new Uint8Array(0)), "o.st"), "header is not a JSON object");
+    expectFormatError(
+      () => decodeSafetensors(build("[1, 2]", new Uint8Array(0)), "o.st"),
+      "header is not a JSON object",
+    );
     expectFormatError(() => decodeSafetensors(build("null", new Uint8Array(0)), "o.st"), "header is not a JSON object");
-    expectFormatError(() => decodeSafetensors(build({ __metadata__: { a: 1 } }, new Uint8Array(0)), "m.st"), "__metadata__ entry 'a'");
-    expectFormatError(() => decodeSafetensors(build({ __metadata__: [] }, new Uint8Array(0)), "m.st"), "__metadata__ is not an object");
+    expectFormatError(
+      () => decodeSafetensors(build({ __metadata__: { a: 1 } }, new Uint8Array(0)), "m.st"),
+      "__metadata__ entry 'a'",
+    );
+    expectFormatError(
+      () => decodeSafetensors(build({ __metadata__: [] }, new Uint8Array(0)), "m.st"),
+      "__metadata__ is not an object",
+    );
   });
 
   test("bad tensor entries", () => {
@@ -161,12 +179,22 @@ describe("corrupt files fail with NsbiFormatError naming the source", () => {
       [{ a: { dtype: "F32", shape: [2], data_offsets: [0] } }, "invalid data_offsets [0]"],
       [{ a: { dtype: "F32", shape: [2], data_offsets: [8, 0] } }, "invalid data_offsets"],
       [{ a: { dtype: "F32", shape: [2], data_offsets: [0, 1.5] } }, "invalid data_offsets"],
-      [{ a: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, "shape (3,) of F32 (12 bytes) but data_offsets [0, 8] span 8"],
+      [
+        { a: { dtype: "F32", shape: [3], data_offsets: [0, 8] } },
+        "shape (3,) of F32 (12 bytes) but data_offsets [0, 8] span 8",
+      ],
       [{ a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, "gap in the data buffer: bytes 0..4"],
-      [{ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] }, b: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, "overlaps"],
+      [
+        {
+          a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+          b: { dtype: "F32", shape: [1], data_offsets: [4, 8] },
+        },
+        "overlaps",
+      ],
       [{ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, "4 unexpected bytes after the last tensor"],
       [{ a: { dtype: "F32", shape: [4], data_offsets: [0, 16] } }, "truncated: tensor 'a' ends at data byte 16"],
     ];
-    for (const [header, msg] of cases) expectFormatError(() => decodeSafetensors(build(header, d8), "t.st"), "t.st", msg);
+    for (const [header, msg] of cases)
+      expectFormatError(() => decodeSafetensors(build(header, d8), "t.st"), "t.st", msg);
   });
 });

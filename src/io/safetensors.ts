@@ -30,7 +30,24 @@ export interface SafetensorsFile {
 /** Headers larger than this are rejected as corrupt (the reference implementation's limit). */
 const MAX_HEADER_BYTES = 100_000_000;
 const READABLE: Readonly<Record<string, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
-const KNOWN = new Set(["BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "C64"]);
+const KNOWN = new Set([
+  "BOOL",
+  "U8",
+  "I8",
+  "U16",
+  "I16",
+  "U32",
+  "I32",
+  "U64",
+  "I64",
+  "F8_E4M3",
+  "F8_E5M2",
+  "F8_E8M0",
+  "F4",
+  "F6_E2M3",
+  "F6_E3M2",
+  "C64",
+]);
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -46,7 +63,8 @@ export function encodeSafetensors(tensors: SafetensorsInput[], metadata?: Record
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== "string") throw new NsbiInputError(`encodeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
+      if (typeof v !== "string")
+        throw new NsbiInputError(`encodeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
     }
     header.__metadata__ = metadata;
   }
@@ -56,7 +74,9 @@ export function encodeSafetensors(tensors: SafetensorsInput[], metadata?: Record
       throw new NsbiInputError(`encodeSafetensors: tensor name '${t.name}' is empty, reserved or duplicated`);
     }
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || shapeSize(t.shape) !== t.data.length) {
-      throw new NsbiInputError(`encodeSafetensors: tensor '${t.name}' has shape ${formatShape(t.shape)} but ${t.data.length} values`);
+      throw new NsbiInputError(
+        `encodeSafetensors: tensor '${t.name}' has shape ${formatShape(t.shape)} but ${t.data.length} values`,
+      );
     }
     header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
     offset += 4 * t.data.length;
@@ -92,12 +112,15 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
   const fail: (msg: string) => never = (msg) => {
     throw new NsbiFormatError(`${source}: ${msg}`);
   };
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte safetensors header length (truncated?)`);
+  if (bytes.length < 8)
+    fail(`file is ${bytes.length} bytes, too short for the 8-byte safetensors header length (truncated?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n64 = view.getBigUint64(0, true);
-  if (n64 > BigInt(MAX_HEADER_BYTES)) fail(`header length ${n64} is absurd (limit ${MAX_HEADER_BYTES}); not a safetensors file?`);
+  if (n64 > BigInt(MAX_HEADER_BYTES))
+    fail(`header length ${n64} is absurd (limit ${MAX_HEADER_BYTES}); not a safetensors file?`);
   const n = Number(n64);
-  if (8 + n > bytes.length) fail(`header length ${n} exceeds the ${bytes.length - 8} bytes after it (file truncated or not safetensors)`);
+  if (8 + n > bytes.length)
+    fail(`header length ${n} exceeds the ${bytes.length - 8} bytes after it (file truncated or not safetensors)`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
@@ -128,14 +151,17 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
     }
     const isIndexList = (v: unknown): v is number[] =>
       Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
-    if (!isIndexList(shape)) fail(`${what} has invalid shape ${JSON.stringify(shape)}, expected an array of non-negative integers`);
+    if (!isIndexList(shape))
+      fail(`${what} has invalid shape ${JSON.stringify(shape)}, expected an array of non-negative integers`);
     if (!isIndexList(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
       fail(`${what} has invalid data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 <= begin <= end`);
     }
     const [begin, end] = offsets as [number, number];
     const nbytes = shapeSize(shape as number[]) * size;
     if (end - begin !== nbytes) {
-      fail(`${what} has shape ${formatShape(shape as number[])} of ${dtype as string} (${nbytes} bytes) but data_offsets [${begin}, ${end}] span ${end - begin}`);
+      fail(
+        `${what} has shape ${formatShape(shape as number[])} of ${dtype as string} (${nbytes} bytes) but data_offsets [${begin}, ${end}] span ${end - begin}`,
+      );
     }
     entries.push({ name, dtype: dtype as string, shape: shape as number[], begin, end });
   }
@@ -146,9 +172,14 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
   const dataLen = bytes.length - dataStart;
   let expected = 0;
   for (const e of entries) {
-    if (e.begin < expected) fail(`tensor '${e.name}' at data_offsets [${e.begin}, ${e.end}] overlaps the previous tensor (ends at ${expected})`);
-    if (e.begin > expected) fail(`gap in the data buffer: bytes ${expected}..${e.begin} belong to no tensor (before '${e.name}')`);
-    if (e.end > dataLen) fail(`truncated: tensor '${e.name}' ends at data byte ${e.end} but the file holds only ${dataLen} data bytes`);
+    if (e.begin < expected)
+      fail(
+        `tensor '${e.name}' at data_offsets [${e.begin}, ${e.end}] overlaps the previous tensor (ends at ${expected})`,
+      );
+    if (e.begin > expected)
+      fail(`gap in the data buffer: bytes ${expected}..${e.begin} belong to no tensor (before '${e.name}')`);
+    if (e.end > dataLen)
+      fail(`truncated: tensor '${e.name}' ends at data byte ${e.end} but the file holds only ${dataLen} data bytes`);
     expected = e.end;
   }
   if (expected !== dataLen) fail(`${dataLen - expected} unexpected bytes after the last tensor`);

@@ -9,12 +9,14 @@ describe("sha256Hex", () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(sha256Hex(enc("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect(sha256Hex(new Uint8Array(0))).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    expect(sha256Hex(enc("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))
-      .toBe("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    expect(sha256Hex(enc("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))).toBe(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
   });
 
   test("equals node:crypto for every length 0..300 and for split updates", () => {
-    const rng = new Rng(3), data = new Uint8Array(300);
+    const rng = new Rng(3),
+      data = new Uint8Array(300);
     for (let i = 0; i < data.length; i++) data[i] = rng.int(256);
     for (let n = 0; n <= data.length; n++) {
       const want = createHash("sha256").update(data.subarray(0, n)).digest("hex");

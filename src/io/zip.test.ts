@@ -67,8 +67,16 @@ describe("readZip", () => {
   });
 
   test("stored and deflated members; directory entries skipped; archive comment tolerated", () => {
-    const z = zipSync({ dir: { "f.bin": new Uint8Array([7, 8]) }, "big.txt": [new Uint8Array(5000).fill(65), { level: 9 }] });
-    expect(readZip(z, "d.zip")).toEqual(new Map([["dir/f.bin", new Uint8Array([7, 8])], ["big.txt", new Uint8Array(5000).fill(65)]]));
+    const z = zipSync({
+      dir: { "f.bin": new Uint8Array([7, 8]) },
+      "big.txt": [new Uint8Array(5000).fill(65), { level: 9 }],
+    });
+    expect(readZip(z, "d.zip")).toEqual(
+      new Map([
+        ["dir/f.bin", new Uint8Array([7, 8])],
+        ["big.txt", new Uint8Array(5000).fill(65)],
+      ]),
+    );
     const plain = zipSync({ a: new Uint8Array([1]) });
     const withComment = new Uint8Array(plain.length + 5);
     withComment.set(plain);
@@ -118,20 +126,30 @@ describe("readZip", () => {
   test("a member that inflates past its declared size stops there (zip bomb), with a clear error", () => {
     const bomb = declaring(new Uint8Array(16 * 2 ** 20), 1000); // 16 MiB of zeros, ~16 KiB compressed, declared 1000 bytes
     expect(bomb.length).toBeLessThan(200_000);
-    expect(() => readZip(bomb, "bomb.npz")).toThrow("bomb.npz: member 'a.npy' inflates to more than the 1000 bytes its header declares");
+    expect(() => readZip(bomb, "bomb.npz")).toThrow(
+      "bomb.npz: member 'a.npy' inflates to more than the 1000 bytes its header declares",
+    );
     // shorter than declared is corrupt too
-    expect(() => readZip(declaring(new Uint8Array(500), 1000), "short.npz")).toThrow("member 'a.npy' is 500 bytes, expected 1000");
+    expect(() => readZip(declaring(new Uint8Array(500), 1000), "short.npz")).toThrow(
+      "member 'a.npy' is 500 bytes, expected 1000",
+    );
   });
 
   test("a declared size above the documented limit is refused before anything is allocated", () => {
     const huge = declaring(new Uint8Array(10), 0xfffffff0);
     expect(0xfffffff0).toBeGreaterThan(MAX_MEMBER_BYTES);
-    expect(() => readZip(huge, "huge.npz")).toThrow(/huge\.npz: member 'a\.npy' declares 4 GiB uncompressed, more than the limit of 1 GiB per array/);
+    expect(() => readZip(huge, "huge.npz")).toThrow(
+      /huge\.npz: member 'a\.npy' declares 4 GiB uncompressed, more than the limit of 1 GiB per array/,
+    );
   });
 
   test("members declaring more than 2 GiB together are refused before any is inflated", () => {
     // three deflated members of 10 bytes, each declaring 0.9 GiB (under the per-member limit)
-    const z = zipSync({ "a.npy": [new Uint8Array(10), { level: 9 }], "b.npy": [new Uint8Array(10), { level: 9 }], "c.npy": [new Uint8Array(10), { level: 9 }] });
+    const z = zipSync({
+      "a.npy": [new Uint8Array(10), { level: 9 }],
+      "b.npy": [new Uint8Array(10), { level: 9 }],
+      "c.npy": [new Uint8Array(10), { level: 9 }],
+    });
     const v = new DataView(z.buffer);
     const declared = Math.floor(0.9 * 2 ** 30);
     let p = v.getUint32(z.length - 6, true); // central directory offset
@@ -139,7 +157,8 @@ describe("readZip", () => {
       v.setUint32(p + 24, declared, true);
       p += 46 + v.getUint16(p + 28, true) + v.getUint16(p + 30, true) + v.getUint16(p + 32, true);
     }
-    expect(() => readZip(z, "many.npz")).toThrow("many.npz: members declare more than 2 GiB uncompressed in total, the limit for one archive");
+    expect(() => readZip(z, "many.npz")).toThrow(
+      "many.npz: members declare more than 2 GiB uncompressed in total, the limit for one archive",
+    );
   });
 });
-

@@ -56,7 +56,8 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = (off: number, len: number, what: string): void => {
-    if (!(off >= 0 && off + len <= bytes.length)) fail(`truncated or corrupt zip archive (${what} lies outside the file)`);
+    if (!(off >= 0 && off + len <= bytes.length))
+      fail(`truncated or corrupt zip archive (${what} lies outside the file)`);
   };
   const u16 = (off: number): number => view.getUint16(off, true);
   const u32 = (off: number): number => view.getUint32(off, true);
@@ -124,11 +125,15 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
     if (flags & 1) fail(`member '${name}' is encrypted, which is not supported`);
     if (name.endsWith("/")) continue; // directory entry
     if (usize > MAX_MEMBER_BYTES) {
-      fail(`member '${name}' declares ${formatBytes(usize)} uncompressed, more than the limit of ${formatBytes(MAX_MEMBER_BYTES)} per array`);
+      fail(
+        `member '${name}' declares ${formatBytes(usize)} uncompressed, more than the limit of ${formatBytes(MAX_MEMBER_BYTES)} per array`,
+      );
     }
     total += usize;
     if (total > MAX_ARCHIVE_BYTES) {
-      fail(`members declare more than ${formatBytes(MAX_ARCHIVE_BYTES)} uncompressed in total, the limit for one archive`);
+      fail(
+        `members declare more than ${formatBytes(MAX_ARCHIVE_BYTES)} uncompressed in total, the limit for one archive`,
+      );
     }
     members.push({ name, method, crc, csize, usize, local });
   }
@@ -163,9 +168,13 @@ export function readZip(bytes: Uint8Array, source: string): Map<string, Uint8Arr
  */
 function inflateBounded(raw: Uint8Array, size: number, fail: (what: string) => never): Uint8Array {
   const out = new Uint8Array(size);
-  let len = 0, tooLong = false;
+  let len = 0,
+    tooLong = false;
   const inflater = new Inflate((chunk) => {
-    if (tooLong || len + chunk.length > size) { tooLong = true; return; }
+    if (tooLong || len + chunk.length > size) {
+      tooLong = true;
+      return;
+    }
     out.set(chunk, len);
     len += chunk.length;
   });

@@ -19,7 +19,10 @@ export class Heap {
   private top: number;
   private readonly baseOffset: number;
 
-  constructor(private readonly memory: HeapMemory, baseBytes: number) {
+  constructor(
+    private readonly memory: HeapMemory,
+    baseBytes: number,
+  ) {
     this.baseOffset = Math.max(ALIGN, Math.ceil(baseBytes / 4 / ALIGN) * ALIGN);
     this.top = this.baseOffset;
     this.f32 = new Float32Array(memory.buffer);
@@ -27,7 +30,9 @@ export class Heap {
   }
 
   /** Bytes in use by allocations. */
-  get usedBytes(): number { return (this.top - this.baseOffset) * 4; }
+  get usedBytes(): number {
+    return (this.top - this.baseOffset) * 4;
+  }
 
   /** Allocate `n` zeroed f32 elements; returns the element offset (aligned to 16 elements). */
   alloc(n: number): number {
@@ -40,10 +45,14 @@ export class Heap {
   }
 
   /** Allocate `n` zeroed int32 elements; returns the offset in int32 elements (same unit as f32). */
-  allocI32(n: number): number { return this.alloc(n); }
+  allocI32(n: number): number {
+    return this.alloc(n);
+  }
 
   /** Current top of the allocator, to release everything allocated after it later. */
-  mark(): number { return this.top; }
+  mark(): number {
+    return this.top;
+  }
 
   /** Free every allocation made after `mark` (scoped workspaces). */
   release(mark: number): void {
@@ -64,7 +73,9 @@ export class Heap {
 export function arrayBufferMemory(initialBytes = 1 << 20): HeapMemory {
   let buffer = new ArrayBuffer(initialBytes);
   return {
-    get buffer() { return buffer; },
+    get buffer() {
+      return buffer;
+    },
     growTo(bytes: number) {
       const next = new ArrayBuffer(Math.ceil(bytes / 65536) * 65536);
       new Uint8Array(next).set(new Uint8Array(buffer));
@@ -76,7 +87,9 @@ export function arrayBufferMemory(initialBytes = 1 << 20): HeapMemory {
 /** Heap memory backed by a WebAssembly.Memory (WASM kernels). */
 export function wasmMemory(memory: WebAssembly.Memory): HeapMemory {
   return {
-    get buffer() { return memory.buffer; },
+    get buffer() {
+      return memory.buffer;
+    },
     growTo(bytes: number) {
       const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
       if (pages > 0) memory.grow(pages);

@@ -26,35 +26,123 @@ export interface Kernels {
    * Y = f(bias + A + X W) with W input-major [k, ldw]; act/dact: Act.none or Act.relu (see
    * assembly/gemm.ts). Above kernels/, call it through engine/gemm.ts (named operands).
    */
-  gemmNN(X: number, ldx: number, W: number, ldw: number, bias: number, A: number, lda: number,
-    Y: number, ldy: number, n: number, k: number, m: number, act: number, kRange: number,
-    Z: number, ldz: number, dact: number): void;
+  gemmNN(
+    X: number,
+    ldx: number,
+    W: number,
+    ldw: number,
+    bias: number,
+    A: number,
+    lda: number,
+    Y: number,
+    ldy: number,
+    n: number,
+    k: number,
+    m: number,
+    act: number,
+    kRange: number,
+    Z: number,
+    ldz: number,
+    dact: number,
+  ): void;
   /** G[k, o] (+)= sum_i X[i, k] D[i, o] for k < kRows. */
-  gemmTN(X: number, ldx: number, D: number, ldd: number, G: number, ldg: number,
-    n: number, kRows: number, m: number, acc: number, kRange: number): void;
+  gemmTN(
+    X: number,
+    ldx: number,
+    D: number,
+    ldd: number,
+    G: number,
+    ldg: number,
+    n: number,
+    kRows: number,
+    m: number,
+    acc: number,
+    kRange: number,
+  ): void;
   /** b[o] (+)= sum_i D[i, o]. */
   colSum(D: number, ldd: number, b: number, n: number, m: number, acc: number): void;
   /** Y[i, o] *= [Z[i, o] > 0]. */
   reluBackward(Y: number, ldy: number, Z: number, ldz: number, n: number, m: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number,
-    eps: number, wd: number, mode: number, bc1: number, bc2: number): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    wd: number,
+    mode: number,
+    bc1: number,
+    bc2: number,
+  ): void;
   sumSq(a: number, n: number): number;
   scale(a: number, n: number, s: number): void;
   mulInPlace(a: number, b: number, n: number): void;
-  affineForward(X: number, ldx: number, P: number, ldp: number, Z: number, ldz: number, L: number,
-    n: number, dims: number, scaleMode: number): void;
+  affineForward(
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    Z: number,
+    ldz: number,
+    L: number,
+    n: number,
+    dims: number,
+    scaleMode: number,
+  ): void;
   /** X = (Z − t) / s (sampling direction); L[i] += sum_d log s when L != 0. */
-  affineInverse(Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number, L: number,
-    n: number, dims: number, scaleMode: number): void;
+  affineInverse(
+    Z: number,
+    ldz: number,
+    P: number,
+    ldp: number,
+    X: number,
+    ldx: number,
+    L: number,
+    n: number,
+    dims: number,
+    scaleMode: number,
+  ): void;
   /**
    * One dimension's affine inverse with its parameters t, u computed from hidden units:
    * t = bias[0] + H[i, :k]·Wt[0, :k], u = bias[1] + H[i, :k]·Wt[1, :k] (Wt rows ldwt apart, k a
    * multiple of 4); X[i] = (Z[i] − t) / s; L[i] += log s when L != 0.
    */
-  affineInverseDot(H: number, ldh: number, Wt: number, ldwt: number, bias: number, Z: number, ldz: number,
-    X: number, ldx: number, L: number, n: number, k: number, scaleMode: number): void;
-  affineBackward(X: number, ldx: number, P: number, ldp: number, G: number, ldg: number, GL: number,
-    dP: number, lddp: number, dX: number, lddx: number, accX: number, n: number, dims: number, scaleMode: number): void;
+  affineInverseDot(
+    H: number,
+    ldh: number,
+    Wt: number,
+    ldwt: number,
+    bias: number,
+    Z: number,
+    ldz: number,
+    X: number,
+    ldx: number,
+    L: number,
+    n: number,
+    k: number,
+    scaleMode: number,
+  ): void;
+  affineBackward(
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    G: number,
+    ldg: number,
+    GL: number,
+    dP: number,
+    lddp: number,
+    dX: number,
+    lddx: number,
+    accX: number,
+    n: number,
+    dims: number,
+    scaleMode: number,
+  ): void;
   /** dst[i, :d] = src[idx[i], :d] for i < n; idx is an int32 offset. */
   gatherRows(src: number, lds: number, idx: number, dst: number, ldd: number, n: number, d: number): void;
   /** T[c, r] = W[r, c] for r < rows, c < cols. */
@@ -62,5 +150,14 @@ export interface Kernels {
   /** dst[i, :m] (+)= src[i, :m] for i < n (m a multiple of 4). */
   addRows(src: number, lds: number, dst: number, ldd: number, n: number, m: number, acc: number): void;
   /** dst[i, j] = (src[i, j] − mean[j]) · invStd[j] for i < n, j < d. */
-  standardizeRows(src: number, lds: number, mean: number, invStd: number, dst: number, ldd: number, n: number, d: number): void;
+  standardizeRows(
+    src: number,
+    lds: number,
+    mean: number,
+    invStd: number,
+    dst: number,
+    ldd: number,
+    n: number,
+    d: number,
+  ): void;
 }

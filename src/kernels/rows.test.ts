@@ -29,7 +29,12 @@ function randomF32(n: number, seed: number): Float32Array {
  * A buffer of `n` elements filled with `fill`, surrounded by `guard` sentinel elements on each
  * side (so a kernel writing one row too far or one element early is caught).
  */
-function buffer(k: Kernels, n: number, fill: Float32Array | number, guard = 16): { ptr: number; total: number; base: number } {
+function buffer(
+  k: Kernels,
+  n: number,
+  fill: Float32Array | number,
+  guard = 16,
+): { ptr: number; total: number; base: number } {
   const base = k.heap.alloc(n + 2 * guard);
   const f = k.heap.f32;
   f.fill(SENTINEL, base, base + n + 2 * guard);
@@ -83,7 +88,10 @@ describe.each(paths)("%s row kernels", (path) => {
 
   test("gatherRows reads whole rows at the right stride (row r starts at r·lds)", () => {
     const k = createKernels(path);
-    const R = 6, lds = 7, d = 5, ldd = 5;
+    const R = 6,
+      lds = 7,
+      d = 5,
+      ldd = 5;
     // src[r, j] = 100 r + j: any off-by-stride error shows up as a wrong value
     const src = Float32Array.from({ length: R * lds }, (_, e) => 100 * Math.floor(e / lds) + (e % lds));
     const S = buffer(k, R * lds, src);
@@ -92,9 +100,7 @@ describe.each(paths)("%s row kernels", (path) => {
     k.heap.i32.set([4, 2, 5], I);
     k.gatherRows(S.ptr, lds, I, D.ptr, ldd, 3, d);
     expect(Array.from(k.heap.f32.subarray(D.ptr, D.ptr + 3 * ldd))).toEqual([
-      400, 401, 402, 403, 404,
-      200, 201, 202, 203, 204,
-      500, 501, 502, 503, 504,
+      400, 401, 402, 403, 404, 200, 201, 202, 203, 204, 500, 501, 502, 503, 504,
     ]);
     expect(k.heap.f32[D.ptr + 3 * ldd]).toBe(SENTINEL);
     expect(k.heap.f32[D.ptr - 1]).toBe(SENTINEL);
@@ -128,7 +134,10 @@ describe.each(paths)("%s row kernels", (path) => {
 
   test("transpose twice is the identity on the written block", () => {
     const k = createKernels(path);
-    const rows = 11, cols = 6, ldw = 7, ldt = 13;
+    const rows = 11,
+      cols = 6,
+      ldw = 7,
+      ldt = 13;
     const w = randomF32(rows * ldw, 5);
     const W = buffer(k, rows * ldw, w);
     const T = buffer(k, cols * ldt, 0);
@@ -160,7 +169,8 @@ describe.each(paths)("%s row kernels", (path) => {
     const t0 = randomF32(Math.max(n, 1) * ldd, 77 + n + m);
     const S = buffer(k, n * lds, s);
     const D = buffer(k, n * ldd, t0);
-    const sBefore = snapshot(k, S), dBefore = snapshot(k, D);
+    const sBefore = snapshot(k, S),
+      dBefore = snapshot(k, D);
 
     k.addRows(S.ptr, lds, D.ptr, ldd, n, m, acc);
 
@@ -181,7 +191,9 @@ describe.each(paths)("%s row kernels", (path) => {
 
   test("addRows accumulates over repeated calls", () => {
     const k = createKernels(path);
-    const n = 3, m = 8, ld = 12;
+    const n = 3,
+      m = 8,
+      ld = 12;
     const S = buffer(k, n * ld, 0.5);
     const D = buffer(k, n * ld, 0);
     for (let r = 0; r < 4; r++) k.addRows(S.ptr, ld, D.ptr, ld, n, m, 1);

@@ -21,7 +21,7 @@ function envChoice(): KernelChoice | undefined {
 
 /** The path "auto" resolves to in this runtime (honouring NSBI_KERNELS). */
 export function resolveKernelPath(choice: KernelChoice = "auto"): KernelPath {
-  const c = choice === "auto" ? envChoice() ?? "auto" : choice;
+  const c = choice === "auto" ? (envChoice() ?? "auto") : choice;
   if (c === "auto") {
     if (wasmAvailable("wasm-relaxed-simd")) return "wasm-relaxed-simd";
     if (wasmAvailable("wasm-simd")) return "wasm-simd";

@@ -15,15 +15,23 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
     path: "ts",
     heap,
     gemmNN(X, ldx, W, ldw, bias, A, lda, Y, ldy, n, k, m, act, kRange, Z, ldz, dact) {
-      const f = heap.f32, r = heap.i32, relu = act === Act.relu, reluMask = dact === Act.relu;
+      const f = heap.f32,
+        r = heap.i32,
+        relu = act === Act.relu,
+        reluMask = dact === Act.relu;
       for (let o = 0; o < m; o += 4) {
-        let ks = 0, ke = k;
-        if (kRange) { ks = r[kRange + 2 * (o >> 2)]; ke = Math.min(k, r[kRange + 2 * (o >> 2) + 1]); }
+        let ks = 0,
+          ke = k;
+        if (kRange) {
+          ks = r[kRange + 2 * (o >> 2)];
+          ke = Math.min(k, r[kRange + 2 * (o >> 2) + 1]);
+        }
         for (let i = 0; i < n; i++) {
           for (let j = o; j < o + 4; j++) {
             let s = bias ? f[bias + j] : 0;
             if (A) s += f[A + i * lda + j];
-            let xp = X + i * ldx + ks, wp = W + ks * ldw + j;
+            let xp = X + i * ldx + ks,
+              wp = W + ks * ldw + j;
             for (let kk = ks; kk < ke; kk++, xp++, wp += ldw) s += f[xp] * f[wp];
             if (relu && s < 0) s = 0;
             if (reluMask && !(f[Z + i * ldz + j] > 0)) s = 0;
@@ -33,11 +41,15 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
       }
     },
     gemmTN(X, ldx, D, ldd, G, ldg, n, kRows, m, acc, kRange) {
-      const f = heap.f32, r = heap.i32;
+      const f = heap.f32,
+        r = heap.i32;
       for (let kk = 0; kk < kRows; kk++) {
         for (let o = 0; o < m; o++) {
           let inside = true;
-          if (kRange) { const g = o >> 2; inside = kk >= r[kRange + 2 * g] && kk < r[kRange + 2 * g + 1]; }
+          if (kRange) {
+            const g = o >> 2;
+            inside = kk >= r[kRange + 2 * g] && kk < r[kRange + 2 * g + 1];
+          }
           let s = 0;
           if (inside) for (let i = 0; i < n; i++) s += f[X + i * ldx + kk] * f[D + i * ldd + o];
           f[G + kk * ldg + o] = acc ? f[G + kk * ldg + o] + s : s;
@@ -58,13 +70,20 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
     },
     adam(p, g, mm, v, n, lr, b1, b2, eps, wd, mode, bc1, bc2) {
       const f = heap.f32;
-      const step = Math.fround(lr / bc1), sq = Math.fround(Math.sqrt(bc2)), decay = Math.fround(1 - lr * wd);
+      const step = Math.fround(lr / bc1),
+        sq = Math.fround(Math.sqrt(bc2)),
+        decay = Math.fround(1 - lr * wd);
       for (let i = 0; i < n; i++) {
-        let gi = f[g + i], pi = f[p + i];
-        if (wd !== 0) { if (mode === WeightDecayMode.l2) gi = gi + wd * pi; else pi = pi * decay; }
+        let gi = f[g + i],
+          pi = f[p + i];
+        if (wd !== 0) {
+          if (mode === WeightDecayMode.l2) gi = gi + wd * pi;
+          else pi = pi * decay;
+        }
         const mi = Math.fround(f[mm + i] * b1 + gi * (1 - b1));
         const vi = Math.fround(f[v + i] * b2 + gi * gi * (1 - b2));
-        f[mm + i] = mi; f[v + i] = vi;
+        f[mm + i] = mi;
+        f[v + i] = vi;
         f[p + i] = pi - step * (mi / (Math.sqrt(vi) / sq + eps));
       }
     },
@@ -87,7 +106,8 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
       for (let i = 0; i < n; i++) {
         let ld = 0;
         for (let d = 0; d < dims; d++) {
-          const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
+          const t = f[P + i * ldp + 2 * d],
+            u = f[P + i * ldp + 2 * d + 1];
           const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
           f[Z + i * ldz + d] = f[X + i * ldx + d] * s + t;
           ld += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
@@ -100,7 +120,8 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
       for (let i = 0; i < n; i++) {
         let ld = 0;
         for (let d = 0; d < dims; d++) {
-          const t = f[P + i * ldp + 2 * d], u = f[P + i * ldp + 2 * d + 1];
+          const t = f[P + i * ldp + 2 * d],
+            u = f[P + i * ldp + 2 * d + 1];
           const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
           f[X + i * ldx + d] = (f[Z + i * ldz + d] - t) / s;
           ld += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
@@ -111,9 +132,15 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
     affineInverseDot(H, ldh, Wt, ldwt, bias, Z, ldz, X, ldx, L, n, k, scaleMode) {
       const f = heap.f32;
       for (let i = 0; i < n; i++) {
-        let t = 0, u = 0;
-        for (let kk = 0; kk < k; kk++) { const h = f[H + i * ldh + kk]; t += h * f[Wt + kk]; u += h * f[Wt + ldwt + kk]; }
-        t += f[bias]; u += f[bias + 1];
+        let t = 0,
+          u = 0;
+        for (let kk = 0; kk < k; kk++) {
+          const h = f[H + i * ldh + kk];
+          t += h * f[Wt + kk];
+          u += h * f[Wt + ldwt + kk];
+        }
+        t += f[bias];
+        u += f[bias + 1];
         const s = scaleMode === ScaleMode.softplus ? softplus(u) + MIN_SCALE : Math.exp(u);
         f[X + i * ldx] = (f[Z + i * ldz] - t) / s;
         if (L) f[L + i] += scaleMode === ScaleMode.softplus ? Math.log(s) : u;
@@ -124,18 +151,29 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
       for (let i = 0; i < n; i++) {
         const gl = f[GL + i];
         for (let d = 0; d < dims; d++) {
-          const u = f[P + i * ldp + 2 * d + 1], g = f[G + i * ldg + d], x = f[X + i * ldx + d];
+          const u = f[P + i * ldp + 2 * d + 1],
+            g = f[G + i * ldg + d],
+            x = f[X + i * ldx + d];
           let s: number, du: number;
-          if (scaleMode === ScaleMode.softplus) { s = softplus(u) + MIN_SCALE; du = (g * x + gl / s) * sigmoid(u); }
-          else { s = Math.exp(u); du = g * x * s + gl; }
+          if (scaleMode === ScaleMode.softplus) {
+            s = softplus(u) + MIN_SCALE;
+            du = (g * x + gl / s) * sigmoid(u);
+          } else {
+            s = Math.exp(u);
+            du = g * x * s + gl;
+          }
           f[dP + i * lddp + 2 * d] = g;
           f[dP + i * lddp + 2 * d + 1] = du;
-          if (dX) { const q = dX + i * lddx + d; f[q] = accX ? f[q] + g * s : g * s; }
+          if (dX) {
+            const q = dX + i * lddx + d;
+            f[q] = accX ? f[q] + g * s : g * s;
+          }
         }
       }
     },
     gatherRows(src, lds, idx, dst, ldd, n, d) {
-      const f = heap.f32, ix = heap.i32;
+      const f = heap.f32,
+        ix = heap.i32;
       for (let i = 0; i < n; i++) f.copyWithin(dst + i * ldd, src + ix[idx + i] * lds, src + ix[idx + i] * lds + d);
     },
     transpose(W, ldw, rows, cols, T, ldt) {
@@ -151,7 +189,8 @@ export function createTsKernels(heap = new Heap(arrayBufferMemory(), 64)): Kerne
     },
     standardizeRows(src, lds, mean, invStd, dst, ldd, n, d) {
       const f = heap.f32;
-      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) f[dst + i * ldd + j] = (f[src + i * lds + j] - f[mean + j]) * f[invStd + j];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < d; j++) f[dst + i * ldd + j] = (f[src + i * lds + j] - f[mean + j]) * f[invStd + j];
     },
   };
 }

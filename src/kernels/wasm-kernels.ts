@@ -84,6 +84,7 @@ export function createWasmKernels(variant: WasmVariant): Kernels {
     gatherRows: (src, lds, idx, dst, ldd, n, d) => e.gatherRows(b(src), lds, b(idx), b(dst), ldd, n, d),
     transpose: (W, ldw, rows, cols, T, ldt) => e.transpose(b(W), ldw, rows, cols, b(T), ldt),
     addRows: (src, lds, dst, ldd, n, m, acc) => e.addRows(b(src), lds, b(dst), ldd, n, m, acc),
-    standardizeRows: (src, lds, mean, invStd, dst, ldd, n, d) => e.standardizeRows(b(src), lds, b(mean), b(invStd), b(dst), ldd, n, d),
+    standardizeRows: (src, lds, mean, invStd, dst, ldd, n, d) =>
+      e.standardizeRows(b(src), lds, b(mean), b(invStd), b(dst), ldd, n, d),
   };
 }

@@ -31,7 +31,9 @@ export function hasCheckpoint(dir: string): boolean {
 export function readCheckpoint(dir: string, what = "--resume"): TrainingCheckpoint {
   const p = checkpointPath(dir);
   if (!existsSync(p)) {
-    throw new NsbiInputError(`${what}: '${dir}' holds no ${CHECKPOINT_FILE} (one is written while training runs and removed once the model is saved)`);
+    throw new NsbiInputError(
+      `${what}: '${dir}' holds no ${CHECKPOINT_FILE} (one is written while training runs and removed once the model is saved)`,
+    );
   }
   const buf = readFileSync(p);
   return decodeCheckpoint(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), p);
@@ -42,7 +44,11 @@ export function removeCheckpoint(dir: string): void {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     if (name === CHECKPOINT_FILE || (name.startsWith(`.${CHECKPOINT_FILE}.`) && name.endsWith(".tmp"))) {
-      try { unlinkSync(join(dir, name)); } catch { /* already gone */ }
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        /* already gone */
+      }
     }
   }
 }
@@ -52,7 +58,11 @@ export function removeStaleCheckpointTemps(dir: string): void {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     if (name.startsWith(`.${CHECKPOINT_FILE}.`) && name.endsWith(".tmp")) {
-      try { unlinkSync(join(dir, name)); } catch { /* already gone */ }
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        /* already gone */
+      }
     }
   }
 }

@@ -1,4 +1,14 @@
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,7 +100,11 @@ describe("readMatrixFile", () => {
       cols: 3,
       data: new Float32Array([0, 1, 2, 3, 4, 5].map((i) => i / 7)),
     });
-    expect(readMatrixFile(fixture("f64_3.npy"), "x")).toEqual({ rows: 1, cols: 3, data: new Float32Array([0.1, -2.5, Infinity]) });
+    expect(readMatrixFile(fixture("f64_3.npy"), "x")).toEqual({
+      rows: 1,
+      cols: 3,
+      data: new Float32Array([0.1, -2.5, Infinity]),
+    });
     const p = join(dir, "one.NPZ");
     writeFileSync(p, encodeNpz({ obs: { dtype: "int32", shape: [1, 2], data: new Int32Array([4, 5]) } }));
     expect(readMatrixFile(p, "observation")).toEqual({ rows: 1, cols: 2, data: new Float32Array([4, 5]) });
@@ -101,7 +115,9 @@ describe("readMatrixFile", () => {
     const fd = openSync(big, "w");
     ftruncateSync(fd, 300 * 2 ** 20); // sparse: no disk space used
     closeSync(fd);
-    expect(() => readMatrixFile(big, "reference")).toThrow(`reference file '${big}' is 300 MiB, more than the limit of 256 MiB for this kind of file`);
+    expect(() => readMatrixFile(big, "reference")).toThrow(
+      `reference file '${big}' is 300 MiB, more than the limit of 256 MiB for this kind of file`,
+    );
   });
 
   test("errors name the file and say what was expected", () => {
@@ -115,7 +131,9 @@ describe("readMatrixFile", () => {
     );
     const many = join(dir, "sims.npz");
     copyFileSync(fixture("sims.npz"), many);
-    expect(() => readMatrixFile(many, "data")).toThrow(`data file '${many}' holds 2 arrays (theta, x), expected exactly one`);
+    expect(() => readMatrixFile(many, "data")).toThrow(
+      `data file '${many}' holds 2 arrays (theta, x), expected exactly one`,
+    );
     const cube = join(dir, "cube.npy");
     writeFileSync(cube, encodeNpy({ dtype: "float32", shape: [1, 1, 2], data: new Float32Array(2) }));
     expect(() => readMatrixFile(cube, "theta")).toThrow(NsbiFormatError);

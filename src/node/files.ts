@@ -3,7 +3,20 @@
  * themselves live in the browser-safe `src/io/`; this module only adds the file system.
  */
 
-import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { NsbiInputError } from "../errors.js";
@@ -36,8 +49,10 @@ export function checkOutputFile(path: string, what: string, extensions: string[]
     throw new NsbiInputError(`${what} '${path}': expected a ${extensions.join(" or ")} file`);
   }
   const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NsbiInputError(`${what} '${path}': folder '${dir}' does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new NsbiInputError(`${what} '${path}': is a folder, expected a file name`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new NsbiInputError(`${what} '${path}': folder '${dir}' does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new NsbiInputError(`${what} '${path}': is a folder, expected a file name`);
   if (!isWritable(dir)) throw new NsbiInputError(`${what} '${path}': folder '${dir}' is not writable`);
 }
 
@@ -47,9 +62,11 @@ export function checkOutputFile(path: string, what: string, extensions: string[]
  * @param what how to name it in the message, e.g. "--out"
  */
 export function checkOutputFolder(dir: string, what: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new NsbiInputError(`${what} '${dir}': exists and is not a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new NsbiInputError(`${what} '${dir}': exists and is not a folder`);
   const parent = existsSync(dir) ? dir : dirname(dir);
-  if (existsSync(parent) && !isWritable(parent)) throw new NsbiInputError(`${what} '${dir}': folder '${parent}' is not writable`);
+  if (existsSync(parent) && !isWritable(parent))
+    throw new NsbiInputError(`${what} '${dir}': folder '${parent}' is not writable`);
 }
 
 function isWritable(dir: string): boolean {
@@ -75,7 +92,8 @@ function isWritable(dir: string): boolean {
 export function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<Uint8Array | string>): void {
   const dir = dirname(path);
   if (!existsSync(dir)) throw new NsbiInputError(`cannot write '${path}': directory '${dir}' does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new NsbiInputError(`cannot write '${path}': it is a directory, expected a file name`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new NsbiInputError(`cannot write '${path}': it is a directory, expected a file name`);
   removeStaleTemporaries(path);
   const tmp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const encoder = new TextEncoder();
@@ -124,7 +142,8 @@ function tempPrefix(path: string): string {
  * target right now) is left alone.
  */
 function removeStaleTemporaries(path: string): void {
-  const dir = dirname(path), prefix = tempPrefix(path);
+  const dir = dirname(path),
+    prefix = tempPrefix(path);
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -171,7 +190,10 @@ function requireFile(path: string, what: string): void {
 /** Reads a file as a Uint8Array (without copying Node's Buffer), refusing files above `limit` bytes before reading them. */
 function readBytes(path: string, what: string, limit = MAX_FILE_BYTES): Uint8Array {
   const size = statSync(path).size;
-  if (size > limit) throw new NsbiInputError(`${what} file '${path}' is ${formatBytes(size)}, more than the limit of ${formatBytes(limit)} for this kind of file`);
+  if (size > limit)
+    throw new NsbiInputError(
+      `${what} file '${path}' is ${formatBytes(size)}, more than the limit of ${formatBytes(limit)} for this kind of file`,
+    );
   const buf = readFileSync(path);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
@@ -198,7 +220,9 @@ export function readMatrixFile(path: string, what: string): MatrixFile {
   if (isCsv || isBz2) {
     requireFile(path, what);
     // CSV text becomes one string: bounded by MAX_CSV_BYTES, also after decompression
-    const bytes = isBz2 ? decompressBz2(readBytes(path, what), path, { maxBytes: MAX_CSV_BYTES }) : readBytes(path, what, MAX_CSV_BYTES);
+    const bytes = isBz2
+      ? decompressBz2(readBytes(path, what), path, { maxBytes: MAX_CSV_BYTES })
+      : readBytes(path, what, MAX_CSV_BYTES);
     const t = parseCsv(new TextDecoder().decode(bytes), path);
     const m: MatrixFile = { rows: t.rows, cols: t.cols, data: new Float32Array(t.data) };
     if (t.hasHeader) m.columns = t.columns;

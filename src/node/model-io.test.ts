@@ -20,7 +20,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A tiny NPE on x = (θ1 + noise, θ2², noise) from a box prior. */
 function trained(opts: Omit<NpeOptions, "prior">): Posterior {
-  const prior = new BoxUniform([-1, -1], [1, 1]), rng = new Rng(7), n = 500;
+  const prior = new BoxUniform([-1, -1], [1, 1]),
+    rng = new Rng(7),
+    n = 500;
   const theta = prior.sample(n, rng);
   const x = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) {
@@ -42,7 +44,13 @@ const thetas = Float32Array.of(0.1, 0.2, -0.5, 0.3, 0.9, -0.9, 0, 0, 1.5, 0); //
 const xs = [Float32Array.of(0.2, 0.1, 0), Float32Array.of(-0.7, 0.8, 0.05)];
 
 const maf = trained({ estimator: "maf", transforms: 2, hiddenFeatures: 8 });
-const nsf = trained({ estimator: "nsf", transforms: 2, hiddenFeatures: 8, embedding: [8, 4], parameterNames: ["alpha", "beta"] });
+const nsf = trained({
+  estimator: "nsf",
+  transforms: 2,
+  hiddenFeatures: 8,
+  embedding: [8, 4],
+  parameterNames: ["alpha", "beta"],
+});
 const mafDir = join(root, "maf");
 saveModel(maf, mafDir);
 
@@ -56,13 +64,16 @@ describe("saveModel → loadModel", () => {
     expect(readdirSync(dir).sort()).toEqual(["config.json", "model.safetensors"]);
     const q = loadModel(dir);
     for (const xo of xs) {
-      const a = p.logProb(thetas, xo), b = q.logProb(thetas, xo);
+      const a = p.logProb(thetas, xo),
+        b = q.logProb(thetas, xo);
       expect(bytesOf(b)).toEqual(bytesOf(a));
       expect(a[4]).toBe(-Infinity);
       expect(Number.isFinite(a[0])).toBe(true);
-      const ua = p.logProb(thetas, xo, { normalizeLeakage: false }), ub = q.logProb(thetas, xo, { normalizeLeakage: false });
+      const ua = p.logProb(thetas, xo, { normalizeLeakage: false }),
+        ub = q.logProb(thetas, xo, { normalizeLeakage: false });
       expect(bytesOf(ub)).toEqual(bytesOf(ua));
-      const sa = p.sample(300, xo, { seed: 11 }), sb = q.sample(300, xo, { seed: 11 });
+      const sa = p.sample(300, xo, { seed: 11 }),
+        sb = q.sample(300, xo, { seed: 11 });
       expect(bytesOf(sb)).toEqual(bytesOf(sa));
       // and a different seed really gives different samples (the comparison above is not vacuous)
       expect(bytesOf(q.sample(300, xo, { seed: 12 }))).not.toEqual(bytesOf(sa));
@@ -80,7 +91,8 @@ describe("saveModel → loadModel", () => {
   test("a loaded model saves to byte-identical files", () => {
     const again = join(root, "maf-again");
     saveModel(loadModel(mafDir), again);
-    for (const f of ["config.json", "model.safetensors"]) expect(readFileSync(join(again, f))).toEqual(readFileSync(join(mafDir, f)));
+    for (const f of ["config.json", "model.safetensors"])
+      expect(readFileSync(join(again, f))).toEqual(readFileSync(join(mafDir, f)));
   });
 
   test("saving over an existing model folder replaces it and leaves no temporary files", () => {
@@ -113,7 +125,13 @@ describe("the files", () => {
     expect(cfg.prior).toEqual({ type: "box_uniform", low: [-1, -1], high: [1, 1] });
     expect(cfg.network.thetaDim).toBe(2);
     expect(cfg.network.xDim).toBe(3);
-    expect(cfg.network.flow).toMatchObject({ type: "maf", features: 2, contextFeatures: 3, transforms: 2, hiddenFeatures: 8 });
+    expect(cfg.network.flow).toMatchObject({
+      type: "maf",
+      features: 2,
+      contextFeatures: 3,
+      transforms: 2,
+      hiddenFeatures: 8,
+    });
     expect(cfg.network.flow.permutations).toHaveLength(1);
     expect([...cfg.network.flow.permutations[0]].sort()).toEqual([0, 1]);
     expect(cfg.network.standardization.xMean).toHaveLength(3);
@@ -165,7 +183,10 @@ describe("the files", () => {
     const bytes = encodeSafetensors(list, { format: "pt" });
     writeFileSync(file, bytes);
     const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...cfg, weightsSha256: createHash("sha256").update(bytes).digest("hex") }));
+    writeFileSync(
+      join(dir, "config.json"),
+      JSON.stringify({ ...cfg, weightsSha256: createHash("sha256").update(bytes).digest("hex") }),
+    );
     const q = loadModel(dir);
     const opts = { normalizeLeakage: false };
     const base = q.logProb(thetas, Float32Array.of(0.2, 0.1, 0), opts);
@@ -173,7 +194,9 @@ describe("the files", () => {
     expect(bytesOf(q.logProb(thetas, Float32Array.of(0.2, 0.1, 5), opts))).toEqual(bytesOf(base));
     // ...but x_1 still does, and the original model did depend on x_3
     expect(q.logProb(thetas, Float32Array.of(-0.8, 0.1, 0), opts)[0]).not.toBe(base[0]);
-    expect(maf.logProb(thetas, Float32Array.of(0.2, 0.1, 5), opts)[0]).not.toBe(maf.logProb(thetas, Float32Array.of(0.2, 0.1, 0), opts)[0]);
+    expect(maf.logProb(thetas, Float32Array.of(0.2, 0.1, 5), opts)[0]).not.toBe(
+      maf.logProb(thetas, Float32Array.of(0.2, 0.1, 0), opts)[0],
+    );
   });
 });
 
@@ -188,26 +211,35 @@ describe("damaged model folders fail with the file and the problem", () => {
   }
   const cfgPath = (dir: string) => join(dir, "config.json");
   const wPath = (dir: string) => join(dir, "model.safetensors");
-  const editConfig = (edit: (c: any) => void) => damaged((dir) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const c = JSON.parse(readFileSync(cfgPath(dir), "utf8"));
-    edit(c);
-    writeFileSync(cfgPath(dir), JSON.stringify(c));
-  });
-  const editTensors = (edit: (list: { name: string; shape: number[]; data: Float32Array }[]) => typeof list) => damaged((dir) => {
-    const t = decodeSafetensors(new Uint8Array(readFileSync(wPath(dir))), "w").tensors;
-    const bytes = encodeSafetensors(edit([...t].map(([name, v]) => ({ name, shape: v.shape, data: v.data }))), { format: "pt" });
-    writeFileSync(wPath(dir), bytes);
-    // a consistent pair (config.json records the new weights' hash): the tensors are what is wrong
-    const c = JSON.parse(readFileSync(cfgPath(dir), "utf8"));
-    c.weightsSha256 = createHash("sha256").update(bytes).digest("hex");
-    writeFileSync(cfgPath(dir), JSON.stringify(c));
-  });
+  const editConfig = (edit: (c: any) => void) =>
+    damaged((dir) => {
+      // eslint-disable-line @typescript-eslint/no-explicit-any
+      const c = JSON.parse(readFileSync(cfgPath(dir), "utf8"));
+      edit(c);
+      writeFileSync(cfgPath(dir), JSON.stringify(c));
+    });
+  const editTensors = (edit: (list: { name: string; shape: number[]; data: Float32Array }[]) => typeof list) =>
+    damaged((dir) => {
+      const t = decodeSafetensors(new Uint8Array(readFileSync(wPath(dir))), "w").tensors;
+      const bytes = encodeSafetensors(edit([...t].map(([name, v]) => ({ name, shape: v.shape, data: v.data }))), {
+        format: "pt",
+      });
+      writeFileSync(wPath(dir), bytes);
+      // a consistent pair (config.json records the new weights' hash): the tensors are what is wrong
+      const c = JSON.parse(readFileSync(cfgPath(dir), "utf8"));
+      c.weightsSha256 = createHash("sha256").update(bytes).digest("hex");
+      writeFileSync(cfgPath(dir), JSON.stringify(c));
+    });
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
   /** loadModel(dir) throws a typed (exit-code-1) error matching `re`. */
   function expectFailure(dir: string, re: RegExp): void {
     let err: unknown;
-    try { loadModel(dir); } catch (e) { err = e; }
+    try {
+      loadModel(dir);
+    } catch (e) {
+      err = e;
+    }
     expect(err, "loadModel should have thrown").toBeInstanceOf(Error);
     expect(err instanceof NsbiInputError || err instanceof NsbiFormatError).toBe(true);
     expect((err as Error).message).toMatch(re);
@@ -235,12 +267,18 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
 
   test("truncated model.safetensors (last 10 bytes cut)", () => {
-    const dir = damaged((d) => { const b = readFileSync(wPath(d)); writeFileSync(wPath(d), b.subarray(0, b.length - 10)); });
+    const dir = damaged((d) => {
+      const b = readFileSync(wPath(d));
+      writeFileSync(wPath(d), b.subarray(0, b.length - 10));
+    });
     expectFailure(dir, new RegExp(`${esc(wPath(dir))}: truncated`));
   });
 
   test("model.safetensors cut inside its header", () => {
-    const dir = damaged((d) => { const b = readFileSync(wPath(d)); writeFileSync(wPath(d), b.subarray(0, 40)); });
+    const dir = damaged((d) => {
+      const b = readFileSync(wPath(d));
+      writeFileSync(wPath(d), b.subarray(0, 40));
+    });
     expectFailure(dir, new RegExp(`${esc(wPath(dir))}: header length \\d+ exceeds`));
   });
 
@@ -271,7 +309,7 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
 
   test("config.json that is not JSON", () => {
-    const dir = damaged((d) => writeFileSync(cfgPath(d), "{ \"format\": \"nsbi-npe\", "));
+    const dir = damaged((d) => writeFileSync(cfgPath(d), '{ "format": "nsbi-npe", '));
     expectFailure(dir, new RegExp(`${esc(cfgPath(dir))}: not valid JSON`));
   });
 
@@ -286,50 +324,129 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
 
   test.each([
-    ["network.flow.transforms", (c: any) => { c.network.flow.transforms = "three"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["network.flow.permutations.0", (c: any) => { c.network.flow.permutations[0] = [0, 0]; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["network.flow.permutations.0", (c: any) => { c.network.flow.permutations[0] = [0, 2]; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["network.flow.permutations", (c: any) => { c.network.flow.permutations = []; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["network.flow.type", (c: any) => { c.network.flow.type = "realnvp"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["network.standardization.xStd.1", (c: any) => { c.network.standardization.xStd[1] = null; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["formatVersion", (c: any) => { c.formatVersion = 2; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["format", (c: any) => { c.format = "something-else"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ["parameterNames", (c: any) => { delete c.parameterNames; }], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.flow.transforms",
+      (c: any) => {
+        c.network.flow.transforms = "three";
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.flow.permutations.0",
+      (c: any) => {
+        c.network.flow.permutations[0] = [0, 0];
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.flow.permutations.0",
+      (c: any) => {
+        c.network.flow.permutations[0] = [0, 2];
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.flow.permutations",
+      (c: any) => {
+        c.network.flow.permutations = [];
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.flow.type",
+      (c: any) => {
+        c.network.flow.type = "realnvp";
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "network.standardization.xStd.1",
+      (c: any) => {
+        c.network.standardization.xStd[1] = null;
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "formatVersion",
+      (c: any) => {
+        c.formatVersion = 2;
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "format",
+      (c: any) => {
+        c.format = "something-else";
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "parameterNames",
+      (c: any) => {
+        delete c.parameterNames;
+      },
+    ], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])("config.json with a wrong field: %s", (field, edit) => {
     const dir = editConfig(edit);
     expectFailure(dir, new RegExp(`${esc(cfgPath(dir))}: field '${esc(field)}'`));
   });
 
   test("config.json with a permutation that is not a permutation says so", () => {
-    const dir = editConfig((c) => { c.network.flow.permutations[0] = [1, 1]; });
+    const dir = editConfig((c) => {
+      c.network.flow.permutations[0] = [1, 1];
+    });
     expectFailure(dir, /not a permutation of 0\.\.1/);
   });
 
   test("config.json whose parameter names do not match thetaDim", () => {
-    const dir = editConfig((c) => { c.parameterNames = ["only_one"]; });
+    const dir = editConfig((c) => {
+      c.parameterNames = ["only_one"];
+    });
     expectFailure(dir, new RegExp(`${esc(cfgPath(dir))}: 1 parameter names for thetaDim 2`));
   });
 
   test("config.json with an invalid prior", () => {
-    const dir = editConfig((c) => { c.prior = { type: "box_uniform", low: [1, 1], high: [-1, -1] }; });
+    const dir = editConfig((c) => {
+      c.prior = { type: "box_uniform", low: [1, 1], high: [-1, -1] };
+    });
     expectFailure(dir, new RegExp(`${esc(cfgPath(dir))}: prior: expected low\\[0\\] < high\\[0\\]`));
   });
 
   test("config.json whose standardisation or sizes do not fit the network is rejected", () => {
-    expectFailure(editConfig((c) => { c.network.standardization.thetaMean = [0]; }), /config\.json: .*thetaMean: expected 2/);
-    expectFailure(editConfig((c) => { c.network.standardization.thetaStd = [0, 1]; }), /config\.json: .*standard deviations must be positive/);
-    expectFailure(editConfig((c) => { c.network.xDim = 4; }), /config\.json: .*contextFeatures 3 != embedding output 4/);
-    expectFailure(editConfig((c) => { c.prior = { type: "box_uniform", low: [-1, -1, -1], high: [1, 1, 1] }; }), /config\.json: prior has dimension 3/);
+    expectFailure(
+      editConfig((c) => {
+        c.network.standardization.thetaMean = [0];
+      }),
+      /config\.json: .*thetaMean: expected 2/,
+    );
+    expectFailure(
+      editConfig((c) => {
+        c.network.standardization.thetaStd = [0, 1];
+      }),
+      /config\.json: .*standard deviations must be positive/,
+    );
+    expectFailure(
+      editConfig((c) => {
+        c.network.xDim = 4;
+      }),
+      /config\.json: .*contextFeatures 3 != embedding output 4/,
+    );
+    expectFailure(
+      editConfig((c) => {
+        c.prior = { type: "box_uniform", low: [-1, -1, -1], high: [1, 1, 1] };
+      }),
+      /config\.json: prior has dimension 3/,
+    );
   });
 
   test("a tensor with the wrong shape (a weight stored transposed)", () => {
     const dir = editTensors((l) => l.map((t) => (t.name === "flow.0.input.weight" ? { ...t, shape: [2, 8] } : t)));
-    expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.0\\.input\\.weight' has shape \\[2,8\\], expected \\[8,2\\]`));
+    expectFailure(
+      dir,
+      new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.0\\.input\\.weight' has shape \\[2,8\\], expected \\[8,2\\]`),
+    );
   });
 
   test("a tensor with the wrong number of values", () => {
-    const dir = editTensors((l) => l.map((t) => (t.name === "flow.1.output.bias" ? { ...t, shape: [5], data: new Float32Array(5) } : t)));
-    expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.1\\.output\\.bias' has shape \\[5\\], expected \\[4\\]`));
+    const dir = editTensors((l) =>
+      l.map((t) => (t.name === "flow.1.output.bias" ? { ...t, shape: [5], data: new Float32Array(5) } : t)),
+    );
+    expectFailure(
+      dir,
+      new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.1\\.output\\.bias' has shape \\[5\\], expected \\[4\\]`),
+    );
   });
 
   test("a missing tensor", () => {
@@ -338,21 +455,45 @@ describe("damaged model folders fail with the file and the problem", () => {
   });
 
   test("config.json describing a bigger network than the weights", () => {
-    const dir = editConfig((c) => { c.network.flow.hiddenLayers = 3; });
+    const dir = editConfig((c) => {
+      c.network.flow.hiddenLayers = 3;
+    });
     expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.0\\.hidden2\\.weight' is missing`));
   });
 
   test("a tensor holding NaN or Infinity (in a self-consistent pair) is refused, naming the tensor", () => {
     for (const bad of [Number.NaN, Infinity]) {
-      const dir = editTensors((l) => l.map((t) => (t.name === "flow.1.output.bias" ? { ...t, data: t.data.map((v, i) => (i === 2 ? bad : v)) } : t)));
-      expectFailure(dir, new RegExp(`${esc(wPath(dir))}: tensor 'flow\\.1\\.output\\.bias' holds a non-finite value \\(${bad} at index 2\\)`));
+      const dir = editTensors((l) =>
+        l.map((t) => (t.name === "flow.1.output.bias" ? { ...t, data: t.data.map((v, i) => (i === 2 ? bad : v)) } : t)),
+      );
+      expectFailure(
+        dir,
+        new RegExp(
+          `${esc(wPath(dir))}: tensor 'flow\\.1\\.output\\.bias' holds a non-finite value \\(${bad} at index 2\\)`,
+        ),
+      );
     }
   });
 
   test("a network too large for memory declared by config.json fails at once, before any allocation", () => {
-    expectFailure(editConfig((c) => { c.network.flow.hiddenFeatures = 1e9; }), /config\.json: network too large: .*hiddenFeatures 1000000000/);
-    expectFailure(editConfig((c) => { c.network.flow.hiddenLayers = 100000; }), /config\.json: network too large for memory: about 6\.4 GiB to evaluate .*hiddenLayers 100000/);
-    expectFailure(editConfig((c) => { c.network.embedding = { sizes: [3, 1e6, 1e6], activation: "relu" }; }), /config\.json: network too large/);
+    expectFailure(
+      editConfig((c) => {
+        c.network.flow.hiddenFeatures = 1e9;
+      }),
+      /config\.json: network too large: .*hiddenFeatures 1000000000/,
+    );
+    expectFailure(
+      editConfig((c) => {
+        c.network.flow.hiddenLayers = 100000;
+      }),
+      /config\.json: network too large for memory: about 6\.4 GiB to evaluate .*hiddenLayers 100000/,
+    );
+    expectFailure(
+      editConfig((c) => {
+        c.network.embedding = { sizes: [3, 1e6, 1e6], activation: "relu" };
+      }),
+      /config\.json: network too large/,
+    );
   });
 
   test("weights from one save beside config.json from another (a save killed between its renames) are refused", () => {
@@ -370,7 +511,11 @@ describe("damaged model folders fail with the file and the problem", () => {
 
   test("config.json records the SHA-256 of model.safetensors (checked against node:crypto)", () => {
     const c = JSON.parse(readFileSync(cfgPath(mafDir), "utf8"));
-    expect(c.weightsSha256).toBe(createHash("sha256").update(readFileSync(wPath(mafDir))).digest("hex"));
+    expect(c.weightsSha256).toBe(
+      createHash("sha256")
+        .update(readFileSync(wPath(mafDir)))
+        .digest("hex"),
+    );
   });
 
   test("the intact copy still loads (the damage above is what fails)", () => {

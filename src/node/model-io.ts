@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { NsbiInputError } from "../errors.js";
 import type { KernelChoice } from "../kernels/select.js";
-import { deserializePosterior, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, serializePosterior } from "../inference/model-file.js";
+import {
+  deserializePosterior,
+  MODEL_CONFIG_FILE,
+  MODEL_WEIGHTS_FILE,
+  serializePosterior,
+} from "../inference/model-file.js";
 import type { Posterior } from "../inference/posterior.js";
 import { checkOutputFolder, writeFileAtomic } from "./files.js";
 
@@ -23,7 +28,9 @@ export function saveModel(posterior: Posterior, dir: string): void {
 /** Load a posterior saved by saveModel (or by `nsbi train npe`). */
 export function loadModel(dir: string, opts: { kernels?: KernelChoice } = {}): Posterior {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new NsbiInputError(`model '${dir}': not a folder (expected one holding ${MODEL_CONFIG_FILE} and ${MODEL_WEIGHTS_FILE})`);
+    throw new NsbiInputError(
+      `model '${dir}': not a folder (expected one holding ${MODEL_CONFIG_FILE} and ${MODEL_WEIGHTS_FILE})`,
+    );
   }
   const read = (name: string) => {
     const p = join(dir, name);

@@ -16,7 +16,9 @@ function loadResvg(): ResvgModule {
     try {
       resvg = createRequire(import.meta.url)("@resvg/resvg-js") as ResvgModule;
     } catch (e) {
-      throw new NsbiInputError(`PNG output needs the native module @resvg/resvg-js, which cannot be loaded here (${(e as Error).message.split("\n")[0]}); write .svg instead`);
+      throw new NsbiInputError(
+        `PNG output needs the native module @resvg/resvg-js, which cannot be loaded here (${(e as Error).message.split("\n")[0]}); write .svg instead`,
+      );
     }
   }
   return resvg;
@@ -44,7 +46,11 @@ function bundledFontFiles(): string[] {
     const req = createRequire(import.meta.url);
     bundled = [];
     for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]) {
-      try { bundled.push(req.resolve(`dejavu-fonts-ttf/ttf/${f}`)); } catch { /* not installed: system fonts only */ }
+      try {
+        bundled.push(req.resolve(`dejavu-fonts-ttf/ttf/${f}`));
+      } catch {
+        /* not installed: system fonts only */
+      }
     }
   }
   return bundled;
@@ -59,7 +65,8 @@ function bundledFontFiles(): string[] {
  */
 export function renderPng(svg: string, opts: PngOptions = {}): Uint8Array {
   const scale = opts.scale ?? 2;
-  if (!(scale > 0 && Number.isFinite(scale))) throw new NsbiInputError(`scale: expected a positive number, got ${scale}`);
+  if (!(scale > 0 && Number.isFinite(scale)))
+    throw new NsbiInputError(`scale: expected a positive number, got ${scale}`);
   if (typeof svg !== "string" || !/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(svg)) {
     throw new NsbiInputError("svg: expected an SVG document starting with <svg");
   }
@@ -68,8 +75,14 @@ export function renderPng(svg: string, opts: PngOptions = {}): Uint8Array {
   try {
     png = new Resvg(svg, {
       fitTo: { mode: "zoom", value: scale },
-      font: { loadSystemFonts: opts.loadSystemFonts ?? true, fontFiles: [...(opts.bundledFonts ?? true ? bundledFontFiles() : []), ...(opts.fontFiles ?? [])], fontDirs: opts.fontDirs ?? [] },
-    }).render().asPng();
+      font: {
+        loadSystemFonts: opts.loadSystemFonts ?? true,
+        fontFiles: [...((opts.bundledFonts ?? true) ? bundledFontFiles() : []), ...(opts.fontFiles ?? [])],
+        fontDirs: opts.fontDirs ?? [],
+      },
+    })
+      .render()
+      .asPng();
   } catch (e) {
     throw new NsbiInputError(`svg: cannot be rendered: ${(e as Error).message}`);
   }

@@ -14,9 +14,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("simulations file", () => {
   test("round trip of theta, x and metadata", () => {
     const p = join(dir, "s.npz");
-    const theta = new Float32Array([1, 2, 3, 4]), x = new Float32Array([5, 6]);
-    writeSimulationsFile(p, { theta, x, n: 2, thetaDim: 2, xDim: 1, meta: { task: "t", parameterNames: ["a", "b"], seed: 3 } });
-    expect(readSimulationsFile(p)).toEqual({ theta, x, n: 2, thetaDim: 2, xDim: 1, meta: { task: "t", parameterNames: ["a", "b"], seed: 3 } });
+    const theta = new Float32Array([1, 2, 3, 4]),
+      x = new Float32Array([5, 6]);
+    writeSimulationsFile(p, {
+      theta,
+      x,
+      n: 2,
+      thetaDim: 2,
+      xDim: 1,
+      meta: { task: "t", parameterNames: ["a", "b"], seed: 3 },
+    });
+    expect(readSimulationsFile(p)).toEqual({
+      theta,
+      x,
+      n: 2,
+      thetaDim: 2,
+      xDim: 1,
+      meta: { task: "t", parameterNames: ["a", "b"], seed: 3 },
+    });
   });
 
   test.each([
@@ -34,6 +49,8 @@ describe("simulations file", () => {
       nsbi_meta: { dtype: "uint8", shape: [json.length], data: json },
     });
     expect(() => readSimulationsFile(p)).toThrow(NsbiFormatError);
-    expect(() => readSimulationsFile(p)).toThrow(`'${p}': array 'nsbi_meta' has an invalid '${field}', expected ${expected}`);
+    expect(() => readSimulationsFile(p)).toThrow(
+      `'${p}': array 'nsbi_meta' has an invalid '${field}', expected ${expected}`,
+    );
   });
 });

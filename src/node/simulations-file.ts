@@ -43,17 +43,24 @@ export function readSimulationsFile(path: string): SimulationsFile {
   const arrays = readNpzFile(path);
   const get = (name: string) => {
     const a = arrays.get(name);
-    if (!a) throw new NsbiInputError(`'${path}': no array '${name}' (found ${[...arrays.keys()].join(", ") || "none"}); expected float arrays theta [N, P] and x [N, D]`);
+    if (!a)
+      throw new NsbiInputError(
+        `'${path}': no array '${name}' (found ${[...arrays.keys()].join(", ") || "none"}); expected float arrays theta [N, P] and x [N, D]`,
+      );
     return toFloat32Matrix(a.shape.length === 1 ? { ...a, shape: [a.shape[0], 1] } : a, path, name);
   };
-  const theta = get("theta"), x = get("x");
-  if (theta.rows !== x.rows) throw new NsbiInputError(`'${path}': theta has ${theta.rows} rows but x has ${x.rows}; expected one x per theta`);
+  const theta = get("theta"),
+    x = get("x");
+  if (theta.rows !== x.rows)
+    throw new NsbiInputError(`'${path}': theta has ${theta.rows} rows but x has ${x.rows}; expected one x per theta`);
   if (theta.rows === 0) throw new NsbiInputError(`'${path}': no simulations (0 rows)`);
   let meta: SimulationsMeta = {};
   const m = arrays.get(META);
   if (m) {
     let parsed: unknown;
-    try { parsed = JSON.parse(new TextDecoder().decode(m.data as Uint8Array)); } catch {
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(m.data as Uint8Array));
+    } catch {
       throw new NsbiFormatError(`'${path}': array '${META}' is not valid JSON`);
     }
     meta = checkMeta(parsed, path);
@@ -70,8 +77,12 @@ function checkMeta(v: unknown, path: string): SimulationsMeta {
   const o = v as Record<string, unknown>;
   if (o.task !== undefined && typeof o.task !== "string") bad("task", "a string");
   if (o.seed !== undefined && typeof o.seed !== "number") bad("seed", "a number");
-  if (o.prior !== undefined && (o.prior === null || typeof o.prior !== "object" || Array.isArray(o.prior))) bad("prior", "a prior object");
-  if (o.parameterNames !== undefined && !(Array.isArray(o.parameterNames) && o.parameterNames.every((n) => typeof n === "string"))) {
+  if (o.prior !== undefined && (o.prior === null || typeof o.prior !== "object" || Array.isArray(o.prior)))
+    bad("prior", "a prior object");
+  if (
+    o.parameterNames !== undefined &&
+    !(Array.isArray(o.parameterNames) && o.parameterNames.every((n) => typeof n === "string"))
+  ) {
     bad("parameterNames", "a list of strings");
   }
   return o as SimulationsMeta;

@@ -35,17 +35,20 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
   test("analysis1_{stat,syst,norm,tot}cov (TH2D on [0, 67], unscaled) equal the text covariances; tot = stat + syst + norm", async () => {
     const f = await rootFile;
     const pairs: [string, Float64Array][] = [
-      ["analysis1_statcov", data.bins67.cov.stat], ["analysis1_systcov", data.bins67.cov.shape],
-      ["analysis1_normcov", data.bins67.cov.fluxNorm], ["analysis1_totcov", data.bins67.cov.total],
+      ["analysis1_statcov", data.bins67.cov.stat],
+      ["analysis1_systcov", data.bins67.cov.shape],
+      ["analysis1_normcov", data.bins67.cov.fluxNorm],
+      ["analysis1_totcov", data.bins67.cov.total],
     ];
     for (const [name, m] of pairs) {
       const h: any = await f.readObject(name);
       expect([h.fXaxis.fNbins, h.fXaxis.fXmin, h.fXaxis.fXmax]).toEqual([67, 0, 67]);
       let worst = 0;
-      for (let i = 0; i < 67; i++) for (let j = 0; j < 67; j++) {
-        const v = h.fArray[(i + 1) + 69 * (j + 1)];
-        worst = Math.max(worst, Math.abs(v - m[i * 67 + j]) / (Math.abs(m[i * 67 + j]) + 1e-30));
-      }
+      for (let i = 0; i < 67; i++)
+        for (let j = 0; j < 67; j++) {
+          const v = h.fArray[i + 1 + 69 * (j + 1)];
+          worst = Math.max(worst, Math.abs(v - m[i * 67 + j]) / (Math.abs(m[i * 67 + j]) + 1e-30));
+        }
       expect(worst, name).toBeLessThan(1e-9);
     }
   });
@@ -63,32 +66,58 @@ describe("T2K CC0π Analysis I text release vs the NUISANCE ROOT file (jsroot)",
     const bins = h.fBins.arr;
     expect(bins.length).toBe(67);
     for (let i = 0; i < 67; i++) {
-      const b = data.bins67.bins[i], pb = bins[i];
+      const b = data.bins67.bins[i],
+        pb = bins[i];
       expect(rel(pb.fContent * 1e38, data.bins67.xsec[i])).toBeLessThan(1e-12);
-      for (const [x, y] of [[pb.fXmin, b.pLow], [pb.fXmax, b.pHigh], [pb.fYmin, b.cosLow], [pb.fYmax, b.cosHigh]]) expect(Math.abs(x - y)).toBeLessThan(2e-5);
+      for (const [x, y] of [
+        [pb.fXmin, b.pLow],
+        [pb.fXmax, b.pHigh],
+        [pb.fYmin, b.cosLow],
+        [pb.fYmax, b.cosHigh],
+      ])
+        expect(Math.abs(x - y)).toBeLessThan(2e-5);
     }
   });
 
   test("analysis1_map: the 1-based release bin of each cell of the 13 × 9 helper grid is the bin holding the cell centre", async () => {
     const h: any = await (await rootFile).readObject("analysis1_map");
-    const nx = h.fXaxis.fNbins, ny = h.fYaxis.fNbins, xe = h.fXaxis.fXbins, ye = h.fYaxis.fXbins;
+    const nx = h.fXaxis.fNbins,
+      ny = h.fYaxis.fNbins,
+      xe = h.fXaxis.fXbins,
+      ye = h.fYaxis.fXbins;
     expect([nx, ny]).toEqual([13, 9]);
-    for (let j = 1; j <= ny; j++) for (let i = 1; i <= nx; i++) {
-      const p = 0.5 * (xe[i - 1] + xe[i]), c = 0.5 * (ye[j - 1] + ye[j]);
-      expect(h.fArray[i + (nx + 2) * j] - 1).toBe(t2kBinIndex67(p, c));
-    }
+    for (let j = 1; j <= ny; j++)
+      for (let i = 1; i <= nx; i++) {
+        const p = 0.5 * (xe[i - 1] + xe[i]),
+          c = 0.5 * (ye[j - 1] + ye[j]);
+        expect(h.fArray[i + (nx + 2) * j] - 1).toBe(t2kBinIndex67(p, c));
+      }
   });
 });
 
 describe("58-bin selection", () => {
   test("drops exactly the overflow bins (p_max = 30 GeV/c) and matches the shipped bins_58.csv", () => {
-    expect(Array.from(data.index58To67)).toEqual(Array.from({ length: 67 }, (_, i) => i).filter((i) => ![2, 7, 14, 21, 29, 38, 46, 57, 66].includes(i)));
+    expect(Array.from(data.index58To67)).toEqual(
+      Array.from({ length: 67 }, (_, i) => i).filter((i) => ![2, 7, 14, 21, 29, 38, 46, 57, 66].includes(i)),
+    );
     expect(data.bins58.bins.every((b) => b.pHigh < 30)).toBe(true);
-    const rows = readT2kText("bins58Csv").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    const rows = readT2kText("bins58Csv")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number));
     expect(rows.length).toBe(58);
     rows.forEach((r, k) => {
       const b = data.bins58.bins[k];
-      expect([r[0], r[1], r[2], r[3], r[4], r[5], r[6]]).toEqual([k, b.index67, b.slice, b.cosLow, b.cosHigh, b.pLow, b.pHigh]);
+      expect([r[0], r[1], r[2], r[3], r[4], r[5], r[6]]).toEqual([
+        k,
+        b.index67,
+        b.slice,
+        b.cosLow,
+        b.cosHigh,
+        b.pLow,
+        b.pHigh,
+      ]);
       expect(r[7]).toBe(data.bins58.xsec[k]);
       expect(rel(r[8], Math.sqrt(data.bins58.cov.total[k * 58 + k]))).toBeLessThan(1e-5);
     });
@@ -98,16 +127,20 @@ describe("58-bin selection", () => {
 
   test("58-bin covariances are the sub-matrices; the 58-bin total is positive definite, the flux part 8.56% fully correlated", () => {
     for (const k of ["stat", "shape", "fluxNorm", "total"] as const) {
-      for (let a = 0; a < 58; a++) for (let b = 0; b < 58; b++) {
-        expect(data.bins58.cov[k][a * 58 + b]).toBe(data.bins67.cov[k][data.index58To67[a] * 67 + data.index58To67[b]]);
-      }
+      for (let a = 0; a < 58; a++)
+        for (let b = 0; b < 58; b++) {
+          expect(data.bins58.cov[k][a * 58 + b]).toBe(
+            data.bins67.cov[k][data.index58To67[a] * 67 + data.index58To67[b]],
+          );
+        }
     }
     expect(() => new Chi2(data.bins58.xsec, data.bins58.cov.total)).not.toThrow();
     for (let i = 0; i < 58; i++) {
       const s = Math.sqrt(data.bins58.cov.fluxNorm[i * 58 + i]) / data.bins58.xsec[i];
       expect(Math.abs(s - 0.0856)).toBeLessThan(0.0005);
       // fully correlated: ρ = 1 with bin 0
-      const rho = data.bins58.cov.fluxNorm[i] / Math.sqrt(data.bins58.cov.fluxNorm[0] * data.bins58.cov.fluxNorm[i * 58 + i]);
+      const rho =
+        data.bins58.cov.fluxNorm[i] / Math.sqrt(data.bins58.cov.fluxNorm[0] * data.bins58.cov.fluxNorm[i * 58 + i]);
       expect(Math.abs(rho - 1)).toBeLessThan(1e-3);
     }
   });
@@ -115,7 +148,12 @@ describe("58-bin selection", () => {
   test("the embedded binning (t2k-binning.ts) equals the release edges", () => {
     for (let i = 0; i < 67; i++) {
       const b = data.bins67.bins[i];
-      expect([T2K_BINNING.pLow[i], T2K_BINNING.pHigh[i], T2K_BINNING.cosLow[i], T2K_BINNING.cosHigh[i]]).toEqual([b.pLow, b.pHigh, b.cosLow, b.cosHigh]);
+      expect([T2K_BINNING.pLow[i], T2K_BINNING.pHigh[i], T2K_BINNING.cosLow[i], T2K_BINNING.cosHigh[i]]).toEqual([
+        b.pLow,
+        b.pHigh,
+        b.cosLow,
+        b.cosHigh,
+      ]);
     }
   });
 });
@@ -150,13 +188,16 @@ describe("ND280 2016 flux", () => {
   });
 
   test("t2kFilePath resolves data/t2k/ of the package", () => {
-    expect(t2kFilePath("crossSection")).toMatch(/data\/t2k\/cc0pi-2016\/original_release\/cross-section_analysisI\.txt$/);
+    expect(t2kFilePath("crossSection")).toMatch(
+      /data\/t2k\/cc0pi-2016\/original_release\/cross-section_analysisI\.txt$/,
+    );
   });
 });
 
 describe("forward models against the T2K data", () => {
   const chi = new Chi2(data.bins58.xsec, data.bins58.cov.total, "T2K 58-bin total covariance");
-  const main = new T2kCc0pi({ generatedEvents: 0 }), alt = new T2kCc0piAlt({ generatedEvents: 0 });
+  const main = new T2kCc0pi({ generatedEvents: 0 }),
+    alt = new T2kCc0piAlt({ generatedEvents: 0 });
 
   test("flux-integrated CC0π total at the MicroBooNE tune is within 20% of the measured one (Σ σ_b Δp Δcos over 67 bins)", () => {
     let measured = 0;
@@ -165,9 +206,11 @@ describe("forward models against the T2K data", () => {
   });
 
   test("χ² to the 58 bins is of plausible magnitude (paper, GENIE tune: 115.1; NuWro: 126.7)", () => {
-    const tune = main.model.expected58(MICROBOONE_TUNE), nuwroLike = alt.model.expected58(ALT_DEFAULT);
+    const tune = main.model.expected58(MICROBOONE_TUNE),
+      nuwroLike = alt.model.expected58(ALT_DEFAULT);
     for (const x of [tune, nuwroLike]) {
-      const full = chi.full(x), diag = chi.diagonal(x);
+      const full = chi.full(x),
+        diag = chi.diagonal(x);
       expect(full).toBeGreaterThan(58);
       expect(full).toBeLessThan(300);
       expect(diag).toBeGreaterThan(20);

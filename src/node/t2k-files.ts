@@ -12,7 +12,11 @@ import { buildResponseTables, type TableOptions } from "../workflows/t2k/respons
 import { responseTablesModuleSource, serializeResponseTables } from "../workflows/t2k/response-tables-codegen.js";
 import { T2K_CC0PI_ALT_CONFIG, T2K_CC0PI_CONFIG } from "../workflows/t2k/t2k-model-config.js";
 import {
-  buildT2kAnalysisI, parseNd280FluxCsv, parseT2kFluxTable, type FluxHistogram, type T2kAnalysisI,
+  buildT2kAnalysisI,
+  parseNd280FluxCsv,
+  parseT2kFluxTable,
+  type FluxHistogram,
+  type T2kAnalysisI,
 } from "../workflows/t2k/t2k-data.js";
 
 /** `data/t2k/` of the package: src/node/ and dist/node/ are both two levels below the package root. */
@@ -39,7 +43,8 @@ export const T2K_FILES = Object.freeze({
  */
 export function t2kFilePath(name: keyof typeof T2K_FILES): string {
   const p = fileURLToPath(new URL(T2K_FILES[name], T2K_DIR));
-  if (!existsSync(p)) throw new NsbiInputError(`T2K data file '${p}' does not exist; expected the package's data/t2k/ folder`);
+  if (!existsSync(p))
+    throw new NsbiInputError(`T2K data file '${p}' does not exist; expected the package's data/t2k/ folder`);
   return p;
 }
 
@@ -61,8 +66,10 @@ export function readT2kBytes(name: keyof typeof T2K_FILES): ArrayBuffer {
  */
 export function loadT2kAnalysisI(): T2kAnalysisI {
   return buildT2kAnalysisI({
-    crossSection: readT2kText("crossSection"), stat: readT2kText("stat"),
-    shape: readT2kText("shape"), fluxNorm: readT2kText("fluxNorm"),
+    crossSection: readT2kText("crossSection"),
+    stat: readT2kText("stat"),
+    shape: readT2kText("shape"),
+    fluxNorm: readT2kText("fluxNorm"),
   });
 }
 
@@ -78,7 +85,10 @@ export function loadNd280Flux(source: "csv" | "table" = "csv"): FluxHistogram {
 
 /** Monte Carlo sizes of the shipped response tables (about 25 s per model on one core). */
 export const SHIPPED_TABLE_OPTIONS: Readonly<TableOptions> = Object.freeze({
-  qeEvents: 12_000_000, inelasticEvents: 4_000_000, minPerEnergyBin: 3000, seed: 20160215,
+  qeEvents: 12_000_000,
+  inelasticEvents: 4_000_000,
+  minPerEnergyBin: 3000,
+  seed: 20160215,
 });
 
 /**
@@ -96,7 +106,9 @@ export function writeT2kResponseTablesModule(
   options: TableOptions = SHIPPED_TABLE_OPTIONS,
 ): string {
   const flux = nd280Flux2016();
-  const tables = [T2K_CC0PI_CONFIG, T2K_CC0PI_ALT_CONFIG].map((c) => serializeResponseTables(buildResponseTables({ ...c }, flux, options), options));
+  const tables = [T2K_CC0PI_CONFIG, T2K_CC0PI_ALT_CONFIG].map((c) =>
+    serializeResponseTables(buildResponseTables({ ...c }, flux, options), options),
+  );
   writeFileAtomic(path, responseTablesModuleSource(tables));
   return path;
 }

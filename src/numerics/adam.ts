@@ -39,19 +39,36 @@ export interface AdamResult {
  * // r.x[0] ≈ 3
  * ```
  */
-export function adamMinimize(gradient: (x: Float64Array, grad: Float64Array) => void, x0: ArrayLike<number>, opts: AdamOptions = {}): AdamResult {
-  const n = x0.length, iters = opts.iterations ?? 300, lr = opts.learningRate ?? 0.01;
-  const b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.epsilon ?? 1e-8;
-  if (!Number.isInteger(iters) || iters < 0) throw new NsbiInputError(`adamMinimize: iterations must be a non-negative integer, got ${iters}`);
+export function adamMinimize(
+  gradient: (x: Float64Array, grad: Float64Array) => void,
+  x0: ArrayLike<number>,
+  opts: AdamOptions = {},
+): AdamResult {
+  const n = x0.length,
+    iters = opts.iterations ?? 300,
+    lr = opts.learningRate ?? 0.01;
+  const b1 = opts.beta1 ?? 0.9,
+    b2 = opts.beta2 ?? 0.999,
+    eps = opts.epsilon ?? 1e-8;
+  if (!Number.isInteger(iters) || iters < 0)
+    throw new NsbiInputError(`adamMinimize: iterations must be a non-negative integer, got ${iters}`);
   if (!(lr > 0)) throw new NsbiInputError(`adamMinimize: learningRate must be positive, got ${lr}`);
-  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new NsbiInputError(`adamMinimize: beta1 and beta2 must be in [0, 1), got ${b1} and ${b2}`);
-  const lo = opts.lower, hi = opts.upper;
-  if ((lo && lo.length !== n) || (hi && hi.length !== n)) throw new NsbiInputError(`adamMinimize: bounds must have ${n} entries`);
-  const x = Float64Array.from(x0), g = new Float64Array(n), m = new Float64Array(n), v = new Float64Array(n);
+  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1))
+    throw new NsbiInputError(`adamMinimize: beta1 and beta2 must be in [0, 1), got ${b1} and ${b2}`);
+  const lo = opts.lower,
+    hi = opts.upper;
+  if ((lo && lo.length !== n) || (hi && hi.length !== n))
+    throw new NsbiInputError(`adamMinimize: bounds must have ${n} entries`);
+  const x = Float64Array.from(x0),
+    g = new Float64Array(n),
+    m = new Float64Array(n),
+    v = new Float64Array(n);
   for (let t = 1; t <= iters; t++) {
     gradient(x, g);
-    for (let i = 0; i < n; i++) if (!Number.isFinite(g[i])) return { x, iterations: t - 1, status: "non-finite gradient" };
-    const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(g[i])) return { x, iterations: t - 1, status: "non-finite gradient" };
+    const c1 = 1 - b1 ** t,
+      c2 = 1 - b2 ** t;
     for (let i = 0; i < n; i++) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
       v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];

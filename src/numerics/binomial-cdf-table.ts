@@ -16,21 +16,32 @@ import { NsbiInputError } from "../errors.js";
  * @param p success probability in [0, 1]
  */
 export function binomialCdfTable(n: number, p: number): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new NsbiInputError(`binomialCdfTable: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new NsbiInputError(`binomialCdfTable: n must be a non-negative integer, got ${n}`);
   if (!(p >= 0 && p <= 1)) throw new NsbiInputError(`binomialCdfTable: p must be in [0, 1], got ${p}`);
   const cdf = new Float64Array(n + 1);
-  if (p === 0) { cdf.fill(1); return cdf; }
-  if (p === 1) { cdf[n] = 1; return cdf; }
-  const w = new Float64Array(n + 1), r = p / (1 - p);
+  if (p === 0) {
+    cdf.fill(1);
+    return cdf;
+  }
+  if (p === 1) {
+    cdf[n] = 1;
+    return cdf;
+  }
+  const w = new Float64Array(n + 1),
+    r = p / (1 - p);
   const mode = Math.min(n, Math.floor((n + 1) * p));
   w[mode] = 1;
   // pmf(k+1)/pmf(k) = (n − k)/(k + 1) · p/(1 − p); below 1e-300 the rest is zero in double
   for (let k = mode; k < n && w[k] > 1e-300; k++) w[k + 1] = w[k] * ((n - k) / (k + 1)) * r;
-  for (let k = mode; k > 0 && w[k] > 1e-300; k--) w[k - 1] = w[k] * (k / (n - k + 1)) / r;
+  for (let k = mode; k > 0 && w[k] > 1e-300; k--) w[k - 1] = (w[k] * (k / (n - k + 1))) / r;
   let total = 0;
   for (let k = 0; k <= n; k++) total += w[k];
   let acc = 0;
-  for (let k = 0; k <= n; k++) { acc += w[k]; cdf[k] = Math.min(1, acc / total); }
+  for (let k = 0; k <= n; k++) {
+    acc += w[k];
+    cdf[k] = Math.min(1, acc / total);
+  }
   return cdf;
 }
 

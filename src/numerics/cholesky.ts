@@ -24,12 +24,16 @@ import { NsbiInputError } from "../errors.js";
  * ```
  */
 export function choleskyLower(a: ArrayLike<number>, n: number, name = "matrix"): Float64Array {
-  if (!Number.isInteger(n) || n < 1) throw new NsbiInputError(`cholesky(${name}): n must be a positive integer, got ${n}`);
-  if (a.length !== n * n) throw new NsbiInputError(`cholesky(${name}): expected n × n = ${n * n} values, got ${a.length}`);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-    const v = a[i * n + j];
-    if (!Number.isFinite(v)) throw new NsbiInputError(`cholesky(${name}): entry (${i}, ${j}) is ${v}; expected a finite number`);
-  }
+  if (!Number.isInteger(n) || n < 1)
+    throw new NsbiInputError(`cholesky(${name}): n must be a positive integer, got ${n}`);
+  if (a.length !== n * n)
+    throw new NsbiInputError(`cholesky(${name}): expected n × n = ${n * n} values, got ${a.length}`);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = a[i * n + j];
+      if (!Number.isFinite(v))
+        throw new NsbiInputError(`cholesky(${name}): entry (${i}, ${j}) is ${v}; expected a finite number`);
+    }
   const r = factor(a, n);
   if (r instanceof Float64Array) return r;
   throw new NsbiInputError(
@@ -67,7 +71,12 @@ function factor(a: ArrayLike<number>, n: number): Float64Array | { pivot: number
  * @param b right-hand side (length n); not modified
  * @param y where to write the solution (length n; may be b itself); default a new array
  */
-export function forwardSubstitute(L: ArrayLike<number>, n: number, b: ArrayLike<number>, y: Float64Array = new Float64Array(n)): Float64Array {
+export function forwardSubstitute(
+  L: ArrayLike<number>,
+  n: number,
+  b: ArrayLike<number>,
+  y: Float64Array = new Float64Array(n),
+): Float64Array {
   for (let i = 0; i < n; i++) {
     let s = b[i];
     for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k];

@@ -17,7 +17,8 @@ export function kolmogorovSurvival(x: number): number {
   if (Number.isNaN(x)) throw new NsbiInputError(`kolmogorovSurvival: x must be a number, got ${x}`);
   if (x <= 0) return 1;
   if (x < 1.18) {
-    const w = Math.sqrt(2 * Math.PI) / x, c = (Math.PI * Math.PI) / (8 * x * x);
+    const w = Math.sqrt(2 * Math.PI) / x,
+      c = (Math.PI * Math.PI) / (8 * x * x);
     let s = 0;
     for (let k = 1; k <= 20; k++) {
       const t = Math.exp(-(2 * k - 1) * (2 * k - 1) * c);

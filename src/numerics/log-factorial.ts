@@ -17,6 +17,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function logFactorial(k: number): number {
   if (k < TABLE_SIZE) return LOG_FACTORIAL[k];
-  const r = 1 / k, r2 = r * r;
+  const r = 1 / k,
+    r2 = r * r;
   return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
 }

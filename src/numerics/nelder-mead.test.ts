@@ -12,8 +12,11 @@ describe("nelderMead", () => {
   });
 
   test("a quadratic in 4-D: minimum and value match the closed form", () => {
-    const c = [0.3, -2, 5, 1.5], w = [1, 4, 0.5, 9];
-    const r = nelderMead((x) => x.reduce((s, v, i) => s + w[i] * (v - c[i]) ** 2, 7), [0, 0, 0, 0], { maxEvaluations: 20000 });
+    const c = [0.3, -2, 5, 1.5],
+      w = [1, 4, 0.5, 9];
+    const r = nelderMead((x) => x.reduce((s, v, i) => s + w[i] * (v - c[i]) ** 2, 7), [0, 0, 0, 0], {
+      maxEvaluations: 20000,
+    });
     for (let i = 0; i < 4; i++) expect(r.x[i]).toBeCloseTo(c[i], 4);
     expect(r.value).toBeCloseTo(7, 7);
   });

@@ -16,7 +16,8 @@ function rosenbrock(x: Float64Array) {
 }
 
 /** A positive-definite quadratic ½ xᵀAx − bᵀx in 3-D: minimum at A⁻¹b = (1, −2, 0.5) (A·(1, −2, 0.5) = b). */
-const A = [4, 1, 0, 1, 3, -1, 0, -1, 2], xStar = [1, -2, 0.5];
+const A = [4, 1, 0, 1, 3, -1, 0, -1, 2],
+  xStar = [1, -2, 0.5];
 const bq = [0, 1, 2].map((i) => [0, 1, 2].reduce((s, j) => s + A[i * 3 + j] * xStar[j], 0));
 function quadratic(x: Float64Array, g: Float64Array = new Float64Array(3)) {
   let v = 0;
@@ -31,19 +32,44 @@ function quadratic(x: Float64Array, g: Float64Array = new Float64Array(3)) {
 
 describe("adamMinimize", () => {
   test("reaches the minimum of a quadratic; the first step has length α in every coordinate", () => {
-    const r = adamMinimize((x, g) => { quadratic(x, g); }, [0, 0, 0], { iterations: 5000, learningRate: 0.02 });
+    const r = adamMinimize(
+      (x, g) => {
+        quadratic(x, g);
+      },
+      [0, 0, 0],
+      { iterations: 5000, learningRate: 0.02 },
+    );
     expect(r.status).toBe("done");
     for (let i = 0; i < 3; i++) expect(r.x[i]).toBeCloseTo(xStar[i], 3);
     // step 1: m̂ = g, v̂ = g², so every coordinate moves by α·sign(g) (Kingma & Ba, §2.1), ε aside
-    const one = adamMinimize((_x, g) => { g[0] = 5; g[1] = -0.01; }, [0, 0], { iterations: 1, learningRate: 0.1 });
+    const one = adamMinimize(
+      (_x, g) => {
+        g[0] = 5;
+        g[1] = -0.01;
+      },
+      [0, 0],
+      { iterations: 1, learningRate: 0.1 },
+    );
     expect(one.x[0]).toBeCloseTo(-0.1, 6);
     expect(one.x[1]).toBeCloseTo(0.1, 5);
   });
 
   test("projects onto the box and stops at a non-finite gradient", () => {
-    const r = adamMinimize((x, g) => { g[0] = 2 * (x[0] - 3); }, [0], { iterations: 2000, learningRate: 0.05, lower: [-1], upper: [1] });
+    const r = adamMinimize(
+      (x, g) => {
+        g[0] = 2 * (x[0] - 3);
+      },
+      [0],
+      { iterations: 2000, learningRate: 0.05, lower: [-1], upper: [1] },
+    );
     expect(r.x[0]).toBe(1);
-    const bad = adamMinimize((x, g) => { g[0] = x[0] > 0.25 ? NaN : -1; }, [0], { iterations: 100, learningRate: 0.1 });
+    const bad = adamMinimize(
+      (x, g) => {
+        g[0] = x[0] > 0.25 ? NaN : -1;
+      },
+      [0],
+      { iterations: 100, learningRate: 0.1 },
+    );
     expect(bad.status).toBe("non-finite gradient");
     expect(bad.x[0]).toBeCloseTo(0.3, 6); // three steps of 0.1, then the gradient at 0.3 is NaN
     expect(bad.iterations).toBe(3);
@@ -61,7 +87,14 @@ describe("newtonMinimize", () => {
 
   test("Rosenbrock from (−1.2, 1): converges to (1, 1) and f never increases", () => {
     const values: number[] = [];
-    const r = newtonMinimize((x) => { const e = rosenbrock(x); values.push(e.value); return e; }, [-1.2, 1]);
+    const r = newtonMinimize(
+      (x) => {
+        const e = rosenbrock(x);
+        values.push(e.value);
+        return e;
+      },
+      [-1.2, 1],
+    );
     expect(r.converged).toBe(true);
     // |∇f| ≤ 1e-8 and the smallest Hessian eigenvalue at (1, 1) is 0.4: |x − x*| ≲ 3e-8
     expect(r.x[0]).toBeCloseTo(1, 7);
@@ -87,24 +120,30 @@ describe("newtonMinimize", () => {
 
   test("maximum likelihood of a normal sample: mean and the n-divisor standard deviation", () => {
     const data = [2.1, 3.4, 1.9, 5.0, 2.8, 3.3];
-    const n = data.length, mean = data.reduce((a, b) => a + b) / n;
+    const n = data.length,
+      mean = data.reduce((a, b) => a + b) / n;
     const sMl = Math.sqrt(data.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
     // −log L(μ, s = log σ) up to a constant: n·s + Σ(d − μ)²/(2e^{2s})
-    const r = newtonMinimize((x) => {
-      const [mu, s] = [x[0], x[1]], w = Math.exp(-2 * s);
-      const r1 = data.reduce((a, d) => a + (d - mu), 0), r2 = data.reduce((a, d) => a + (d - mu) ** 2, 0);
-      return {
-        value: n * s + 0.5 * w * r2,
-        gradient: [-w * r1, n - w * r2],
-        hessian: [n * w, 2 * w * r1, 2 * w * r1, 2 * w * r2],
-      };
-    }, [0, 0]);
+    const r = newtonMinimize(
+      (x) => {
+        const [mu, s] = [x[0], x[1]],
+          w = Math.exp(-2 * s);
+        const r1 = data.reduce((a, d) => a + (d - mu), 0),
+          r2 = data.reduce((a, d) => a + (d - mu) ** 2, 0);
+        return {
+          value: n * s + 0.5 * w * r2,
+          gradient: [-w * r1, n - w * r2],
+          hessian: [n * w, 2 * w * r1, 2 * w * r1, 2 * w * r2],
+        };
+      },
+      [0, 0],
+    );
     expect(r.converged).toBe(true);
     expect(r.x[0]).toBeCloseTo(mean, 10);
     expect(Math.exp(r.x[1])).toBeCloseTo(sMl, 10);
     // the inverse Hessian's (μ, μ) entry is σ²/n, the variance of the mean
     const [h00, h01, , h11] = Array.from(r.hessian);
-    expect(h11 / (h00 * h11 - h01 * h01)).toBeCloseTo(sMl * sMl / n, 10);
+    expect(h11 / (h00 * h11 - h01 * h01)).toBeCloseTo((sMl * sMl) / n, 10);
   });
 
   test("bad input", () => {
@@ -126,14 +165,19 @@ describe("lbfgsMinimize", () => {
       let v = 0;
       g.fill(0);
       for (let i = 0; i < n - 1; i++) {
-        const a = x[i], b = x[i + 1];
+        const a = x[i],
+          b = x[i + 1];
         v += (1 - a) ** 2 + 100 * (b - a * a) ** 2;
         g[i] += -2 * (1 - a) - 400 * a * (b - a * a);
         g[i + 1] += 200 * (b - a * a);
       }
       return v;
     };
-    const r = lbfgsMinimize(f, Array.from({ length: n }, (_, i) => (i % 2 ? 1 : -1.2)), { maxIterations: 2000 });
+    const r = lbfgsMinimize(
+      f,
+      Array.from({ length: n }, (_, i) => (i % 2 ? 1 : -1.2)),
+      { maxIterations: 2000 },
+    );
     expect(r.converged).toBe(true);
     for (let i = 0; i < n; i++) expect(r.x[i]).toBeCloseTo(1, 6);
     expect(r.value).toBeLessThan(1e-12);
@@ -141,6 +185,15 @@ describe("lbfgsMinimize", () => {
 
   test("bad input", () => {
     expect(() => lbfgsMinimize(() => NaN, [0])).toThrow(/objective is NaN at the start point/);
-    expect(() => lbfgsMinimize((_x, g) => { g[0] = 0; return 0; }, [0], { memory: 0 })).toThrow(/memory must be a positive integer/);
+    expect(() =>
+      lbfgsMinimize(
+        (_x, g) => {
+          g[0] = 0;
+          return 0;
+        },
+        [0],
+        { memory: 0 },
+      ),
+    ).toThrow(/memory must be a positive integer/);
   });
 });

@@ -18,6 +18,8 @@ import { NsbiInputError } from "../errors.js";
 export function quantileSorted(sorted: ArrayLike<number>, q: number, start = 0, n = sorted.length - start): number {
   if (!(q >= 0 && q <= 1)) throw new NsbiInputError(`quantileSorted: q must be in [0, 1], got ${q}`);
   if (n < 1) throw new NsbiInputError("quantileSorted: need at least one value");
-  const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(lo + 1, n - 1);
+  const h = (n - 1) * q,
+    lo = Math.floor(h),
+    hi = Math.min(lo + 1, n - 1);
   return sorted[start + lo] + (h - lo) * (sorted[start + hi] - sorted[start + lo]);
 }

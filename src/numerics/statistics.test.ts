@@ -5,7 +5,15 @@ import { quantileSorted } from "./quantile.js";
 test("quantileSorted: NumPy's linear interpolation, checked by hand", () => {
   // np.quantile([1, 2, 4, 8], q): h = 3q
   const s = [1, 2, 4, 8];
-  [[0, 1], [0.16, 1.48], [0.5, 3], [0.84, 6.08], [1, 8]].forEach(([q, v]) => expect(quantileSorted(s, q)).toBeCloseTo(v, 12));
+  [
+    [0, 1],
+    [0.16, 1.48],
+    [0.5, 3],
+    [0.84, 6.08],
+    [1, 8],
+  ].forEach(([q, v]) => {
+    expect(quantileSorted(s, q)).toBeCloseTo(v, 12);
+  });
   // a run inside a larger array: [2, 4] of [9, 1, 2, 4, 8] from index 2
   expect(quantileSorted([9, 1, 2, 4, 8], 0.5, 2, 2)).toBe(3);
   expect(quantileSorted([5], 0.3)).toBe(5);

@@ -37,24 +37,67 @@ export function bandVsIndexPlot(input: BandVsIndexInput): PlotSpec {
   checkVector(mean, "mean");
   if (mean.length < 1) throw new NsbiInputError("mean: expected at least one bin");
   checkVector(std, "std", mean.length);
-  for (let k = 0; k < std.length; k++) if (std[k] < 0) throw new NsbiInputError(`std[${k}]: expected a non-negative standard deviation, got ${std[k]}`);
+  for (let k = 0; k < std.length; k++)
+    if (std[k] < 0) throw new NsbiInputError(`std[${k}]: expected a non-negative standard deviation, got ${std[k]}`);
   const central = input.central ?? [];
-  central.forEach((c, k) => checkVector(c.values, `central[${k}].values (${c.name})`, mean.length, true));
+  central.forEach((c, k) => {
+    checkVector(c.values, `central[${k}].values (${c.name})`, mean.length, true);
+  });
   const bandLabel = input.bandLabel ?? "mean ± 1σ";
   const names = [bandLabel, ...central.map((c) => c.name)];
   const colors = [OKABE_ITO.blue, ...central.map((_, k) => SERIES_COLORS[(k + 3) % (SERIES_COLORS.length - 2)])];
-  const color = { field: "s", type: "nominal", scale: seriesScale(names, colors), legend: { title: null, orient: "top", direction: "horizontal", symbolSize: 60 } };
-  const x = { field: "i", type: "quantitative", title: input.xTitle ?? "bin index", scale: { domain: [-0.5, mean.length - 0.5], nice: false, zero: false }, axis: { tickMinStep: 1, format: "d" } };
-  const band = Array.from(mean, (m, i) => ({ s: bandLabel, i, m: round(m), lo: round(m - std[i]), hi: round(m + std[i]) }));
+  const color = {
+    field: "s",
+    type: "nominal",
+    scale: seriesScale(names, colors),
+    legend: { title: null, orient: "top", direction: "horizontal", symbolSize: 60 },
+  };
+  const x = {
+    field: "i",
+    type: "quantitative",
+    title: input.xTitle ?? "bin index",
+    scale: { domain: [-0.5, mean.length - 0.5], nice: false, zero: false },
+    axis: { tickMinStep: 1, format: "d" },
+  };
+  const band = Array.from(mean, (m, i) => ({
+    s: bandLabel,
+    i,
+    m: round(m),
+    lo: round(m - std[i]),
+    hi: round(m + std[i]),
+  }));
   const pts: Json[] = [];
-  for (const c of central) for (let i = 0; i < mean.length; i++) if (Number.isFinite(c.values[i])) pts.push({ s: c.name, i, v: round(c.values[i]) });
+  for (const c of central)
+    for (let i = 0; i < mean.length; i++)
+      if (Number.isFinite(c.values[i])) pts.push({ s: c.name, i, v: round(c.values[i]) });
   const y = { type: "quantitative", title: input.yTitle, scale: { zero: false } };
-  return topLevel({
-    width: input.width ?? Math.min(900, Math.max(360, 8 * mean.length)), height: input.height ?? 260,
-    layer: [
-      { data: { values: band }, mark: { type: "area", interpolate: "step", color: BAND_COLOR, opacity: 0.35 }, encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" } } },
-      { data: { values: band }, mark: { type: "line", interpolate: "step", strokeWidth: 1.4 }, encoding: { x, y: { field: "m", ...y }, color } },
-      ...(pts.length ? [{ data: { values: pts }, mark: { type: "point", filled: true, size: 20, opacity: 1 }, encoding: { x, y: { field: "v", ...y }, color } }] : []),
-    ],
-  }, themeConfig() as Json, input.title);
+  return topLevel(
+    {
+      width: input.width ?? Math.min(900, Math.max(360, 8 * mean.length)),
+      height: input.height ?? 260,
+      layer: [
+        {
+          data: { values: band },
+          mark: { type: "area", interpolate: "step", color: BAND_COLOR, opacity: 0.35 },
+          encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" } },
+        },
+        {
+          data: { values: band },
+          mark: { type: "line", interpolate: "step", strokeWidth: 1.4 },
+          encoding: { x, y: { field: "m", ...y }, color },
+        },
+        ...(pts.length
+          ? [
+              {
+                data: { values: pts },
+                mark: { type: "point", filled: true, size: 20, opacity: 1 },
+                encoding: { x, y: { field: "v", ...y }, color },
+              },
+            ]
+          : []),
+      ],
+    },
+    themeConfig() as Json,
+    input.title,
+  );
 }

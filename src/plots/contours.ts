@@ -23,8 +23,22 @@ export type Polyline = number[];
 // corners: bit 1 = (i, j), 2 = (i+1, j), 4 = (i+1, j+1), 8 = (i, j+1). Saddles (5, 10) are
 // resolved by the centre value below.
 const CASES: readonly (readonly [number, number][])[] = [
-  [], [[3, 0]], [[0, 1]], [[3, 1]], [[1, 2]], [], [[0, 2]], [[3, 2]],
-  [[3, 2]], [[0, 2]], [], [[1, 2]], [[3, 1]], [[0, 1]], [[3, 0]], [],
+  [],
+  [[3, 0]],
+  [[0, 1]],
+  [[3, 1]],
+  [[1, 2]],
+  [],
+  [[0, 2]],
+  [[3, 2]],
+  [[3, 2]],
+  [[0, 2]],
+  [],
+  [[1, 2]],
+  [[3, 1]],
+  [[0, 1]],
+  [[3, 0]],
+  [],
 ];
 
 /**
@@ -35,48 +49,76 @@ const CASES: readonly (readonly [number, number][])[] = [
  */
 export function isolines(grid: Grid, threshold: number): Polyline[] {
   const { nx, ny } = grid;
-  if (grid.values.length !== nx * ny) throw new NsbiInputError(`isolines: grid has ${grid.values.length} values, expected ${nx} × ${ny}`);
+  if (grid.values.length !== nx * ny)
+    throw new NsbiInputError(`isolines: grid has ${grid.values.length} values, expected ${nx} × ${ny}`);
   if (!(threshold > 0)) throw new NsbiInputError(`isolines: expected a positive threshold, got ${threshold}`);
-  const W = nx + 2, H = ny + 2;
-  const v = (i: number, j: number) => (i >= 1 && i <= nx && j >= 1 && j <= ny ? grid.values[(j - 1) * nx + (i - 1)] : 0);
+  const W = nx + 2,
+    H = ny + 2;
+  const v = (i: number, j: number) =>
+    i >= 1 && i <= nx && j >= 1 && j <= ny ? grid.values[(j - 1) * nx + (i - 1)] : 0;
   const px = (i: number) => grid.x0 + (i - 0.5) * grid.dx;
   const py = (j: number) => grid.y0 + (j - 0.5) * grid.dy;
   // edge ids: horizontal edge (i,j)-(i+1,j) → 2(jW+i); vertical edge (i,j)-(i,j+1) → 2(jW+i)+1
   const edgeOf = (i: number, j: number, e: number) =>
-    e === 0 ? 2 * (j * W + i) : e === 2 ? 2 * ((j + 1) * W + i) : e === 3 ? 2 * (j * W + i) + 1 : 2 * (j * W + i + 1) + 1;
+    e === 0
+      ? 2 * (j * W + i)
+      : e === 2
+        ? 2 * ((j + 1) * W + i)
+        : e === 3
+          ? 2 * (j * W + i) + 1
+          : 2 * (j * W + i + 1) + 1;
   const point = new Map<number, [number, number]>();
   const cross = (id: number): [number, number] => {
     let p = point.get(id);
     if (p) return p;
-    const cell = id >> 1, i = cell % W, j = (cell - i) / W;
+    const cell = id >> 1,
+      i = cell % W,
+      j = (cell - i) / W;
     const a = v(i, j);
     if ((id & 1) === 0) {
-      const b = v(i + 1, j), f = (threshold - a) / (b - a);
+      const b = v(i + 1, j),
+        f = (threshold - a) / (b - a);
       p = [px(i) + f * grid.dx, py(j)];
     } else {
-      const b = v(i, j + 1), f = (threshold - a) / (b - a);
+      const b = v(i, j + 1),
+        f = (threshold - a) / (b - a);
       p = [px(i), py(j) + f * grid.dy];
     }
     point.set(id, p);
     return p;
   };
   const segs: [number, number][] = [];
-  for (let j = 0; j < H - 1; j++) for (let i = 0; i < W - 1; i++) {
-    const a = v(i, j), b = v(i + 1, j), c = v(i + 1, j + 1), d = v(i, j + 1);
-    const k = (a >= threshold ? 1 : 0) | (b >= threshold ? 2 : 0) | (c >= threshold ? 4 : 0) | (d >= threshold ? 8 : 0);
-    let pairs = CASES[k];
-    if (k === 5 || k === 10) {
-      const centreAbove = (a + b + c + d) / 4 >= threshold;
-      pairs = (k === 5) === centreAbove ? [[0, 1], [3, 2]] : [[3, 0], [1, 2]];
+  for (let j = 0; j < H - 1; j++)
+    for (let i = 0; i < W - 1; i++) {
+      const a = v(i, j),
+        b = v(i + 1, j),
+        c = v(i + 1, j + 1),
+        d = v(i, j + 1);
+      const k =
+        (a >= threshold ? 1 : 0) | (b >= threshold ? 2 : 0) | (c >= threshold ? 4 : 0) | (d >= threshold ? 8 : 0);
+      let pairs = CASES[k];
+      if (k === 5 || k === 10) {
+        const centreAbove = (a + b + c + d) / 4 >= threshold;
+        pairs =
+          (k === 5) === centreAbove
+            ? [
+                [0, 1],
+                [3, 2],
+              ]
+            : [
+                [3, 0],
+                [1, 2],
+              ];
+      }
+      for (const [e1, e2] of pairs) segs.push([edgeOf(i, j, e1), edgeOf(i, j, e2)]);
     }
-    for (const [e1, e2] of pairs) segs.push([edgeOf(i, j, e1), edgeOf(i, j, e2)]);
-  }
   // stitch: every crossed edge is shared by exactly two segments
   const byEdge = new Map<number, number[]>();
   segs.forEach(([e1, e2], s) => {
     for (const e of [e1, e2]) {
       const l = byEdge.get(e);
-      if (l) l.push(s); else byEdge.set(e, [s]);
+      if (l) l.push(s);
+      else byEdge.set(e, [s]);
     }
   });
   const used = new Uint8Array(segs.length);

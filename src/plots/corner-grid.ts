@@ -8,7 +8,13 @@ import { FONT_SIZE, REFERENCE_COLOR } from "./theme.js";
 
 /** An empty, invisible cell of the given size. */
 export function emptyCell(size: number): Json {
-  return { width: size, height: size, data: { values: [{}] }, mark: { type: "point", opacity: 0 }, view: { stroke: null } };
+  return {
+    width: size,
+    height: size,
+    data: { values: [{}] },
+    mark: { type: "point", opacity: 0 },
+    view: { stroke: null },
+  };
 }
 
 /** One entry of a legend panel. */
@@ -30,14 +36,30 @@ export function legendPanel(entries: readonly LegendEntry[], size: number): Json
   const y = { field: "y", type: "quantitative", scale, axis: null };
   const color = { field: "color", type: "nominal", scale: null, legend: null };
   return {
-    width: size, height: size, view: { stroke: null },
+    width: size,
+    height: size,
+    view: { stroke: null },
     layer: [
       {
         data: { values: rows.filter((r) => r.style === "solid" || r.style === "dashed") },
         mark: { type: "rule", strokeWidth: 2 },
         encoding: {
-          x: x(0.04), x2: { datum: 0.2 }, y, color,
-          strokeDash: { field: "style", type: "nominal", scale: { domain: ["solid", "dashed"], range: [[1, 0], [5, 3]] }, legend: null },
+          x: x(0.04),
+          x2: { datum: 0.2 },
+          y,
+          color,
+          strokeDash: {
+            field: "style",
+            type: "nominal",
+            scale: {
+              domain: ["solid", "dashed"],
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
+            legend: null,
+          },
         },
       },
       {
@@ -47,12 +69,25 @@ export function legendPanel(entries: readonly LegendEntry[], size: number): Json
       },
       {
         data: { values: rows.filter((r) => r.style !== "none") },
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: FONT_SIZE.legend + 1, color: REFERENCE_COLOR },
+        mark: {
+          type: "text",
+          align: "left",
+          baseline: "middle",
+          fontSize: FONT_SIZE.legend + 1,
+          color: REFERENCE_COLOR,
+        },
         encoding: { x: x(0.25), y, text: { field: "label" } },
       },
       {
         data: { values: rows.filter((r) => r.style === "none") },
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: FONT_SIZE.legend, color: REFERENCE_COLOR, fontStyle: "italic" },
+        mark: {
+          type: "text",
+          align: "left",
+          baseline: "middle",
+          fontSize: FONT_SIZE.legend,
+          color: REFERENCE_COLOR,
+          fontStyle: "italic",
+        },
         encoding: { x: x(0.04), y, text: { field: "label" } },
       },
     ],

@@ -17,8 +17,10 @@ export interface Histogram1d {
 
 /** Equal-width bin edges from `lo` to `hi`. */
 export function binEdges(lo: number, hi: number, bins: number): Float64Array {
-  if (!Number.isSafeInteger(bins) || bins < 1) throw new NsbiInputError(`bins: expected a positive integer, got ${bins}`);
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new NsbiInputError(`range: expected finite lo < hi, got [${lo}, ${hi}]`);
+  if (!Number.isSafeInteger(bins) || bins < 1)
+    throw new NsbiInputError(`bins: expected a positive integer, got ${bins}`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo))
+    throw new NsbiInputError(`range: expected finite lo < hi, got [${lo}, ${hi}]`);
   const e = new Float64Array(bins + 1);
   for (let i = 0; i <= bins; i++) e[i] = lo + ((hi - lo) * i) / bins;
   return e;
@@ -60,7 +62,14 @@ export interface Histogram2d {
 }
 
 /** 2-D histogram of the pairs (x[i], y[i]) with nx × ny equal-width bins; pairs outside are dropped. */
-export function histogram2d(x: Numbers, y: Numbers, xRange: [number, number], yRange: [number, number], nx: number, ny: number): Histogram2d {
+export function histogram2d(
+  x: Numbers,
+  y: Numbers,
+  xRange: [number, number],
+  yRange: [number, number],
+  nx: number,
+  ny: number,
+): Histogram2d {
   if (x.length !== y.length) throw new NsbiInputError(`histogram2d: x has ${x.length} values but y has ${y.length}`);
   binEdges(xRange[0], xRange[1], nx);
   binEdges(yRange[0], yRange[1], ny);

@@ -11,27 +11,44 @@ import { NsbiInputError } from "../errors.js";
  * like zero padding.
  * @returns a new grid; zero widths leave that direction unchanged
  */
-export function gaussianSmooth2d(values: Float64Array, nx: number, ny: number, sigmaX: number, sigmaY = sigmaX): Float64Array {
-  if (values.length !== nx * ny) throw new NsbiInputError(`gaussianSmooth2d: grid has ${values.length} values, expected ${nx} × ${ny}`);
-  for (const s of [sigmaX, sigmaY]) if (!(s >= 0 && Number.isFinite(s))) throw new NsbiInputError(`smoothing: expected a non-negative number of bins, got ${s}`);
+export function gaussianSmooth2d(
+  values: Float64Array,
+  nx: number,
+  ny: number,
+  sigmaX: number,
+  sigmaY = sigmaX,
+): Float64Array {
+  if (values.length !== nx * ny)
+    throw new NsbiInputError(`gaussianSmooth2d: grid has ${values.length} values, expected ${nx} × ${ny}`);
+  for (const s of [sigmaX, sigmaY])
+    if (!(s >= 0 && Number.isFinite(s)))
+      throw new NsbiInputError(`smoothing: expected a non-negative number of bins, got ${s}`);
   const tmp = smoothAxis(values, nx, ny, sigmaX, 1, nx);
   return smoothAxis(tmp, ny, nx, sigmaY, nx, 1);
 }
 
 /** 1-D Gaussian smoothing along one axis: `n` points spaced `stride`, `m` lines spaced `lineStride`. */
-function smoothAxis(values: Float64Array, n: number, m: number, sigma: number, stride: number, lineStride: number): Float64Array {
+function smoothAxis(
+  values: Float64Array,
+  n: number,
+  m: number,
+  sigma: number,
+  stride: number,
+  lineStride: number,
+): Float64Array {
   if (sigma === 0) return values.slice();
   const r = Math.max(1, Math.ceil(3 * sigma));
   const k = new Float64Array(2 * r + 1);
   let s = 0;
-  for (let i = -r; i <= r; i++) s += (k[i + r] = Math.exp((-0.5 * i * i) / (sigma * sigma)));
+  for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp((-0.5 * i * i) / (sigma * sigma));
   for (let i = 0; i < k.length; i++) k[i] /= s;
   const out = new Float64Array(values.length);
   for (let line = 0; line < m; line++) {
     const base = line * lineStride;
     for (let i = 0; i < n; i++) {
       let acc = 0;
-      const lo = Math.max(-r, -i), hi = Math.min(r, n - 1 - i);
+      const lo = Math.max(-r, -i),
+        hi = Math.min(r, n - 1 - i);
       for (let d = lo; d <= hi; d++) acc += k[d + r] * values[base + (i + d) * stride];
       out[base + i * stride] = acc;
     }
@@ -48,7 +65,9 @@ function smoothAxis(values: Float64Array, n: number, m: number, sigma: number, s
  * @returns one threshold per level (a larger level gives a smaller threshold)
  */
 export function hpdThresholds(values: Float64Array, levels: readonly number[]): number[] {
-  for (const l of levels) if (!(l > 0 && l < 1)) throw new NsbiInputError(`levels: expected mass fractions strictly between 0 and 1, got ${l}`);
+  for (const l of levels)
+    if (!(l > 0 && l < 1))
+      throw new NsbiInputError(`levels: expected mass fractions strictly between 0 and 1, got ${l}`);
   const sorted = Float64Array.from(values).sort().reverse();
   let total = 0;
   for (const v of sorted) {

@@ -13,7 +13,8 @@ import { quantile, formatEstimate } from "./stats.js";
 import { formatNumber, axisTitle } from "./theme.js";
 
 function normals(n: number, seed: number): Float64Array {
-  const rng = new Rng(seed), out = new Float64Array(n);
+  const rng = new Rng(seed),
+    out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.normal();
   return out;
 }
@@ -22,7 +23,10 @@ function normals(n: number, seed: number): Float64Array {
 function inside(line: number[], x: number, y: number): boolean {
   let c = false;
   for (let i = 0, j = line.length - 2; i < line.length; j = i, i += 2) {
-    const xi = line[i], yi = line[i + 1], xj = line[j], yj = line[j + 1];
+    const xi = line[i],
+      yi = line[i + 1],
+      xj = line[j],
+      yj = line[j + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
@@ -57,13 +61,19 @@ describe("histograms", () => {
 
 describe("smoothing and HPD levels", () => {
   test("Gaussian smoothing keeps mass away from the border and spreads a spike with the given width", () => {
-    const n = 41, g = new Float64Array(n * n);
+    const n = 41,
+      g = new Float64Array(n * n);
     g[20 * n + 20] = 1;
     const s = gaussianSmooth2d(g, n, n, 2, 3);
     expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     // second moments along x and y are the kernel variances
-    let vx = 0, vy = 0;
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) { vx += s[y * n + x] * (x - 20) ** 2; vy += s[y * n + x] * (y - 20) ** 2; }
+    let vx = 0,
+      vy = 0;
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        vx += s[y * n + x] * (x - 20) ** 2;
+        vy += s[y * n + x] * (y - 20) ** 2;
+      }
     // (the kernel is truncated at 3σ, which takes ~2% off the variance)
     expect(Math.abs(vx / 4 - 1)).toBeLessThan(0.025);
     expect(Math.abs(vy / 9 - 1)).toBeLessThan(0.025);
@@ -79,13 +89,17 @@ describe("smoothing and HPD levels", () => {
   });
 
   test("isolines of a radial function are circles of the right radius, closed", () => {
-    const n = 80, d = 8 / n, values = new Float64Array(n * n);
-    for (let iy = 0; iy < n; iy++) for (let ix = 0; ix < n; ix++) {
-      const x = -4 + (ix + 0.5) * d, y = -4 + (iy + 0.5) * d;
-      values[iy * n + ix] = Math.exp(-(x * x + y * y) / 2);
-    }
+    const n = 80,
+      d = 8 / n,
+      values = new Float64Array(n * n);
+    for (let iy = 0; iy < n; iy++)
+      for (let ix = 0; ix < n; ix++) {
+        const x = -4 + (ix + 0.5) * d,
+          y = -4 + (iy + 0.5) * d;
+        values[iy * n + ix] = Math.exp(-(x * x + y * y) / 2);
+      }
     const r = 1.5;
-    const lines = isolines({ values, nx: n, ny: n, x0: -4, y0: -4, dx: d, dy: d }, Math.exp(-r * r / 2));
+    const lines = isolines({ values, nx: n, ny: n, x0: -4, y0: -4, dx: d, dy: d }, Math.exp((-r * r) / 2));
     expect(lines).toHaveLength(1);
     const l = lines[0];
     expect(l.length).toBeGreaterThan(40);
@@ -94,7 +108,8 @@ describe("smoothing and HPD levels", () => {
     for (let k = 0; k < l.length; k += 2) expect(Math.hypot(l[k], l[k + 1])).toBeCloseTo(r, 1);
     // two separate bumps give two lines; a region touching the border is closed along it
     const two = new Float64Array(20 * 20);
-    two[5 * 20 + 5] = 1; two[14 * 20 + 14] = 1;
+    two[5 * 20 + 5] = 1;
+    two[14 * 20 + 14] = 1;
     expect(isolines({ values: two, nx: 20, ny: 20, x0: 0, y0: 0, dx: 1, dy: 1 }, 0.5)).toHaveLength(2);
     const edge = new Float64Array(9).fill(1);
     const box = isolines({ values: edge, nx: 3, ny: 3, x0: 0, y0: 0, dx: 1, dy: 1 }, 0.5);
@@ -103,7 +118,9 @@ describe("smoothing and HPD levels", () => {
   });
 
   test("68% / 95% HPD contours of a 2-D standard normal enclose the right mass and radius", () => {
-    const n = 20000, x = normals(n, 11), y = normals(n, 12);
+    const n = 20000,
+      x = normals(n, 11),
+      y = normals(n, 12);
     const contours = hpdContours(x, y, [-5, 5], [-5, 5], [0.68, 0.95]);
     expect(contours.map((c) => c.level)).toEqual([0.68, 0.95]);
     expect(contours[0].threshold).toBeGreaterThan(contours[1].threshold);
@@ -117,7 +134,8 @@ describe("smoothing and HPD levels", () => {
       expect(sr / (main.length / 2)).toBeGreaterThan(exact * 0.97);
       expect(sr / (main.length / 2)).toBeLessThan(exact * 1.05);
       // the fraction of fresh samples inside the contour is the level
-      const fx = normals(5000, 21), fy = normals(5000, 22);
+      const fx = normals(5000, 21),
+        fy = normals(5000, 22);
       let hit = 0;
       for (let i = 0; i < fx.length; i++) if (inside(main, fx[i], fy[i])) hit++;
       expect(Math.abs(hit / fx.length - c.level)).toBeLessThan(0.025);
@@ -135,7 +153,11 @@ describe("SBC rank histogram bands", () => {
     expect(h.counts[0]).toBe(4); // ranks 0…4 in bin 0
     expect(h.counts[10]).toBe(2);
     expect(h.counts[19]).toBe(1);
-    const big = rankHistogram(Array.from({ length: 1000 }, (_, i) => i % 100), 99, 20);
+    const big = rankHistogram(
+      Array.from({ length: 1000 }, (_, i) => i % 100),
+      99,
+      20,
+    );
     // scipy.stats.binom.ppf([0.005, 0.995], 1000, 0.05) = [33, 69]
     expect(big.lower.every((l) => l === 33) && big.upper.every((u) => u === 69)).toBe(true);
     expect(() => rankHistogram([100], 99, 20)).toThrow(/ranks: expected integers in 0 … 99/);

@@ -9,8 +9,21 @@ import { cornerGrid, legendPanel, type LegendEntry } from "./corner-grid.js";
 import { defaultBins, histogram1d } from "./histogram.js";
 import { hpdContours } from "./hpd-contours.js";
 import {
-  checkMatrix, checkParameters, checkVector, column, finiteRange, labelName, labelTitle, padRange, round, topLevel,
-  type Json, type Numbers, type ParameterLabel, type PlotMatrix, type PlotSpec,
+  checkMatrix,
+  checkParameters,
+  checkVector,
+  column,
+  finiteRange,
+  labelName,
+  labelTitle,
+  padRange,
+  round,
+  topLevel,
+  type Json,
+  type Numbers,
+  type ParameterLabel,
+  type PlotMatrix,
+  type PlotSpec,
 } from "./plot-spec.js";
 import { DASH, OKABE_ITO, REFERENCE_COLOR, themeConfig } from "./theme.js";
 import { formatEstimate, quantile } from "./stats.js";
@@ -51,7 +64,8 @@ const TRUTH_COLOR = REFERENCE_COLOR;
 /** Step-histogram rows: one per bin edge, the last repeating the last value. */
 function stepRows(edges: Float64Array, values: Float64Array): Json[] {
   const rows: Json[] = [];
-  for (let k = 0; k < edges.length; k++) rows.push({ x: round(edges[k]), y: round(values[Math.min(k, values.length - 1)]) });
+  for (let k = 0; k < edges.length; k++)
+    rows.push({ x: round(edges[k]), y: round(values[Math.min(k, values.length - 1)]) });
   return rows;
 }
 
@@ -72,16 +86,25 @@ interface PairLayout {
 }
 
 /** Check the options and fill in the defaults; `cols`/`refCols` are the columns of the sample sets. */
-function pairLayout(input: PairPlotInput, params: ParameterLabel[], cols: Float64Array[], refCols: Float64Array[] | undefined): PairLayout {
-  const { samples, truth } = input, P = samples.cols;
+function pairLayout(
+  input: PairPlotInput,
+  params: ParameterLabel[],
+  cols: Float64Array[],
+  refCols: Float64Array[] | undefined,
+): PairLayout {
+  const { samples, truth } = input,
+    P = samples.cols;
   const levels = input.levels ?? [0.68, 0.95];
-  if (levels.length !== 2 || !levels.every((l) => l > 0 && l < 1)) throw new NsbiInputError(`levels: expected two mass fractions in (0, 1), got [${levels.join(", ")}]`);
+  if (levels.length !== 2 || !levels.every((l) => l > 0 && l < 1))
+    throw new NsbiInputError(`levels: expected two mass fractions in (0, 1), got [${levels.join(", ")}]`);
   const [inner, outer] = [...levels].sort((a, b) => a - b) as [number, number];
-  if (input.ranges && input.ranges.length !== P) throw new NsbiInputError(`ranges: has ${input.ranges.length} entries, expected ${P} (one per parameter)`);
+  if (input.ranges && input.ranges.length !== P)
+    throw new NsbiInputError(`ranges: has ${input.ranges.length} entries, expected ${P} (one per parameter)`);
   const domains = cols.map((c, j): [number, number] => {
     const given = input.ranges?.[j];
     if (given) {
-      if (!(Number.isFinite(given[0]) && Number.isFinite(given[1]) && given[0] < given[1])) throw new NsbiInputError(`ranges[${j}]: expected [lo, hi] with finite lo < hi, got [${given.join(", ")}]`);
+      if (!(Number.isFinite(given[0]) && Number.isFinite(given[1]) && given[0] < given[1]))
+        throw new NsbiInputError(`ranges[${j}]: expected [lo, hi] with finite lo < hi, got [${given.join(", ")}]`);
       return [given[0], given[1]];
     }
     const r = finiteRange(c, ...(refCols ? [refCols[j]] : []), ...(truth ? [[truth[j]]] : []));
@@ -89,7 +112,12 @@ function pairLayout(input: PairPlotInput, params: ParameterLabel[], cols: Float6
     return padRange(r, 0.04);
   });
   return {
-    P, rows: samples.rows, params, domains, inner, outer,
+    P,
+    rows: samples.rows,
+    params,
+    domains,
+    inner,
+    outer,
     size: input.size ?? (P <= 4 ? 150 : P <= 7 ? 120 : 95),
     bins: input.bins ?? defaultBins(samples.rows),
     maxPoints: input.maxPoints ?? 400,
@@ -100,9 +128,13 @@ function pairLayout(input: PairPlotInput, params: ParameterLabel[], cols: Float6
 
 const scaleOf = (g: PairLayout, j: number) => ({ domain: g.domains[j], nice: false, zero: false });
 /** The x axis of panel (i, j): titled and labelled on the bottom row only. */
-const xAxis = (g: PairLayout, i: number, j: number) => (i === g.P - 1 ? { title: labelTitle(g.params[j]), tickCount: 4, labelAngle: -40 } : { title: null, labels: false, tickCount: 4 });
+const xAxis = (g: PairLayout, i: number, j: number) =>
+  i === g.P - 1
+    ? { title: labelTitle(g.params[j]), tickCount: 4, labelAngle: -40 }
+    : { title: null, labels: false, tickCount: 4 };
 /** The y axis of panel (i, j): titled and labelled in the first column only. */
-const yAxis = (g: PairLayout, i: number, j: number) => (j === 0 ? { title: labelTitle(g.params[i]), tickCount: 4 } : { title: null, labels: false, tickCount: 4 });
+const yAxis = (g: PairLayout, i: number, j: number) =>
+  j === 0 ? { title: labelTitle(g.params[i]), tickCount: 4 } : { title: null, labels: false, tickCount: 4 };
 /** x and y encodings of an off-diagonal panel (i, j): parameter j across, i up. */
 const xyEncoding = (g: PairLayout, i: number, j: number) => ({
   x: { field: "x", type: "quantitative", scale: scaleOf(g, j), axis: xAxis(g, i, j) },
@@ -117,17 +149,28 @@ function histogramLayers(g: PairLayout, c: Float64Array, j: number, color: strin
     x: { field: "x", type: "quantitative", scale: scaleOf(g, j), axis: xAxis(g, j, j) },
     y: { field: "y", type: "quantitative", axis: null, scale: { zero: true, nice: false } },
   };
-  const out: Json[] = [{ data: { values }, mark: { type: "line", interpolate: "step-after", color, strokeWidth: 1.5 }, encoding: enc }];
-  if (fill) out.unshift({ data: { values }, mark: { type: "area", interpolate: "step-after", color, opacity: 0.2 }, encoding: enc });
+  const out: Json[] = [
+    { data: { values }, mark: { type: "line", interpolate: "step-after", color, strokeWidth: 1.5 }, encoding: enc },
+  ];
+  if (fill)
+    out.unshift({
+      data: { values },
+      mark: { type: "area", interpolate: "step-after", color, opacity: 0.2 },
+      encoding: enc,
+    });
   return out;
 }
 
 /** The two HPD contours of (x, y) in panel (i, j), the inner one drawn thicker. */
 function contourLayer(g: PairLayout, x: Float64Array, y: Float64Array, i: number, j: number, color: string): Json {
   const rows: Json[] = [];
-  for (const c of hpdContours(x, y, g.domains[j], g.domains[i], [g.inner, g.outer], { bins: g.gridBins, smoothing: g.smoothing })) {
+  for (const c of hpdContours(x, y, g.domains[j], g.domains[i], [g.inner, g.outer], {
+    bins: g.gridBins,
+    smoothing: g.smoothing,
+  })) {
     c.lines.forEach((line, l) => {
-      for (let k = 0; k < line.length; k += 2) rows.push({ x: round(line[k], 5), y: round(line[k + 1], 5), id: `${c.level}-${l}`, level: c.level, k: k / 2 });
+      for (let k = 0; k < line.length; k += 2)
+        rows.push({ x: round(line[k], 5), y: round(line[k + 1], 5), id: `${c.level}-${l}`, level: c.level, k: k / 2 });
     });
   }
   return {
@@ -137,7 +180,12 @@ function contourLayer(g: PairLayout, x: Float64Array, y: Float64Array, i: number
       ...xyEncoding(g, i, j),
       detail: { field: "id" },
       order: { field: "k", type: "quantitative" },
-      strokeWidth: { field: "level", type: "quantitative", scale: { domain: [g.inner, g.outer], range: [2, 1.1] }, legend: null },
+      strokeWidth: {
+        field: "level",
+        type: "quantitative",
+        scale: { domain: [g.inner, g.outer], range: [2, 1.1] },
+        legend: null,
+      },
     },
   };
 }
@@ -147,8 +195,13 @@ function scatterLayer(g: PairLayout, x: Float64Array, y: Float64Array, i: number
   if (g.maxPoints <= 0) return null;
   const step = Math.max(1, Math.ceil(g.rows / g.maxPoints));
   const pts: Json[] = [];
-  for (let r = 0; r < g.rows; r += step) if (Number.isFinite(x[r]) && Number.isFinite(y[r])) pts.push({ x: round(x[r], 5), y: round(y[r], 5) });
-  return { data: { values: pts }, mark: { type: "circle", size: 4, opacity: 0.25, color: SAMPLE_COLOR, clip: true }, encoding: xyEncoding(g, i, j) };
+  for (let r = 0; r < g.rows; r += step)
+    if (Number.isFinite(x[r]) && Number.isFinite(y[r])) pts.push({ x: round(x[r], 5), y: round(y[r], 5) });
+  return {
+    data: { values: pts },
+    mark: { type: "circle", size: 4, opacity: 0.25, color: SAMPLE_COLOR, clip: true },
+    encoding: xyEncoding(g, i, j),
+  };
 }
 
 /** A dashed line at a true value across (channel "x") or up (channel "y") the panel. */
@@ -162,27 +215,48 @@ function truthRule(g: PairLayout, value: number, channel: "x" | "y", scaleIndex:
 
 /** The true point of panel (i, j): both dashed lines and a square where they cross. */
 function truthLayers(g: PairLayout, truth: Numbers, i: number, j: number): Json[] {
-  return [truthRule(g, truth[j], "x", j), truthRule(g, truth[i], "y", i), {
-    data: { values: [{ x: truth[j], y: truth[i] }] },
-    mark: { type: "point", shape: "square", filled: true, size: 25, color: TRUTH_COLOR },
-    encoding: { x: { field: "x", type: "quantitative", scale: scaleOf(g, j) }, y: { field: "y", type: "quantitative", scale: scaleOf(g, i) } },
-  }];
+  return [
+    truthRule(g, truth[j], "x", j),
+    truthRule(g, truth[i], "y", i),
+    {
+      data: { values: [{ x: truth[j], y: truth[i] }] },
+      mark: { type: "point", shape: "square", filled: true, size: 25, color: TRUTH_COLOR },
+      encoding: {
+        x: { field: "x", type: "quantitative", scale: scaleOf(g, j) },
+        y: { field: "y", type: "quantitative", scale: scaleOf(g, i) },
+      },
+    },
+  ];
 }
 
 /** Diagonal panel j: marginal histograms, the true value, and the median with its 16–84 % range as title. */
-function diagonalPanel(g: PairLayout, col: Float64Array, refCol: Float64Array | undefined, truth: Numbers | undefined, j: number): Json {
+function diagonalPanel(
+  g: PairLayout,
+  col: Float64Array,
+  refCol: Float64Array | undefined,
+  truth: Numbers | undefined,
+  j: number,
+): Json {
   const layers: Json[] = [...histogramLayers(g, col, j, SAMPLE_COLOR, true)];
   if (refCol) layers.push(...histogramLayers(g, refCol, j, REF_COLOR, false));
   if (truth) layers.push(truthRule(g, truth[j], "x", j));
   const q = [0.16, 0.5, 0.84].map((p) => quantile(col, p));
-  const name = labelName(g.params[j]), value = formatEstimate(q[1], q[2] - q[1], q[1] - q[0]);
+  const name = labelName(g.params[j]),
+    value = formatEstimate(q[1], q[2] - q[1], q[1] - q[0]);
   // one line if it fits the panel (~5.6 px per character at 10 px), else name over value
   const text = (name.length + value.length + 3) * 5.6 <= g.size ? `${name} = ${value}` : [name, `= ${value}`];
   return { width: g.size, height: g.size, layer: layers, title: { text, fontSize: 10, fontWeight: "normal" } };
 }
 
 /** Off-diagonal panel (i, j): sample points, HPD contours of samples and reference, the true point. */
-function pairPanel(g: PairLayout, cols: Float64Array[], refCols: Float64Array[] | undefined, truth: Numbers | undefined, i: number, j: number): Json {
+function pairPanel(
+  g: PairLayout,
+  cols: Float64Array[],
+  refCols: Float64Array[] | undefined,
+  truth: Numbers | undefined,
+  i: number,
+  j: number,
+): Json {
   const layers: Json[] = [];
   const scatter = scatterLayer(g, cols[j], cols[i], i, j);
   if (scatter) layers.push(scatter);
@@ -196,9 +270,11 @@ function pairPanel(g: PairLayout, cols: Float64Array[], refCols: Float64Array[] 
 function pairLegend(g: PairLayout, input: PairPlotInput): Json | undefined {
   const pct = (l: number) => `${Math.round(l * 100)}%`;
   const entries: LegendEntry[] = [{ label: input.labels?.samples ?? "samples", color: SAMPLE_COLOR, style: "solid" }];
-  if (input.reference) entries.push({ label: input.labels?.reference ?? "reference", color: REF_COLOR, style: "solid" });
+  if (input.reference)
+    entries.push({ label: input.labels?.reference ?? "reference", color: REF_COLOR, style: "solid" });
   if (input.truth) entries.push({ label: input.labels?.truth ?? "true value", color: TRUTH_COLOR, style: "dashed" });
-  if (g.P > 1) entries.push({ label: `contours: ${pct(g.inner)}, ${pct(g.outer)} HPD`, color: TRUTH_COLOR, style: "none" });
+  if (g.P > 1)
+    entries.push({ label: `contours: ${pct(g.inner)}, ${pct(g.outer)} HPD`, color: TRUTH_COLOR, style: "none" });
   return g.P > 1 || input.reference || input.truth ? legendPanel(entries, g.size) : undefined;
 }
 
@@ -217,6 +293,7 @@ export function pairPlot(input: PairPlotInput): PlotSpec {
   const cols = Array.from({ length: P }, (_, j) => column(samples, j));
   const refCols = reference ? Array.from({ length: P }, (_, j) => column(reference, j)) : undefined;
   const g = pairLayout(input, params, cols, refCols);
-  const panel = (i: number, j: number): Json => (i === j ? diagonalPanel(g, cols[j], refCols?.[j], truth, j) : pairPanel(g, cols, refCols, truth, i, j));
+  const panel = (i: number, j: number): Json =>
+    i === j ? diagonalPanel(g, cols[j], refCols?.[j], truth, j) : pairPanel(g, cols, refCols, truth, i, j);
   return topLevel(cornerGrid(P, panel, g.size, pairLegend(g, input)), themeConfig() as Json, input.title);
 }

@@ -14,10 +14,15 @@ import { SERIES_COLORS } from "./theme.js";
  */
 export function panelGrid(panels: Json[], columns?: number, independentLegends = false): Json {
   const c = columns ?? Math.min(3, panels.length);
-  if (!Number.isSafeInteger(c) || c < 1) throw new NsbiInputError(`columns: expected a positive integer, got ${columns}`);
+  if (!Number.isSafeInteger(c) || c < 1)
+    throw new NsbiInputError(`columns: expected a positive integer, got ${columns}`);
   if (panels.length === 1) return panels[0];
   const grid: Json = { concat: panels, columns: c, spacing: 24 };
-  if (independentLegends) grid.resolve = { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } };
+  if (independentLegends)
+    grid.resolve = {
+      scale: { color: "independent", strokeDash: "independent" },
+      legend: { color: "independent", strokeDash: "independent" },
+    };
   return grid;
 }
 

@@ -6,7 +6,18 @@
 
 import { NsbiInputError } from "../errors.js";
 import { panelGrid, seriesScale } from "./panel-grid.js";
-import { checkVector, finiteRange, labelTitle, padRange, round, topLevel, type Json, type Numbers, type ParameterLabel, type PlotSpec } from "./plot-spec.js";
+import {
+  checkVector,
+  finiteRange,
+  labelTitle,
+  padRange,
+  round,
+  topLevel,
+  type Json,
+  type Numbers,
+  type ParameterLabel,
+  type PlotSpec,
+} from "./plot-spec.js";
 import { BAND_COLOR, themeConfig } from "./theme.js";
 
 /** A parameter of {@link parameterComparisonPlot}, with its optional prior range. */
@@ -37,36 +48,75 @@ export interface ParameterComparisonInput {
  */
 export function parameterComparisonPlot(input: ParameterComparisonInput): PlotSpec {
   const { parameters, rows } = input;
-  if (!Array.isArray(parameters) || parameters.length === 0) throw new NsbiInputError("parameters: expected at least one parameter");
-  if (!Array.isArray(rows) || rows.length === 0) throw new NsbiInputError("rows: expected at least one row of estimates");
+  if (!Array.isArray(parameters) || parameters.length === 0)
+    throw new NsbiInputError("parameters: expected at least one parameter");
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new NsbiInputError("rows: expected at least one row of estimates");
   const P = parameters.length;
   const names = rows.map((r) => r.name);
-  if (new Set(names).size !== names.length) throw new NsbiInputError(`rows: expected distinct names, got ${names.join(", ")}`);
+  if (new Set(names).size !== names.length)
+    throw new NsbiInputError(`rows: expected distinct names, got ${names.join(", ")}`);
   rows.forEach((r, k) => {
     checkVector(r.values, `rows[${k}].values (${r.name})`, P, true);
     for (const key of ["errors", "lower", "upper"] as const) {
       const e = r[key];
       if (!e) continue;
       checkVector(e, `rows[${k}].${key} (${r.name})`, P, true);
-      for (let j = 0; j < P; j++) if (e[j] < 0) throw new NsbiInputError(`rows[${k}].${key} (${r.name}): expected non-negative error sizes, got ${e[j]} for parameter ${j + 1}`);
+      for (let j = 0; j < P; j++)
+        if (e[j] < 0)
+          throw new NsbiInputError(
+            `rows[${k}].${key} (${r.name}): expected non-negative error sizes, got ${e[j]} for parameter ${j + 1}`,
+          );
     }
   });
   const color = { field: "row", type: "nominal", scale: seriesScale(names), legend: null, sort: names };
   const panels = parameters.map((p, j) => {
     const prior = typeof p === "object" && "prior" in p ? p.prior : undefined;
-    if (prior && !(prior[0] < prior[1])) throw new NsbiInputError(`parameters[${j}].prior: expected [lo, hi] with lo < hi, got [${prior.join(", ")}]`);
-    const data = rows.map((r) => {
-      const v = r.values[j], lo = (r.lower ?? r.errors)?.[j] ?? 0, hi = (r.upper ?? r.errors)?.[j] ?? 0;
-      return { row: r.name, v: round(v), lo: round(v - lo), hi: round(v + hi) };
-    }).filter((d) => Number.isFinite(d.v));
-    const range = finiteRange(data.map((d) => d.lo), data.map((d) => d.hi), prior ?? []);
+    if (prior && !(prior[0] < prior[1]))
+      throw new NsbiInputError(`parameters[${j}].prior: expected [lo, hi] with lo < hi, got [${prior.join(", ")}]`);
+    const data = rows
+      .map((r) => {
+        const v = r.values[j],
+          lo = (r.lower ?? r.errors)?.[j] ?? 0,
+          hi = (r.upper ?? r.errors)?.[j] ?? 0;
+        return { row: r.name, v: round(v), lo: round(v - lo), hi: round(v + hi) };
+      })
+      .filter((d) => Number.isFinite(d.v));
+    const range = finiteRange(
+      data.map((d) => d.lo),
+      data.map((d) => d.hi),
+      prior ?? [],
+    );
     const xs = { domain: padRange(range ?? [0, 1], 0.06), nice: false, zero: false };
     const y = { field: "row", type: "nominal", sort: names, title: null, scale: { domain: names, paddingOuter: 0.6 } };
     const layers: Json[] = [];
-    if (prior) layers.push({ data: { values: [{ a: prior[0], b: prior[1] }] }, mark: { type: "rect", color: BAND_COLOR, opacity: 0.18 }, encoding: { x: { field: "a", type: "quantitative", scale: xs }, x2: { field: "b" } } });
+    if (prior)
+      layers.push({
+        data: { values: [{ a: prior[0], b: prior[1] }] },
+        mark: { type: "rect", color: BAND_COLOR, opacity: 0.18 },
+        encoding: { x: { field: "a", type: "quantitative", scale: xs }, x2: { field: "b" } },
+      });
     layers.push(
-      { data: { values: data }, mark: { type: "rule", strokeWidth: 1.6 }, encoding: { x: { field: "lo", type: "quantitative", scale: xs }, x2: { field: "hi" }, y, color } },
-      { data: { values: data }, mark: { type: "point", filled: true, size: 40, opacity: 1 }, encoding: { x: { field: "v", type: "quantitative", scale: xs, title: labelTitle(typeof p === "string" ? p : { name: p.name, unit: p.unit }), axis: { tickCount: 4 } }, y, color } },
+      {
+        data: { values: data },
+        mark: { type: "rule", strokeWidth: 1.6 },
+        encoding: { x: { field: "lo", type: "quantitative", scale: xs }, x2: { field: "hi" }, y, color },
+      },
+      {
+        data: { values: data },
+        mark: { type: "point", filled: true, size: 40, opacity: 1 },
+        encoding: {
+          x: {
+            field: "v",
+            type: "quantitative",
+            scale: xs,
+            title: labelTitle(typeof p === "string" ? p : { name: p.name, unit: p.unit }),
+            axis: { tickCount: 4 },
+          },
+          y,
+          color,
+        },
+      },
     );
     return { width: 170, height: Math.max(50, 22 * names.length), layer: layers };
   });

@@ -47,14 +47,20 @@ export function labelTitle(p: ParameterLabel, wrap: (name: string) => string = (
  * @throws NsbiInputError naming `what`
  */
 export function checkMatrix(m: PlotMatrix, what: string, opts: { cols?: number; minRows?: number } = {}): void {
-  if (!m || typeof m !== "object" || !m.data) throw new NsbiInputError(`${what}: expected a matrix { data, rows, cols }`);
+  if (!m || typeof m !== "object" || !m.data)
+    throw new NsbiInputError(`${what}: expected a matrix { data, rows, cols }`);
   if (!Number.isSafeInteger(m.rows) || !Number.isSafeInteger(m.cols) || m.rows < 0 || m.cols < 1) {
-    throw new NsbiInputError(`${what}: expected non-negative integer rows and positive cols, got rows=${m.rows}, cols=${m.cols}`);
+    throw new NsbiInputError(
+      `${what}: expected non-negative integer rows and positive cols, got rows=${m.rows}, cols=${m.cols}`,
+    );
   }
   if (m.data.length !== m.rows * m.cols) {
-    throw new NsbiInputError(`${what}: data has ${m.data.length} values, expected rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}`);
+    throw new NsbiInputError(
+      `${what}: data has ${m.data.length} values, expected rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}`,
+    );
   }
-  if (opts.cols !== undefined && m.cols !== opts.cols) throw new NsbiInputError(`${what}: has ${m.cols} columns, expected ${opts.cols} (one per parameter)`);
+  if (opts.cols !== undefined && m.cols !== opts.cols)
+    throw new NsbiInputError(`${what}: has ${m.cols} columns, expected ${opts.cols} (one per parameter)`);
   const minRows = opts.minRows ?? 1;
   if (m.rows < minRows) throw new NsbiInputError(`${what}: has ${m.rows} rows, expected at least ${minRows}`);
 }
@@ -64,10 +70,16 @@ export function checkMatrix(m: PlotMatrix, what: string, opts: { cols?: number; 
  * `θ_1 … θ_P` when none is given.
  * @throws NsbiInputError if the count differs or a name is empty
  */
-export function checkParameters(params: readonly ParameterLabel[] | undefined, cols: number, what = "parameters"): ParameterLabel[] {
+export function checkParameters(
+  params: readonly ParameterLabel[] | undefined,
+  cols: number,
+  what = "parameters",
+): ParameterLabel[] {
   if (params === undefined) return Array.from({ length: cols }, (_, i) => `θ${i + 1}`);
   if (!Array.isArray(params) || params.length !== cols) {
-    throw new NsbiInputError(`${what}: expected ${cols} parameter names (one per column), got ${Array.isArray(params) ? params.length : typeof params}`);
+    throw new NsbiInputError(
+      `${what}: expected ${cols} parameter names (one per column), got ${Array.isArray(params) ? params.length : typeof params}`,
+    );
   }
   params.forEach((p, i) => {
     if (!labelName(p)) throw new NsbiInputError(`${what}[${i}]: expected a non-empty name`);
@@ -82,7 +94,8 @@ export function checkParameters(params: readonly ParameterLabel[] | undefined, c
  */
 export function checkVector(v: Numbers, what: string, length?: number, allowNaN = false): void {
   if (!v || typeof v.length !== "number") throw new NsbiInputError(`${what}: expected an array of numbers`);
-  if (length !== undefined && v.length !== length) throw new NsbiInputError(`${what}: has ${v.length} values, expected ${length}`);
+  if (length !== undefined && v.length !== length)
+    throw new NsbiInputError(`${what}: has ${v.length} values, expected ${length}`);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (typeof x !== "number" || (!Number.isFinite(x) && !(allowNaN && Number.isNaN(x)))) {
@@ -100,11 +113,16 @@ export function column(m: PlotMatrix, j: number): Float64Array {
 
 /** Min and max of the finite values (undefined if none). */
 export function finiteRange(...arrays: Numbers[]): [number, number] | undefined {
-  let lo = Infinity, hi = -Infinity;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    if (Number.isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
-  }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (Number.isFinite(x)) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
   return lo <= hi ? [lo, hi] : undefined;
 }
 

@@ -63,13 +63,19 @@ function quietLogger(onWarning?: (message: string) => void) {
       level = l;
       return logger;
     },
-    error(...args: readonly unknown[]) { throw new Error(args.map(String).join(" ")); },
+    error(...args: readonly unknown[]) {
+      throw new Error(args.map(String).join(" "));
+    },
     warn(...args: readonly unknown[]) {
       onWarning?.(args.map(String).join(" "));
       return logger;
     },
-    info() { return logger; },
-    debug() { return logger; },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
   };
   return logger;
 }

@@ -10,13 +10,19 @@ import { sbcRankPlot } from "./sbc-rank-plot.js";
 function bandRows(spec: unknown): { z: number; d: number; lo: number; hi: number }[][] {
   const out: { z: number; d: number; lo: number; hi: number }[][] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (v === null || typeof v !== "object") return;
     const o = v as Record<string, unknown>;
     if (Array.isArray(o.layer)) {
       const first = o.layer[0] as { data?: { values?: { lo?: number }[] } };
       const rows = first.data?.values;
-      if (rows && rows[0] && "lo" in rows[0]) { out.push(rows as never); return; }
+      if (rows?.[0] && "lo" in rows[0]) {
+        out.push(rows as never);
+        return;
+      }
     }
     Object.values(o).forEach(walk);
   };
@@ -25,7 +31,8 @@ function bandRows(spec: unknown): { z: number; d: number; lo: number; hi: number
 }
 
 test("given a report's ECDF bands, the figure draws exactly them", () => {
-  const rng = new Rng(7), N = 300;
+  const rng = new Rng(7),
+    N = 300;
   const u = [Array.from({ length: N }, () => rng.uniform()), Array.from({ length: N }, () => rng.uniform() ** 1.3)];
   const report = sbcEcdfBands(u, { seed: 3 });
   const panels = bandRows(sbcRankPlot({ ecdf: report, kind: "ecdf", parameters: ["a", "b"] }));
@@ -44,12 +51,16 @@ test("given a report's ECDF bands, the figure draws exactly them", () => {
 });
 
 test("from ranks, the band is the simultaneous one: wider than the pointwise 99% band at z = ½", () => {
-  const rng = new Rng(8), N = 500, L = 99, ranks = new Float64Array(N);
+  const rng = new Rng(8),
+    N = 500,
+    L = 99,
+    ranks = new Float64Array(N);
   for (let i = 0; i < N; i++) ranks[i] = rng.int(L + 1);
   const [rows] = bandRows(sbcRankPlot({ ranks: { data: ranks, rows: N, cols: 1 }, nDraws: L, kind: "ecdf" }));
   const half = rows.find((r) => Math.abs(r.z - 0.5) < 1e-9)!;
   // pointwise: scipy.stats.binom.ppf([0.005, 0.995], 500, 0.5) = [221, 279]
-  const pointLo = binomialQuantile(N, 0.5, 0.005) / N - 0.5, pointHi = binomialQuantile(N, 0.5, 0.995) / N - 0.5;
+  const pointLo = binomialQuantile(N, 0.5, 0.005) / N - 0.5,
+    pointHi = binomialQuantile(N, 0.5, 0.995) / N - 0.5;
   expect(pointLo).toBeCloseTo(221 / 500 - 0.5, 12);
   expect(half.lo).toBeLessThan(pointLo);
   expect(half.hi).toBeGreaterThan(pointHi);

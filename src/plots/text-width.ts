@@ -5,7 +5,9 @@
  */
 
 const NARROW = new Map<string, number>();
-const set = (chars: string, w: number) => { for (const c of chars) NARROW.set(c, w); };
+const set = (chars: string, w: number) => {
+  for (const c of chars) NARROW.set(c, w);
+};
 set(" .,:;!|'", 0.318);
 set("ijlIJ", 0.285);
 set("ftr()[]{}/\\", 0.38);

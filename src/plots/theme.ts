@@ -22,8 +22,14 @@ export const OKABE_ITO = {
 
 /** Series colours in the order they are assigned (yellow last: weak on white). */
 export const SERIES_COLORS: readonly string[] = [
-  OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.vermillion,
-  OKABE_ITO.purple, OKABE_ITO.skyBlue, OKABE_ITO.black, OKABE_ITO.yellow,
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.green,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.purple,
+  OKABE_ITO.skyBlue,
+  OKABE_ITO.black,
+  OKABE_ITO.yellow,
 ];
 
 /** Colour of reference lines (truth, y = x, N(0,1)): neutral dark grey. */

@@ -7,7 +7,14 @@ import { priorFromConfig } from "../../flows/priors/prior-from-config.js";
 import type { Prior, PriorConfig } from "../../flows/priors/prior.js";
 import { NPE } from "../../inference/npe.js";
 import { checkOutputFolder } from "../../node/files.js";
-import { checkpointPath, hasCheckpoint, readCheckpoint, removeCheckpoint, removeStaleCheckpointTemps, writeCheckpoint } from "../../node/checkpoint-files.js";
+import {
+  checkpointPath,
+  hasCheckpoint,
+  readCheckpoint,
+  removeCheckpoint,
+  removeStaleCheckpointTemps,
+  writeCheckpoint,
+} from "../../node/checkpoint-files.js";
 import { saveModel } from "../../node/model-io.js";
 import { twoThreadTraining } from "../../node/parallel/threads.js";
 import { readSimulationsFile } from "../../node/simulations-file.js";
@@ -16,9 +23,25 @@ import { trainingBar } from "../progress.js";
 import { out, runAction, settings } from "../run-action.js";
 
 interface TrainNpeOptions {
-  data: string; out: string; estimator: "maf" | "nsf"; embedding: number[]; hiddenFeatures: number; hiddenLayers: number;
-  transforms: number; bins: number; tailBound?: number; batchSize?: number; learningRate: number; stopAfterEpochs: number; maxEpochs?: number;
-  validationFraction: number; clipMaxNorm: number; seed: number; prior?: string; resume: boolean; checkpointInterval: number;
+  data: string;
+  out: string;
+  estimator: "maf" | "nsf";
+  embedding: number[];
+  hiddenFeatures: number;
+  hiddenLayers: number;
+  transforms: number;
+  bins: number;
+  tailBound?: number;
+  batchSize?: number;
+  learningRate: number;
+  stopAfterEpochs: number;
+  maxEpochs?: number;
+  validationFraction: number;
+  clipMaxNorm: number;
+  seed: number;
+  prior?: string;
+  resume: boolean;
+  checkpointInterval: number;
 }
 
 /** Seconds between training checkpoints unless --checkpoint-interval says otherwise. */
@@ -33,72 +56,142 @@ function nonNegativeNumber(value: string): number {
 
 export function registerTrain(program: Command): void {
   const train = program.command("train").description("train a neural estimator on simulations");
-  train.command("npe")
+  train
+    .command("npe")
     .description("neural posterior estimation: fit q(theta | x) to the pairs in an .npz and save the model folder")
     .requiredOption("--data <sims.npz>", "float32 arrays theta [N, P] and x [N, D] (from `nsbi simulate` or NumPy)")
     .requiredOption("--out <model/>", "output folder (config.json + model.safetensors)")
-    .option("--estimator <maf|nsf>", "density estimator: masked autoregressive flow or neural spline flow", oneOf(["maf", "nsf"]), FLOW_DEFAULTS.estimator)
-    .option("--embedding <sizes>", "MLP embedding of x, hidden and output sizes, e.g. 45,32,20 (default: none)", intList, [])
+    .option(
+      "--estimator <maf|nsf>",
+      "density estimator: masked autoregressive flow or neural spline flow",
+      oneOf(["maf", "nsf"]),
+      FLOW_DEFAULTS.estimator,
+    )
+    .option(
+      "--embedding <sizes>",
+      "MLP embedding of x, hidden and output sizes, e.g. 45,32,20 (default: none)",
+      intList,
+      [],
+    )
     .option("--hidden-features <H>", "hidden units per MADE layer", positiveInt, FLOW_DEFAULTS.hiddenFeatures)
     .option("--hidden-layers <L>", "hidden layers per MADE", positiveInt, FLOW_DEFAULTS.hiddenLayers)
     .option("--transforms <K>", "number of flow transforms", positiveInt, FLOW_DEFAULTS.transforms)
     .option("--bins <B>", "spline bins (nsf)", positiveInt, FLOW_DEFAULTS.bins)
-    .option("--tail-bound <T>", `spline window [-T, T] in z-scored units, identity outside (nsf; default ${FLOW_DEFAULTS.tailBound})`, positiveNumber)
-    .option("--batch-size <B>", `training batch size, capped at the number of training rows (default: ${TRAIN_DEFAULTS.batchSize})`, positiveInt)
+    .option(
+      "--tail-bound <T>",
+      `spline window [-T, T] in z-scored units, identity outside (nsf; default ${FLOW_DEFAULTS.tailBound})`,
+      positiveNumber,
+    )
+    .option(
+      "--batch-size <B>",
+      `training batch size, capped at the number of training rows (default: ${TRAIN_DEFAULTS.batchSize})`,
+      positiveInt,
+    )
     .option("--learning-rate <LR>", "Adam learning rate", positiveNumber, TRAIN_DEFAULTS.learningRate)
-    .option("--stop-after-epochs <P>", "early stopping patience (epochs without a better validation loss)", positiveInt, TRAIN_DEFAULTS.stopAfterEpochs)
+    .option(
+      "--stop-after-epochs <P>",
+      "early stopping patience (epochs without a better validation loss)",
+      positiveInt,
+      TRAIN_DEFAULTS.stopAfterEpochs,
+    )
     .option("--max-epochs <E>", "upper bound on epochs (default: early stopping decides)", positiveInt)
-    .option("--validation-fraction <F>", "fraction held out for early stopping", fraction, TRAIN_DEFAULTS.validationFraction)
+    .option(
+      "--validation-fraction <F>",
+      "fraction held out for early stopping",
+      fraction,
+      TRAIN_DEFAULTS.validationFraction,
+    )
     .option("--clip-max-norm <C>", "gradient-norm clipping (0 disables)", nonNegativeNumber, TRAIN_DEFAULTS.clipMaxNorm)
     .option("--seed <S>", "seed of the split, initial weights and batches", nonNegativeInt, TRAIN_DEFAULTS.seed)
     .option("--prior <prior.json>", "prior for leakage rejection (default: the one `nsbi simulate` stored in the data)")
-    .option("--checkpoint-interval <seconds>", "write <out>/training.checkpoint after an epoch when this many seconds have passed "
-      + "since the last one (0: after every epoch); it is removed once the model is saved", nonNegativeNumber, DEFAULT_CHECKPOINT_SECONDS)
-    .option("--resume", "continue an interrupted training from <out>/training.checkpoint (same data and options; "
-      + "--max-epochs may differ): the model is bit-identical to an uninterrupted run", false)
-    .action(runAction((o: TrainNpeOptions) => {
-      checkOutputFolder(o.out, "--out");
-      const sims = readSimulationsFile(o.data);
-      const prior = resolvePrior(o.prior, sims.meta.prior, sims.thetaDim, o.data);
-      if (!prior) out.info("no prior given or stored with the data: samples will not be restricted to a support");
-      const names = sims.meta.parameterNames?.length === sims.thetaDim ? sims.meta.parameterNames : undefined;
-      const npe = new NPE({
-        prior: prior ?? undefined, thetaDim: sims.thetaDim, estimator: o.estimator, embedding: o.embedding,
-        hiddenFeatures: o.hiddenFeatures, hiddenLayers: o.hiddenLayers, transforms: o.transforms, bins: o.bins, tailBound: o.tailBound,
-        kernels: settings.kernels, parameterNames: names,
-      });
-      npe.appendSimulations(sims.theta, sims.x, o.data);
-      const resume = o.resume ? readCheckpoint(o.out) : undefined;
-      if (resume) out.info(`resuming from ${checkpointPath(o.out)} after epoch ${resume.state.epoch}`);
-      else if (hasCheckpoint(o.out)) out.info(`${checkpointPath(o.out)} is from an interrupted training; starting afresh (add --resume to continue it)`);
-      removeStaleCheckpointTemps(o.out);
-      const bar = trainingBar();
-      let h;
-      try {
-        h = npe.train({
-          batchSize: o.batchSize, learningRate: o.learningRate, stopAfterEpochs: o.stopAfterEpochs, maxEpochs: o.maxEpochs,
-          validationFraction: o.validationFraction, clipMaxNorm: o.clipMaxNorm, seed: o.seed, onEpoch: (e) => bar.onEpoch(e),
-          helper: settings.threads === 2 ? twoThreadTraining : undefined,
-          checkpoint: { intervalSeconds: o.checkpointInterval, save: (cp) => writeCheckpoint(o.out, cp) },
-          resume, resumeSource: checkpointPath(o.out),
+    .option(
+      "--checkpoint-interval <seconds>",
+      "write <out>/training.checkpoint after an epoch when this many seconds have passed " +
+        "since the last one (0: after every epoch); it is removed once the model is saved",
+      nonNegativeNumber,
+      DEFAULT_CHECKPOINT_SECONDS,
+    )
+    .option(
+      "--resume",
+      "continue an interrupted training from <out>/training.checkpoint (same data and options; " +
+        "--max-epochs may differ): the model is bit-identical to an uninterrupted run",
+      false,
+    )
+    .action(
+      runAction((o: TrainNpeOptions) => {
+        checkOutputFolder(o.out, "--out");
+        const sims = readSimulationsFile(o.data);
+        const prior = resolvePrior(o.prior, sims.meta.prior, sims.thetaDim, o.data);
+        if (!prior) out.info("no prior given or stored with the data: samples will not be restricted to a support");
+        const names = sims.meta.parameterNames?.length === sims.thetaDim ? sims.meta.parameterNames : undefined;
+        const npe = new NPE({
+          prior: prior ?? undefined,
+          thetaDim: sims.thetaDim,
+          estimator: o.estimator,
+          embedding: o.embedding,
+          hiddenFeatures: o.hiddenFeatures,
+          hiddenLayers: o.hiddenLayers,
+          transforms: o.transforms,
+          bins: o.bins,
+          tailBound: o.tailBound,
+          kernels: settings.kernels,
+          parameterNames: names,
         });
-      } finally { bar.stop(); }
-      saveModel(npe.buildPosterior(), o.out);
-      removeCheckpoint(o.out);
-      out.info(`trained ${h.epochs} epochs (${h.stopReason.replace("_", " ")}) in ${h.seconds.toFixed(1)} s; `
-        + `best validation loss ${h.bestValidationLoss.toFixed(4)} at epoch ${h.bestEpoch}; model saved to ${o.out}`);
-    }));
+        npe.appendSimulations(sims.theta, sims.x, o.data);
+        const resume = o.resume ? readCheckpoint(o.out) : undefined;
+        if (resume) out.info(`resuming from ${checkpointPath(o.out)} after epoch ${resume.state.epoch}`);
+        else if (hasCheckpoint(o.out))
+          out.info(
+            `${checkpointPath(o.out)} is from an interrupted training; starting afresh (add --resume to continue it)`,
+          );
+        removeStaleCheckpointTemps(o.out);
+        const bar = trainingBar();
+        let h: ReturnType<typeof npe.train>;
+        try {
+          h = npe.train({
+            batchSize: o.batchSize,
+            learningRate: o.learningRate,
+            stopAfterEpochs: o.stopAfterEpochs,
+            maxEpochs: o.maxEpochs,
+            validationFraction: o.validationFraction,
+            clipMaxNorm: o.clipMaxNorm,
+            seed: o.seed,
+            onEpoch: (e) => bar.onEpoch(e),
+            helper: settings.threads === 2 ? twoThreadTraining : undefined,
+            checkpoint: { intervalSeconds: o.checkpointInterval, save: (cp) => writeCheckpoint(o.out, cp) },
+            resume,
+            resumeSource: checkpointPath(o.out),
+          });
+        } finally {
+          bar.stop();
+        }
+        saveModel(npe.buildPosterior(), o.out);
+        removeCheckpoint(o.out);
+        out.info(
+          `trained ${h.epochs} epochs (${h.stopReason.replace("_", " ")}) in ${h.seconds.toFixed(1)} s; ` +
+            `best validation loss ${h.bestValidationLoss.toFixed(4)} at epoch ${h.bestEpoch}; model saved to ${o.out}`,
+        );
+      }),
+    );
 }
 
-function resolvePrior(file: string | undefined, stored: PriorConfig | undefined, dim: number, data: string): Prior | null {
+function resolvePrior(
+  file: string | undefined,
+  stored: PriorConfig | undefined,
+  dim: number,
+  data: string,
+): Prior | null {
   let prior: Prior | null = null;
   if (file) {
     let cfg: unknown;
-    try { cfg = JSON.parse(readFileSync(file, "utf8")); } catch (e) {
+    try {
+      cfg = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
       throw new NsbiInputError(`--prior '${file}': cannot read a JSON prior (${(e as Error).message})`);
     }
     prior = priorFromConfig(cfg as PriorConfig, `--prior '${file}'`);
   } else if (stored) prior = priorFromConfig(stored, `${data}: nsbi_meta`);
-  if (prior && prior.dim !== dim) throw new NsbiInputError(`prior has dimension ${prior.dim} but theta in '${data}' has ${dim} columns`);
+  if (prior && prior.dim !== dim)
+    throw new NsbiInputError(`prior has dimension ${prior.dim} but theta in '${data}' has ${dim} columns`);
   return prior;
 }

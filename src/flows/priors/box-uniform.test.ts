@@ -6,10 +6,22 @@ import { priorFromConfig } from "./prior-from-config.js";
 
 /** Per-dimension sample mean/variance with standard errors (variance SE from the 4th moment). */
 function moments(x: Float32Array, n: number, D: number) {
-  const mean = new Float64Array(D), v = new Float64Array(D), m4 = new Float64Array(D);
+  const mean = new Float64Array(D),
+    v = new Float64Array(D),
+    m4 = new Float64Array(D);
   for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) mean[j] += x[i * D + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) { const d = x[i * D + j] - mean[j]; v[j] += d * d / n; m4[j] += d ** 4 / n; }
-  return { mean, variance: v, seMean: v.map((s) => Math.sqrt(s / n)), seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)) };
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < D; j++) {
+      const d = x[i * D + j] - mean[j];
+      v[j] += (d * d) / n;
+      m4[j] += d ** 4 / n;
+    }
+  return {
+    mean,
+    variance: v,
+    seMean: v.map((s) => Math.sqrt(s / n)),
+    seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)),
+  };
 }
 
 describe("BoxUniform", () => {
@@ -31,11 +43,14 @@ describe("BoxUniform", () => {
   });
 
   test("samples stay in the box and match the closed-form mean/std within 4 standard errors", () => {
-    const n = 20000, x = prior.sample(n, new Rng(11));
+    const n = 20000,
+      x = prior.sample(n, new Rng(11));
     let outside = 0;
     for (let i = 0; i < n; i++) if (!prior.inSupport(x, i)) outside++;
     expect(outside).toBe(0);
-    const m = moments(x, n, 3), mu = prior.mean(), sd = prior.std();
+    const m = moments(x, n, 3),
+      mu = prior.mean(),
+      sd = prior.std();
     expect(Array.from(mu)).toEqual([0, 0.25, 4]);
     expect(sd[2]).toBeCloseTo(4 / Math.sqrt(12), 12);
     for (let j = 0; j < 3; j++) {

@@ -36,7 +36,9 @@ export class BoxUniform implements Prior {
     let ld = 0;
     for (let j = 0; j < this.dim; j++) {
       if (!(this.lower[j] < this.upper[j])) {
-        throw new NsbiInputError(`${source}: expected low[${j}] < high[${j}], got low ${this.lower[j]} and high ${this.upper[j]}`);
+        throw new NsbiInputError(
+          `${source}: expected low[${j}] < high[${j}], got low ${this.lower[j]} and high ${this.upper[j]}`,
+        );
       }
       ld -= Math.log(this.upper[j] - this.lower[j]);
     }
@@ -47,7 +49,8 @@ export class BoxUniform implements Prior {
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "BoxUniform.sample: n");
     checkRng(rng, "BoxUniform.sample");
-    const D = this.dim, out = new Float32Array(n * D);
+    const D = this.dim,
+      out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) out[i * D + j] = this.lower[j] + (this.upper[j] - this.lower[j]) * rng.uniform();
     }
@@ -64,7 +67,8 @@ export class BoxUniform implements Prior {
 
   /** Whether row i lies in the closed box (NaN is outside). */
   inSupport(theta: ArrayLike<number>, i: number): boolean {
-    const D = this.dim, o = i * D;
+    const D = this.dim,
+      o = i * D;
     for (let j = 0; j < D; j++) {
       const v = theta[o + j];
       if (!(v >= this.lower[j] && v <= this.upper[j])) return false;

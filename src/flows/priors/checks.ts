@@ -5,14 +5,20 @@ import { NsbiInputError } from "../../errors.js";
 
 /** Copy `a` into a Float64Array, requiring a non-empty array of finite numbers named `name`. */
 export function finiteVector(a: unknown, name: string): Float64Array {
-  if (a === null || typeof a !== "object" || typeof (a as ArrayLike<number>).length !== "number" || (a as ArrayLike<number>).length < 1) {
+  if (
+    a === null ||
+    typeof a !== "object" ||
+    typeof (a as ArrayLike<number>).length !== "number" ||
+    (a as ArrayLike<number>).length < 1
+  ) {
     throw new NsbiInputError(`${name} must be a non-empty array of numbers`);
   }
   const arr = a as ArrayLike<unknown>;
   const v = new Float64Array(arr.length);
   for (let j = 0; j < arr.length; j++) {
     const x = arr[j];
-    if (typeof x !== "number" || !Number.isFinite(x)) throw new NsbiInputError(`${name}[${j}] must be a finite number, got ${String(x)}`);
+    if (typeof x !== "number" || !Number.isFinite(x))
+      throw new NsbiInputError(`${name}[${j}] must be a finite number, got ${String(x)}`);
     v[j] = x;
   }
   return v;
@@ -37,9 +43,15 @@ export function positiveVector(v: Float64Array, name: string): void {
  * missing one is a user error, not a TypeError deep inside the sampler.
  */
 export function checkRng(rng: unknown, name: string): void {
-  if (rng === null || typeof rng !== "object" || typeof (rng as { uniform?: unknown }).uniform !== "function"
-    || typeof (rng as { normal?: unknown }).normal !== "function") {
-    throw new NsbiInputError(`${name}: expected a seeded Rng as second argument (e.g. new Rng(0)), got ${rng === null ? "null" : typeof rng}`);
+  if (
+    rng === null ||
+    typeof rng !== "object" ||
+    typeof (rng as { uniform?: unknown }).uniform !== "function" ||
+    typeof (rng as { normal?: unknown }).normal !== "function"
+  ) {
+    throw new NsbiInputError(
+      `${name}: expected a seeded Rng as second argument (e.g. new Rng(0)), got ${rng === null ? "null" : typeof rng}`,
+    );
   }
 }
 

@@ -5,10 +5,22 @@ import { Gaussian } from "./gaussian.js";
 import { priorFromConfig } from "./prior-from-config.js";
 
 function moments(x: Float32Array, n: number, D: number) {
-  const mean = new Float64Array(D), v = new Float64Array(D), m4 = new Float64Array(D);
+  const mean = new Float64Array(D),
+    v = new Float64Array(D),
+    m4 = new Float64Array(D);
   for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) mean[j] += x[i * D + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) { const d = x[i * D + j] - mean[j]; v[j] += d * d / n; m4[j] += d ** 4 / n; }
-  return { mean, variance: v, seMean: v.map((s) => Math.sqrt(s / n)), seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)) };
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < D; j++) {
+      const d = x[i * D + j] - mean[j];
+      v[j] += (d * d) / n;
+      m4[j] += d ** 4 / n;
+    }
+  return {
+    mean,
+    variance: v,
+    seMean: v.map((s) => Math.sqrt(s / n)),
+    seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)),
+  };
 }
 
 describe("Gaussian (independent)", () => {
@@ -25,8 +37,11 @@ describe("Gaussian (independent)", () => {
   });
 
   test("sample mean/std match closed form within 4 standard errors", () => {
-    const p = new Gaussian([-2, 0.5, 10], [0.1, 1, 3]), n = 20000;
-    const m = moments(p.sample(n, new Rng(21)), n, 3), mu = p.mean(), sd = p.std();
+    const p = new Gaussian([-2, 0.5, 10], [0.1, 1, 3]),
+      n = 20000;
+    const m = moments(p.sample(n, new Rng(21)), n, 3),
+      mu = p.mean(),
+      sd = p.std();
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(m.mean[j] - mu[j])).toBeLessThan(4 * m.seMean[j]);
       expect(Math.abs(m.variance[j] - sd[j] ** 2)).toBeLessThan(4 * m.seVar[j]);

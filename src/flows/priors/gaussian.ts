@@ -1,5 +1,14 @@
 import type { Rng } from "../../engine/rng.js";
-import { checkCount, checkRng, checkRows, finiteVector, HALF_LOG_2PI, positiveVector, rowIsFinite, sameLength } from "./checks.js";
+import {
+  checkCount,
+  checkRng,
+  checkRows,
+  finiteVector,
+  HALF_LOG_2PI,
+  positiveVector,
+  rowIsFinite,
+  sameLength,
+} from "./checks.js";
 import type { Prior, PriorConfig } from "./prior.js";
 
 /**
@@ -43,7 +52,8 @@ export class Gaussian implements Prior {
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "Gaussian.sample: n");
     checkRng(rng, "Gaussian.sample");
-    const D = this.dim, out = new Float32Array(n * D);
+    const D = this.dim,
+      out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) out[i * D + j] = this.mu[j] + this.sigma[j] * rng.normal();
     return out;
   }
@@ -51,9 +61,13 @@ export class Gaussian implements Prior {
   /** Log density of each of n rows; -Infinity for rows with a non-finite entry. */
   logProb(theta: ArrayLike<number>, n: number): Float64Array {
     checkRows(theta, n, this.dim, "Gaussian.logProb");
-    const D = this.dim, out = new Float64Array(n);
+    const D = this.dim,
+      out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      if (!this.inSupport(theta, i)) { out[i] = -Infinity; continue; }
+      if (!this.inSupport(theta, i)) {
+        out[i] = -Infinity;
+        continue;
+      }
       let s = 0;
       for (let j = 0; j < D; j++) {
         const z = (theta[i * D + j] - this.mu[j]) / this.sigma[j];

@@ -4,10 +4,22 @@ import { LogNormal } from "./lognormal.js";
 import { priorFromConfig } from "./prior-from-config.js";
 
 function moments(x: Float32Array, n: number, D: number) {
-  const mean = new Float64Array(D), v = new Float64Array(D), m4 = new Float64Array(D);
+  const mean = new Float64Array(D),
+    v = new Float64Array(D),
+    m4 = new Float64Array(D);
   for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) mean[j] += x[i * D + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) { const d = x[i * D + j] - mean[j]; v[j] += d * d / n; m4[j] += d ** 4 / n; }
-  return { mean, variance: v, seMean: v.map((s) => Math.sqrt(s / n)), seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)) };
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < D; j++) {
+      const d = x[i * D + j] - mean[j];
+      v[j] += (d * d) / n;
+      m4[j] += d ** 4 / n;
+    }
+  return {
+    mean,
+    variance: v,
+    seMean: v.map((s) => Math.sqrt(s / n)),
+    seVar: v.map((s, j) => Math.sqrt((m4[j] - s * s) / n)),
+  };
 }
 
 describe("LogNormal", () => {
@@ -28,12 +40,15 @@ describe("LogNormal", () => {
   });
 
   test("sample mean/std match closed form within 4 standard errors (SIR and LV priors)", () => {
-    const p = new LogNormal([Math.log(0.4), Math.log(0.125), -0.125, -3], [0.5, 0.2, 0.5, 0.5]), n = 40000;
+    const p = new LogNormal([Math.log(0.4), Math.log(0.125), -0.125, -3], [0.5, 0.2, 0.5, 0.5]),
+      n = 40000;
     const x = p.sample(n, new Rng(31));
     let outside = 0;
     for (let i = 0; i < n; i++) if (!p.inSupport(x, i)) outside++;
     expect(outside).toBe(0);
-    const m = moments(x, n, 4), mu = p.mean(), sd = p.std();
+    const m = moments(x, n, 4),
+      mu = p.mean(),
+      sd = p.std();
     expect(mu[0]).toBeCloseTo(0.4 * Math.exp(0.125), 12);
     for (let j = 0; j < 4; j++) {
       expect(Math.abs(m.mean[j] - mu[j])).toBeLessThan(4 * m.seMean[j]);

@@ -44,7 +44,8 @@ export class LogNormal implements Prior {
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "LogNormal.sample: n");
     checkRng(rng, "LogNormal.sample");
-    const D = this.dim, out = new Float32Array(n * D);
+    const D = this.dim,
+      out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) out[i * D + j] = Math.exp(this.loc[j] + this.scale[j] * rng.normal());
     }
@@ -54,12 +55,17 @@ export class LogNormal implements Prior {
   /** Log density of each of n rows (including the -Σ log θ_j Jacobian); -Infinity unless all θ_j > 0. */
   logProb(theta: ArrayLike<number>, n: number): Float64Array {
     checkRows(theta, n, this.dim, "LogNormal.logProb");
-    const D = this.dim, out = new Float64Array(n);
+    const D = this.dim,
+      out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      if (!this.inSupport(theta, i)) { out[i] = -Infinity; continue; }
+      if (!this.inSupport(theta, i)) {
+        out[i] = -Infinity;
+        continue;
+      }
       let s = 0;
       for (let j = 0; j < D; j++) {
-        const l = Math.log(theta[i * D + j]), z = (l - this.loc[j]) / this.scale[j];
+        const l = Math.log(theta[i * D + j]),
+          z = (l - this.loc[j]) / this.scale[j];
         s += 0.5 * z * z + l;
       }
       out[i] = this.logNorm - s;

@@ -36,21 +36,29 @@ export class MultivariateGaussian implements Prior {
     this.mu = finiteVector(mean, `${source}: mean`);
     const D = (this.dim = this.mu.length);
     if (covariance === null || typeof covariance !== "object" || covariance.length !== D) {
-      throw new NsbiInputError(`${source}: covariance must be a ${D} × ${D} array of rows (matching mean), got ${describeRows(covariance)}`);
+      throw new NsbiInputError(
+        `${source}: covariance must be a ${D} × ${D} array of rows (matching mean), got ${describeRows(covariance)}`,
+      );
     }
     this.cov = new Float64Array(D * D);
     for (let i = 0; i < D; i++) {
       const row = finiteVector(covariance[i], `${source}: covariance[${i}]`);
-      if (row.length !== D) throw new NsbiInputError(`${source}: covariance[${i}] must have ${D} entries (matching mean), got ${row.length}`);
+      if (row.length !== D)
+        throw new NsbiInputError(
+          `${source}: covariance[${i}] must have ${D} entries (matching mean), got ${row.length}`,
+        );
       this.cov.set(row, i * D);
     }
     let scale = 0;
     for (let i = 0; i < D; i++) scale = Math.max(scale, Math.abs(this.cov[i * D + i]));
     for (let i = 0; i < D; i++) {
       for (let j = 0; j < i; j++) {
-        const a = this.cov[i * D + j], b = this.cov[j * D + i];
+        const a = this.cov[i * D + j],
+          b = this.cov[j * D + i];
         if (Math.abs(a - b) > 1e-9 * Math.max(scale, Math.abs(a), Math.abs(b))) {
-          throw new NsbiInputError(`${source}: covariance must be symmetric, got [${i}][${j}] = ${a} but [${j}][${i}] = ${b}`);
+          throw new NsbiInputError(
+            `${source}: covariance must be symmetric, got [${i}][${j}] = ${a} but [${j}][${i}] = ${b}`,
+          );
         }
         this.cov[i * D + j] = this.cov[j * D + i] = 0.5 * (a + b);
       }
@@ -68,7 +76,10 @@ export class MultivariateGaussian implements Prior {
   sample(n: number, rng: Rng): Float32Array {
     checkCount(n, "MultivariateGaussian.sample: n");
     checkRng(rng, "MultivariateGaussian.sample");
-    const D = this.dim, L = this.chol, z = this.work, out = new Float32Array(n * D);
+    const D = this.dim,
+      L = this.chol,
+      z = this.work,
+      out = new Float32Array(n * D);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < D; j++) z[j] = rng.normal();
       for (let r = 0; r < D; r++) {
@@ -83,9 +94,14 @@ export class MultivariateGaussian implements Prior {
   /** Log density of each of n rows: -½‖L⁻¹(θ − mean)‖² − Σ log L_jj − (D/2) log 2π. */
   logProb(theta: ArrayLike<number>, n: number): Float64Array {
     checkRows(theta, n, this.dim, "MultivariateGaussian.logProb");
-    const D = this.dim, y = this.work, out = new Float64Array(n);
+    const D = this.dim,
+      y = this.work,
+      out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      if (!this.inSupport(theta, i)) { out[i] = -Infinity; continue; }
+      if (!this.inSupport(theta, i)) {
+        out[i] = -Infinity;
+        continue;
+      }
       for (let r = 0; r < D; r++) y[r] = theta[i * D + r] - this.mu[r];
       forwardSubstitute(this.chol, D, y, y);
       let q = 0;
@@ -118,7 +134,8 @@ export class MultivariateGaussian implements Prior {
 
   /** Serialisable description; `priorFromConfig` rebuilds an equal prior. */
   toConfig(): PriorConfig {
-    const D = this.dim, covariance: number[][] = [];
+    const D = this.dim,
+      covariance: number[][] = [];
     for (let i = 0; i < D; i++) covariance.push(Array.from(this.cov.subarray(i * D, (i + 1) * D)));
     return { type: "multivariate_gaussian", mean: Array.from(this.mu), covariance };
   }

@@ -10,7 +10,19 @@ describe("priorFromConfig", () => {
     expect(priorFromConfig({ type: "box_uniform", low: [-1, -1], high: [1, 1] }, "s").dim).toBe(2);
     expect(priorFromConfig({ type: "gaussian", mean: [0], std: [1] }, "s").dim).toBe(1);
     expect(priorFromConfig({ type: "lognormal", loc: [0, 0, 0], scale: [1, 1, 1] }, "s").dim).toBe(3);
-    expect(priorFromConfig({ type: "multivariate_gaussian", mean: [0, 0], covariance: [[1, 0], [0, 1]] }, "s").dim).toBe(2);
+    expect(
+      priorFromConfig(
+        {
+          type: "multivariate_gaussian",
+          mean: [0, 0],
+          covariance: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+        "s",
+      ).dim,
+    ).toBe(2);
   });
 
   test("errors are NsbiInputError and name the source", () => {
@@ -25,9 +37,23 @@ describe("priorFromConfig", () => {
       { type: "gaussian", mean: [0], std: [0] },
       { type: "gaussian", mean: [Infinity], std: [1] },
       { type: "lognormal", loc: [0], scale: [-0.5] },
-      { type: "multivariate_gaussian", mean: [0, 0], covariance: [[1, 0], [0, -1]] },
+      {
+        type: "multivariate_gaussian",
+        mean: [0, 0],
+        covariance: [
+          [1, 0],
+          [0, -1],
+        ],
+      },
       { type: "multivariate_gaussian", mean: [0, 0], covariance: [1, 0, 0, 1] },
-      { type: "multivariate_gaussian", mean: [0], covariance: [[1, 0], [0, 1]] },
+      {
+        type: "multivariate_gaussian",
+        mean: [0],
+        covariance: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
     ];
     for (const c of cases) {
       expect(bad(c)).toThrow(NsbiInputError);
@@ -38,6 +64,15 @@ describe("priorFromConfig", () => {
     expect(bad({ type: "gaussian", mean: [0], std: [0] })).toThrow(/std\[0\] must be > 0/);
     expect(bad({ type: "box_uniform", low: [0, 0], high: [1] })).toThrow(/same length/);
     expect(bad({ type: "gaussian", mean: [Infinity], std: [1] })).toThrow(/mean\[0\] must be a finite number/);
-    expect(bad({ type: "multivariate_gaussian", mean: [0, 0], covariance: [[1, 0], [0, -1]] })).toThrow(/positive definite/);
+    expect(
+      bad({
+        type: "multivariate_gaussian",
+        mean: [0, 0],
+        covariance: [
+          [1, 0],
+          [0, -1],
+        ],
+      }),
+    ).toThrow(/positive definite/);
   });
 });

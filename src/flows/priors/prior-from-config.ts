@@ -24,10 +24,12 @@ const PRIOR_TYPES = ["box_uniform", "gaussian", "multivariate_gaussian", "lognor
  */
 export function priorFromConfig(c: PriorConfig, source: string): Prior {
   if (c === null || typeof c !== "object" || Array.isArray(c)) {
-    throw new NsbiInputError(`${source}: prior must be an object with a "type" field, got ${c === null ? "null" : typeof c}`);
+    throw new NsbiInputError(
+      `${source}: prior must be an object with a "type" field, got ${c === null ? "null" : typeof c}`,
+    );
   }
   const raw = c as unknown as Record<string, unknown>;
-  const type = raw["type"];
+  const type = raw.type;
   switch (type) {
     case "box_uniform":
       return new BoxUniform(field(raw, "low", source), field(raw, "high", source), `${source}: prior`);
@@ -36,22 +38,30 @@ export function priorFromConfig(c: PriorConfig, source: string): Prior {
     case "lognormal":
       return new LogNormal(field(raw, "loc", source), field(raw, "scale", source), `${source}: prior`);
     case "multivariate_gaussian": {
-      const cov = raw["covariance"];
+      const cov = raw.covariance;
       if (!Array.isArray(cov)) {
-        throw new NsbiInputError(`${source}: prior.covariance must be an array of rows (a square matrix), got ${typeof cov}`);
+        throw new NsbiInputError(
+          `${source}: prior.covariance must be an array of rows (a square matrix), got ${typeof cov}`,
+        );
       }
       cov.forEach((row, i) => {
-        if (!Array.isArray(row)) throw new NsbiInputError(`${source}: prior.covariance[${i}] must be an array of numbers, got ${typeof row}`);
+        if (!Array.isArray(row))
+          throw new NsbiInputError(`${source}: prior.covariance[${i}] must be an array of numbers, got ${typeof row}`);
       });
       return new MultivariateGaussian(field(raw, "mean", source), cov as number[][], `${source}: prior`);
     }
     default:
-      throw new NsbiInputError(`${source}: prior.type must be one of ${PRIOR_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
+      throw new NsbiInputError(
+        `${source}: prior.type must be one of ${PRIOR_TYPES.join(", ")}, got ${JSON.stringify(type)}`,
+      );
   }
 }
 
 function field(raw: Record<string, unknown>, key: string, source: string): number[] {
   const v = raw[key];
-  if (!Array.isArray(v)) throw new NsbiInputError(`${source}: prior.${key} must be an array of numbers, got ${v === null ? "null" : typeof v}`);
+  if (!Array.isArray(v))
+    throw new NsbiInputError(
+      `${source}: prior.${key} must be an array of numbers, got ${v === null ? "null" : typeof v}`,
+    );
   return v as number[];
 }

@@ -17,24 +17,90 @@ export class AffineTransform implements UnivariateTransform {
     this.mode = ScaleMode[scale];
   }
 
-  forward(k: Kernels, X: number, ldx: number, P: number, ldp: number, Z: number, ldz: number,
-    L: number, n: number, d0: number, d1: number): void {
+  forward(
+    k: Kernels,
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    Z: number,
+    ldz: number,
+    L: number,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
     k.affineForward(X + d0, ldx, P + 2 * d0, ldp, Z + d0, ldz, L, n, d1 - d0, this.mode);
   }
 
-  backward(k: Kernels, X: number, ldx: number, P: number, ldp: number, G: number, ldg: number, GL: number,
-    dP: number, lddp: number, dX: number, lddx: number, accX: boolean, n: number, d0: number, d1: number): void {
-    k.affineBackward(X + d0, ldx, P + 2 * d0, ldp, G + d0, ldg, GL, dP + 2 * d0, lddp,
-      dX ? dX + d0 : 0, lddx, accX ? 1 : 0, n, d1 - d0, this.mode);
+  backward(
+    k: Kernels,
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    G: number,
+    ldg: number,
+    GL: number,
+    dP: number,
+    lddp: number,
+    dX: number,
+    lddx: number,
+    accX: boolean,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
+    k.affineBackward(
+      X + d0,
+      ldx,
+      P + 2 * d0,
+      ldp,
+      G + d0,
+      ldg,
+      GL,
+      dP + 2 * d0,
+      lddp,
+      dX ? dX + d0 : 0,
+      lddx,
+      accX ? 1 : 0,
+      n,
+      d1 - d0,
+      this.mode,
+    );
   }
 
-  inverse(k: Kernels, Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number,
-    L: number, n: number, d0: number, d1: number): void {
+  inverse(
+    k: Kernels,
+    Z: number,
+    ldz: number,
+    P: number,
+    ldp: number,
+    X: number,
+    ldx: number,
+    L: number,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
     k.affineInverse(Z + d0, ldz, P + 2 * d0, ldp, X + d0, ldx, L, n, d1 - d0, this.mode);
   }
 
-  inverseFromHidden(k: Kernels, H: number, ldh: number, Wt: number, ldwt: number, bias: number,
-    Zc: number, ldz: number, Xc: number, ldx: number, L: number, n: number, kCount: number): void {
+  inverseFromHidden(
+    k: Kernels,
+    H: number,
+    ldh: number,
+    Wt: number,
+    ldwt: number,
+    bias: number,
+    Zc: number,
+    ldz: number,
+    Xc: number,
+    ldx: number,
+    L: number,
+    n: number,
+    kCount: number,
+  ): void {
     k.affineInverseDot(H, ldh, Wt, ldwt, bias, Zc, ldz, Xc, ldx, L, n, kCount, this.mode);
   }
 

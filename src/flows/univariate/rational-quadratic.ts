@@ -18,7 +18,8 @@ export interface RationalQuadraticOptions {
 }
 
 function check(ok: boolean, option: string, expected: string, value: unknown): void {
-  if (!ok) throw new NsbiInputError(`RationalQuadraticSpline option '${option}': expected ${expected}, got ${String(value)}`);
+  if (!ok)
+    throw new NsbiInputError(`RationalQuadraticSpline option '${option}': expected ${expected}, got ${String(value)}`);
 }
 
 /**
@@ -60,12 +61,24 @@ export class RationalQuadraticSpline implements UnivariateTransform {
     const { bins = 8, tailBound = 3, minBinWidth = 1e-3, minBinHeight = 1e-3, minDerivative = 1e-3 } = options;
     check(Number.isInteger(bins) && bins >= 1 && bins <= 1024, "bins", "an integer in [1, 1024]", bins);
     check(Number.isFinite(tailBound) && tailBound > 0, "tailBound", "a finite number > 0", tailBound);
-    check(Number.isFinite(minBinWidth) && minBinWidth > 0 && minBinWidth * bins < 1, "minBinWidth",
-      `a number > 0 with minBinWidth * bins < 1 (bins = ${bins})`, minBinWidth);
-    check(Number.isFinite(minBinHeight) && minBinHeight > 0 && minBinHeight * bins < 1, "minBinHeight",
-      `a number > 0 with minBinHeight * bins < 1 (bins = ${bins})`, minBinHeight);
-    check(Number.isFinite(minDerivative) && minDerivative > 0 && minDerivative < 1, "minDerivative",
-      "a number in (0, 1)", minDerivative);
+    check(
+      Number.isFinite(minBinWidth) && minBinWidth > 0 && minBinWidth * bins < 1,
+      "minBinWidth",
+      `a number > 0 with minBinWidth * bins < 1 (bins = ${bins})`,
+      minBinWidth,
+    );
+    check(
+      Number.isFinite(minBinHeight) && minBinHeight > 0 && minBinHeight * bins < 1,
+      "minBinHeight",
+      `a number > 0 with minBinHeight * bins < 1 (bins = ${bins})`,
+      minBinHeight,
+    );
+    check(
+      Number.isFinite(minDerivative) && minDerivative > 0 && minDerivative < 1,
+      "minDerivative",
+      "a number in (0, 1)",
+      minDerivative,
+    );
     this.bins = bins;
     this.tailBound = tailBound;
     this.minBinWidth = minBinWidth;
@@ -75,32 +88,75 @@ export class RationalQuadraticSpline implements UnivariateTransform {
     this.core = new RqsCore(bins, tailBound, minBinWidth, minBinHeight, minDerivative);
   }
 
-  forward(k: Kernels, X: number, ldx: number, P: number, ldp: number, Z: number, ldz: number,
-    L: number, n: number, d0: number, d1: number): void {
+  forward(
+    k: Kernels,
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    Z: number,
+    ldz: number,
+    L: number,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
     this.core.forward(k.heap.f32, X, ldx, P, ldp, Z, ldz, L, n, d0, d1);
   }
 
-  backward(k: Kernels, X: number, ldx: number, P: number, ldp: number, G: number, ldg: number, GL: number,
-    dP: number, lddp: number, dX: number, lddx: number, accX: boolean, n: number, d0: number, d1: number): void {
+  backward(
+    k: Kernels,
+    X: number,
+    ldx: number,
+    P: number,
+    ldp: number,
+    G: number,
+    ldg: number,
+    GL: number,
+    dP: number,
+    lddp: number,
+    dX: number,
+    lddx: number,
+    accX: boolean,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
     this.core.backward(k.heap.f32, X, ldx, P, ldp, G, ldg, GL, dP, lddp, dX, lddx, accX, n, d0, d1);
   }
 
-  inverse(k: Kernels, Z: number, ldz: number, P: number, ldp: number, X: number, ldx: number,
-    L: number, n: number, d0: number, d1: number): void {
+  inverse(
+    k: Kernels,
+    Z: number,
+    ldz: number,
+    P: number,
+    ldp: number,
+    X: number,
+    ldx: number,
+    L: number,
+    n: number,
+    d0: number,
+    d1: number,
+  ): void {
     this.core.inverse(k.heap.f32, Z, ldz, P, ldp, X, ldx, L, n, d0, d1);
   }
 
   /** uw = uh = 0 (equal bins) and ud = log(exp(1 - minDerivative) - 1) (all derivatives 1): f = identity. */
   identityParams(): Float64Array {
-    const K = this.bins, p = new Float64Array(this.paramsPerDim);
+    const K = this.bins,
+      p = new Float64Array(this.paramsPerDim);
     p.fill(Math.log(Math.expm1(1 - this.minDerivative)), 2 * K);
     return p;
   }
 
   toConfig(): UnivariateConfig {
     return {
-      type: "rational_quadratic", bins: this.bins, tailBound: this.tailBound,
-      minBinWidth: this.minBinWidth, minBinHeight: this.minBinHeight, minDerivative: this.minDerivative,
+      type: "rational_quadratic",
+      bins: this.bins,
+      tailBound: this.tailBound,
+      minBinWidth: this.minBinWidth,
+      minBinHeight: this.minBinHeight,
+      minDerivative: this.minDerivative,
     };
   }
 }

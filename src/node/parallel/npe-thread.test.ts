@@ -6,10 +6,12 @@ import type { NpeThread as NpeThreadType } from "./npe-thread.js";
 const nsbi = (await import(new URL("../../../dist/node.js", import.meta.url).href)) as typeof Nsbi;
 const { BoxUniform, NPE, Rng, enableThreads, twoThreadTraining } = nsbi;
 // from the build's own module (the package entry that re-exports it may change)
-const { NpeThread } = (await import(new URL("../../../dist/node/parallel/npe-thread.js", import.meta.url).href)) as
-  typeof import("./npe-thread.js");
-const { twoThreadsPay } = (await import(new URL("../../../dist/node/parallel/threads.js", import.meta.url).href)) as
-  typeof import("./threads.js");
+const { NpeThread } = (await import(
+  new URL("../../../dist/node/parallel/npe-thread.js", import.meta.url).href
+)) as typeof import("./npe-thread.js");
+const { twoThreadsPay } = (await import(
+  new URL("../../../dist/node/parallel/threads.js", import.meta.url).href
+)) as typeof import("./threads.js");
 type Factory = typeof twoThreadTraining;
 
 function data(n: number, seed: number) {
@@ -32,7 +34,15 @@ function inspectable(options: { useWorker: boolean; waitForWorker: boolean }) {
     threads.push(thread);
     if (options.waitForWorker) thread.waitForWorker();
     const helper = thread.trainingHelper(theta, x, trainRows, validationRows, batchRows);
-    return { ...helper, close() { helper.close(); thread.close(); }, params: helper.params, grads: helper.grads };
+    return {
+      ...helper,
+      close() {
+        helper.close();
+        thread.close();
+      },
+      params: helper.params,
+      grads: helper.grads,
+    };
   };
   return { factory, threads };
 }
@@ -48,7 +58,9 @@ describe("two threads", () => {
 
   test("data-parallel training is reproducible and learns like one thread", () => {
     const split = inspectable({ useWorker: true, waitForWorker: false }).factory;
-    const a = train(split), b = train(split), one = train();
+    const a = train(split),
+      b = train(split),
+      one = train();
     expect(a.h.validationLoss).toEqual(b.h.validationLoss);
     expect(a.npe.metadata!.threads).toBe(2);
     // same batches and initial weights: losses agree up to float summation order
@@ -60,8 +72,12 @@ describe("two threads", () => {
     const never = inspectable({ useWorker: false, waitForWorker: false });
     const always = inspectable({ useWorker: true, waitForWorker: true });
     const lazy = inspectable({ useWorker: true, waitForWorker: false });
-    const a = train(never.factory, 3), b = train(always.factory, 3), c = train(lazy.factory, 3);
-    const [tn] = never.threads, [ta] = always.threads, [tl] = lazy.threads;
+    const a = train(never.factory, 3),
+      b = train(always.factory, 3),
+      c = train(lazy.factory, 3);
+    const [tn] = never.threads,
+      [ta] = always.threads,
+      [tl] = lazy.threads;
     expect(tn.workerState).toBe("closed");
     expect(tn.shares.worker).toBe(0);
     expect(tn.shares.callingThread).toBeGreaterThan(50);
@@ -80,7 +96,8 @@ describe("two threads", () => {
   });
 
   test("twoThreadTraining gives a training too small to pay for a second thread one thread", () => {
-    const small = train(twoThreadTraining, 3), one = train(undefined, 3);
+    const small = train(twoThreadTraining, 3),
+      one = train(undefined, 3);
     const weightsCount = small.npe.buildPosterior().network.store.total;
     expect(twoThreadsPay(weightsCount, 2700, 128)).toBe(false);
     expect(small.h.validationLoss).toEqual(one.h.validationLoss);
@@ -92,10 +109,12 @@ describe("two threads", () => {
   test("small calls start no worker; log-prob over two threads equals one thread; sampling is seeded and independent of the worker", () => {
     const { npe } = train();
     const posterior = npe.buildPosterior();
-    const n = 20_000, xo = Float32Array.of(0.3, -0.2);
+    const n = 20_000,
+      xo = Float32Array.of(0.3, -0.2);
     const th = prior.sample(n, new Rng(7));
     const single = posterior.logProb(th, xo);
-    const s1 = posterior.sample(n, xo, { seed: 4 }), small1 = posterior.sample(1000, xo, { seed: 4 });
+    const s1 = posterior.sample(n, xo, { seed: 4 }),
+      small1 = posterior.sample(1000, xo, { seed: 4 });
 
     // a worker that never runs: the reference for the two-thread results
     posterior.executor = new NpeThread(posterior.network, { useWorker: false });
@@ -123,10 +142,16 @@ describe("two threads", () => {
       // the halves use other random streams than one thread, but the same distribution
       expect(a).not.toEqual(s1);
       for (let j = 0; j < 3; j++) {
-        let m1 = 0, m2 = 0;
-        for (let i = 0; i < n; i++) { m1 += s1[3 * i + j]; m2 += a[3 * i + j]; }
+        let m1 = 0,
+          m2 = 0;
+        for (let i = 0; i < n; i++) {
+          m1 += s1[3 * i + j];
+          m2 += a[3 * i + j];
+        }
         expect(Math.abs(m1 / n - m2 / n)).toBeLessThan(0.03);
       }
-    } finally { stop(); }
+    } finally {
+      stop();
+    }
   });
 });

@@ -24,7 +24,10 @@ export const MIN_PARALLEL_ROWS = 4096;
 const SPAWN_AFTER_MS = 100;
 
 /** CPU time of this process (no worker runs while it is counted): unlike wall time, not inflated by other jobs. */
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
 
 /** Where the worker thread is. */
 export type WorkerState = "not started" | "starting" | "running" | "closed";
@@ -67,13 +70,22 @@ export class NpeThread implements NetworkExecutor {
   /** CPU milliseconds of split inference work done on the calling thread while no worker ran. */
   private aloneMs = 0;
 
-  constructor(readonly network: NpeNetwork, options: NpeThreadOptions = {}) {
+  constructor(
+    readonly network: NpeNetwork,
+    options: NpeThreadOptions = {},
+  ) {
     this.useWorker = options.useWorker ?? true;
   }
 
-  get thetaDim(): number { return this.network.thetaDim; }
-  get xDim(): number { return this.network.xDim; }
-  get workerState(): WorkerState { return this.state; }
+  get thetaDim(): number {
+    return this.network.thetaDim;
+  }
+  get xDim(): number {
+    return this.network.xDim;
+  }
+  get workerState(): WorkerState {
+    return this.state;
+  }
 
   /** The network's weights changed (after training or loading): the worker is sent them before its next share. */
   syncWeights(): void {
@@ -99,9 +111,12 @@ export class NpeThread implements NetworkExecutor {
       this.workedAlone(cpuMs() - t0);
       return lp;
     }
-    const P = this.thetaDim, D = this.xDim;
-    const h = Math.ceil(n / 2), shared = x.length === D;
-    const t2 = f32((n - h) * P); t2.set(theta.subarray(h * P, n * P));
+    const P = this.thetaDim,
+      D = this.xDim;
+    const h = Math.ceil(n / 2),
+      shared = x.length === D;
+    const t2 = f32((n - h) * P);
+    t2.set(theta.subarray(h * P, n * P));
     const x2 = shared ? f32(D) : f32((n - h) * D);
     x2.set(shared ? x : x.subarray(h * D, n * D));
     const out2 = f64(n - h);
@@ -116,8 +131,13 @@ export class NpeThread implements NetworkExecutor {
   }
 
   sample(n: number, x: Float32Array, rng: Rng, out: Float32Array, offset = 0, logProb?: Float64Array): void {
-    if (n < MIN_PARALLEL_ROWS) { this.network.sample(n, x, rng, out, offset, logProb); return; }
-    const P = this.thetaDim, h = Math.ceil(n / 2), seed = rng.forkSeed();
+    if (n < MIN_PARALLEL_ROWS) {
+      this.network.sample(n, x, rng, out, offset, logProb);
+      return;
+    }
+    const P = this.thetaDim,
+      h = Math.ceil(n / 2),
+      seed = rng.forkSeed();
     if (!this.workerRunning()) {
       // the worker's share here: the same call the worker makes (npe-worker-core.ts), same values
       const t0 = cpuMs();
@@ -126,8 +146,10 @@ export class NpeThread implements NetworkExecutor {
       this.workedAlone(cpuMs() - t0);
       return;
     }
-    const x2 = f32(x.length); x2.set(x);
-    const s2 = f32((n - h) * P), lp2 = logProb ? f64(n - h) : null;
+    const x2 = f32(x.length);
+    x2.set(x);
+    const s2 = f32((n - h) * P),
+      lp2 = logProb ? f64(n - h) : null;
     this.loadWeights();
     this.start({ type: "sample", x: x2, n: n - h, seed, out: s2, logProb: lp2 });
     this.shares.worker++;
@@ -135,42 +157,77 @@ export class NpeThread implements NetworkExecutor {
     this.network.sample(h, x, rng, out, offset, lp1);
     this.finish();
     out.set(s2.subarray(0, (n - h) * P), offset + h * P);
-    if (logProb) { logProb.set(lp1!); logProb.set(lp2!.subarray(0, n - h), h); }
+    if (logProb) {
+      logProb.set(lp1!);
+      logProb.set(lp2!.subarray(0, n - h), h);
+    }
   }
 
   /** A BatchHelper for one training run on z-scored columns (theta, x), batches up to `batchRows`. */
-  trainingHelper(theta: Float32Array, x: Float32Array, nTrain: number, nValidation: number, batchRows: number): BatchHelper {
+  trainingHelper(
+    theta: Float32Array,
+    x: Float32Array,
+    nTrain: number,
+    nValidation: number,
+    batchRows: number,
+  ): BatchHelper {
     const total = this.network.store.total;
-    const sTheta = f32(theta.length); sTheta.set(theta);
-    const sX = f32(x.length); sX.set(x);
+    const sTheta = f32(theta.length);
+    sTheta.set(theta);
+    const sX = f32(x.length);
+    sX.set(x);
     const msg = {
-      type: "train-begin" as const, batchRows, theta: sTheta, x: sX, params: f32(total), grads: f32(total),
-      trainOrder: i32(nTrain), validationOrder: i32(nValidation), result: f64(2),
+      type: "train-begin" as const,
+      batchRows,
+      theta: sTheta,
+      x: sX,
+      params: f32(total),
+      grads: f32(total),
+      trainOrder: i32(nTrain),
+      validationOrder: i32(nValidation),
+      result: f64(2),
     };
     // Shares run here (on a second copy of the network, as in the worker) until the worker runs,
     // which is started now: the caller decided that training pays for it (twoThreadsPay).
-    let local: NpeWorkerCore | null = null, onWorker = false, waiting = false;
+    let local: NpeWorkerCore | null = null,
+      onWorker = false,
+      waiting = false;
     const self = this;
     this.spawn();
     return {
-      params: msg.params, grads: msg.grads,
-      setOrder(which, order) { (which === "train" ? msg.trainOrder : msg.validationOrder).set(order); },
+      params: msg.params,
+      grads: msg.grads,
+      setOrder(which, order) {
+        (which === "train" ? msg.trainOrder : msg.validationOrder).set(order);
+      },
       start(which, offset, n, grad, gradScale) {
         msg.result[1] = gradScale;
-        if (!onWorker && self.workerRunning()) { self.call(msg); onWorker = true; local = null; }
+        if (!onWorker && self.workerRunning()) {
+          self.call(msg);
+          onWorker = true;
+          local = null;
+        }
         if (onWorker) {
-          self.ctrl[Ctrl.OFFSET] = offset; self.ctrl[Ctrl.ROWS] = n; self.ctrl[Ctrl.GRAD] = grad ? 1 : 0;
+          self.ctrl[Ctrl.OFFSET] = offset;
+          self.ctrl[Ctrl.ROWS] = n;
+          self.ctrl[Ctrl.GRAD] = grad ? 1 : 0;
           self.request(which === "train" ? Op.TRAIN_BATCH : Op.VALIDATION_BATCH);
           waiting = true;
           self.shares.worker++;
         } else {
-          if (!local) { local = new NpeWorkerCore(self.network.config, self.network.kernels.path); local.handle(msg); }
+          if (!local) {
+            local = new NpeWorkerCore(self.network.config, self.network.kernels.path);
+            local.handle(msg);
+          }
           local.batch(which === "validation", offset, n, grad);
           self.shares.callingThread++;
         }
       },
       finish() {
-        if (waiting) { waiting = false; self.finish(); }
+        if (waiting) {
+          waiting = false;
+          self.finish();
+        }
         return msg.result[0];
       },
       close() {
@@ -196,8 +253,10 @@ export class NpeThread implements NetworkExecutor {
   private spawn(): void {
     if (this.worker || !this.useWorker || this.state === "closed") return;
     const init: WorkerInit = {
-      network: this.network.config, kernelPath: this.network.kernels.path,
-      control: this.ctrl.buffer as SharedArrayBuffer, errorText: this.errorText.buffer as SharedArrayBuffer,
+      network: this.network.config,
+      kernelPath: this.network.kernels.path,
+      control: this.ctrl.buffer as SharedArrayBuffer,
+      errorText: this.errorText.buffer as SharedArrayBuffer,
     };
     this.worker = new Worker(new URL("./npe-worker.js", import.meta.url), { workerData: init });
     this.worker.unref();
@@ -225,13 +284,17 @@ export class NpeThread implements NetworkExecutor {
 
   private loadWeights(): void {
     if (this.weightsLoaded) return;
-    const s = this.network.store, values = f32(s.total);
+    const s = this.network.store,
+      values = f32(s.total);
     values.set(this.network.kernels.heap.f32.subarray(s.valuesPtr, s.valuesPtr + s.total));
     this.call({ type: "load", values });
     this.weightsLoaded = true;
   }
 
-  private call(m: WorkerMessage): void { this.start(m); this.finish(); }
+  private call(m: WorkerMessage): void {
+    this.start(m);
+    this.finish();
+  }
 
   private start(m: WorkerMessage): void {
     this.worker!.postMessage(m);

@@ -8,7 +8,13 @@ import type { WorkerMessage } from "./protocol.js";
 type TrainBegin = Extract<WorkerMessage, { type: "train-begin" }>;
 
 interface Training {
-  graph: NpeGraph; theta: number; x: number; trainOrder: number; validationOrder: number; msg: TrainBegin; mark: number;
+  graph: NpeGraph;
+  theta: number;
+  x: number;
+  trainOrder: number;
+  validationOrder: number;
+  msg: TrainBegin;
+  mark: number;
 }
 
 /**
@@ -28,12 +34,18 @@ export class NpeWorkerCore {
   }
 
   handle(m: WorkerMessage): void {
-    const net = this.net, heap = this.kernels.heap;
+    const net = this.net,
+      heap = this.kernels.heap;
     switch (m.type) {
-      case "load": this.loadValues(m.values); break;
-      case "log-prob": m.out.set(net.logProb(m.theta, m.x, m.n)); break;
+      case "load":
+        this.loadValues(m.values);
+        break;
+      case "log-prob":
+        m.out.set(net.logProb(m.theta, m.x, m.n));
+        break;
       case "sample": {
-        const out = new Float32Array(m.n * net.thetaDim), lp = m.logProb ? new Float64Array(m.n) : undefined;
+        const out = new Float32Array(m.n * net.thetaDim),
+          lp = m.logProb ? new Float64Array(m.n) : undefined;
         net.sample(m.n, m.x, new Rng(m.seed), out, 0, lp);
         m.out.set(out);
         if (lp && m.logProb) m.logProb.set(lp);
@@ -43,13 +55,18 @@ export class NpeWorkerCore {
         this.endTraining();
         const mark = heap.mark();
         const graph = net.buildGraph(m.batchRows, { grad: true });
-        const theta = heap.alloc(m.theta.length); heap.f32.set(m.theta, theta);
-        const x = heap.alloc(m.x.length); heap.f32.set(m.x, x);
-        const trainOrder = heap.allocI32(m.trainOrder.length), validationOrder = heap.allocI32(m.validationOrder.length);
+        const theta = heap.alloc(m.theta.length);
+        heap.f32.set(m.theta, theta);
+        const x = heap.alloc(m.x.length);
+        heap.f32.set(m.x, x);
+        const trainOrder = heap.allocI32(m.trainOrder.length),
+          validationOrder = heap.allocI32(m.validationOrder.length);
         this.training = { graph, theta, x, trainOrder, validationOrder, msg: m, mark };
         break;
       }
-      case "train-end": this.endTraining(); break;
+      case "train-end":
+        this.endTraining();
+        break;
     }
   }
 
@@ -59,8 +76,13 @@ export class NpeWorkerCore {
    * mean loss in msg.grads.
    */
   batch(validation: boolean, offset: number, n: number, grad: boolean): void {
-    const t = this.training!, k = this.kernels, heap = k.heap, net = this.net, store = net.store;
-    const g = t.graph, m = t.msg;
+    const t = this.training!,
+      k = this.kernels,
+      heap = k.heap,
+      net = this.net,
+      store = net.store;
+    const g = t.graph,
+      m = t.msg;
     this.loadValues(m.params);
     const order = validation ? t.validationOrder : t.trainOrder;
     heap.i32.set((validation ? m.validationOrder : m.trainOrder).subarray(offset, offset + n), order);
@@ -78,7 +100,9 @@ export class NpeWorkerCore {
     }
   }
 
-  private loadValues(v: Float32Array): void { this.kernels.heap.f32.set(v, this.net.store.valuesPtr); }
+  private loadValues(v: Float32Array): void {
+    this.kernels.heap.f32.set(v, this.net.store.valuesPtr);
+  }
 
   private endTraining(): void {
     if (this.training) this.kernels.heap.release(this.training.mark);

@@ -12,7 +12,8 @@ const errorText = new Uint8Array(init.errorText);
 
 function fail(e: unknown): void {
   const bytes = new TextEncoder().encode((e as Error)?.stack ?? String(e)).subarray(0, errorText.length - 1);
-  errorText.fill(0); errorText.set(bytes);
+  errorText.fill(0);
+  errorText.set(bytes);
   ctrl[Ctrl.FAILED] = 1;
 }
 
@@ -38,7 +39,9 @@ for (;;) {
     ctrl[Ctrl.FAILED] = 0;
     if (op === Op.MESSAGE) {
       let r: { message: unknown } | undefined;
-      while (!(r = receiveMessageOnPort(parentPort!))) { /* the message is in flight */ }
+      while (!(r = receiveMessageOnPort(parentPort!))) {
+        /* the message is in flight */
+      }
       core.handle(r.message as WorkerMessage);
     } else core.batch(op === Op.VALIDATION_BATCH, ctrl[Ctrl.OFFSET], ctrl[Ctrl.ROWS], ctrl[Ctrl.GRAD] === 1);
   } catch (e) {

@@ -30,8 +30,17 @@ export const Op = {
 /** Messages that accompany Op.MESSAGE. Typed arrays are views of SharedArrayBuffers. */
 export type WorkerMessage =
   | { type: "load"; values: Float32Array }
-  | { type: "train-begin"; batchRows: number; theta: Float32Array; x: Float32Array; params: Float32Array; grads: Float32Array;
-      trainOrder: Int32Array; validationOrder: Int32Array; result: Float64Array }
+  | {
+      type: "train-begin";
+      batchRows: number;
+      theta: Float32Array;
+      x: Float32Array;
+      params: Float32Array;
+      grads: Float32Array;
+      trainOrder: Int32Array;
+      validationOrder: Int32Array;
+      result: Float64Array;
+    }
   | { type: "train-end" }
   | { type: "log-prob"; theta: Float32Array; x: Float32Array; n: number; out: Float64Array }
   | { type: "sample"; x: Float32Array; n: number; seed: number; out: Float32Array; logProb: Float64Array | null };

@@ -30,7 +30,15 @@ export const twoThreadTraining: BatchHelperFactory = (network, theta, x, trainRo
   if (!twoThreadsPay(network.store.total, trainRows, batchRows)) return null;
   const thread = new NpeThread(network);
   const helper = thread.trainingHelper(theta, x, trainRows, validationRows, batchRows);
-  return { ...helper, close() { helper.close(); thread.close(); }, params: helper.params, grads: helper.grads };
+  return {
+    ...helper,
+    close() {
+      helper.close();
+      thread.close();
+    },
+    params: helper.params,
+    grads: helper.grads,
+  };
 };
 
 /**
@@ -42,5 +50,8 @@ export const twoThreadTraining: BatchHelperFactory = (network, theta, x, trainRo
 export function enableThreads(posterior: Posterior): () => void {
   const thread = new NpeThread(posterior.network);
   posterior.executor = thread;
-  return () => { posterior.executor = posterior.network; thread.close(); };
+  return () => {
+    posterior.executor = posterior.network;
+    thread.close();
+  };
 }

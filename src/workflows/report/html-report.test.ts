@@ -11,18 +11,35 @@ describe("renderHtmlReport", () => {
       { check: "pulls", verdict: "calibrated", evidence: "width 1.02 (0.9–1.1)" },
       { check: "coverage", verdict: "over-confident", evidence: "max |EC − level| 0.12 > 0.05" },
     ],
-    sections: [{ title: "Pulls", text: ["a & b"], tables: [{ header: ["p", "μ"], rows: [["θ1", "0.01"]] }],
-      figures: [{ file: "pulls.svg", caption: "pull histograms" }, { file: "sbc ranks.svg", caption: "ranks" }] }],
+    sections: [
+      {
+        title: "Pulls",
+        text: ["a & b"],
+        tables: [{ header: ["p", "μ"], rows: [["θ1", "0.01"]] }],
+        figures: [
+          { file: "pulls.svg", caption: "pull histograms" },
+          { file: "sbc ranks.svg", caption: "ranks" },
+        ],
+      },
+    ],
   });
   const doc = new JSDOM(html).window.document;
 
   test("the page parses and shows the title, the verdicts and every figure", () => {
     expect(doc.title).toBe("Diagnostics <two_moons>");
-    const rows = [...doc.querySelectorAll("table.verdicts tbody tr")].map((r) => [...r.children].map((c) => c.textContent));
-    expect(rows).toEqual([["pulls", "calibrated", "width 1.02 (0.9–1.1)"], ["coverage", "over-confident", "max |EC − level| 0.12 > 0.05"]]);
+    const rows = [...doc.querySelectorAll("table.verdicts tbody tr")].map((r) =>
+      [...r.children].map((c) => c.textContent),
+    );
+    expect(rows).toEqual([
+      ["pulls", "calibrated", "width 1.02 (0.9–1.1)"],
+      ["coverage", "over-confident", "max |EC − level| 0.12 > 0.05"],
+    ]);
     expect(doc.querySelector("table.verdicts td.good")?.textContent).toBe("calibrated");
     expect(doc.querySelector("table.verdicts td.bad")?.textContent).toBe("over-confident");
-    expect([...doc.querySelectorAll("img")].map((i) => i.getAttribute("src"))).toEqual(["pulls.svg", "sbc%20ranks.svg"]);
+    expect([...doc.querySelectorAll("img")].map((i) => i.getAttribute("src"))).toEqual([
+      "pulls.svg",
+      "sbc%20ranks.svg",
+    ]);
   });
 
   test("text is escaped, never interpreted as HTML", () => {
@@ -32,8 +49,9 @@ describe("renderHtmlReport", () => {
 
   test("figures outside the report folder are refused", () => {
     for (const file of ["../x.svg", "/etc/x.svg", "http://x/y.svg"]) {
-      expect(() => renderHtmlReport({ title: "t", sections: [{ title: "s", figures: [{ file, caption: "c" }] }] }))
-        .toThrow(NsbiInputError);
+      expect(() =>
+        renderHtmlReport({ title: "t", sections: [{ title: "s", figures: [{ file, caption: "c" }] }] }),
+      ).toThrow(NsbiInputError);
     }
   });
 });

@@ -37,7 +37,8 @@ export interface HtmlReport {
   sections: ReportSection[];
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** CSS class of a verdict, so calibrated reads green and anything else amber/red. */
 function verdictClass(v: string): string {
@@ -60,19 +61,27 @@ function table(t: ReportTable): string {
  */
 export function renderHtmlReport(report: HtmlReport): string {
   if (!report.title) throw new NsbiInputError("renderHtmlReport: a title is required");
-  for (const s of report.sections) for (const f of s.figures ?? []) {
-    if (/^[a-z]+:|^\/|\.\./i.test(f.file)) throw new NsbiInputError(`renderHtmlReport: figure '${f.file}' must be a relative path inside the report folder`);
-  }
+  for (const s of report.sections)
+    for (const f of s.figures ?? []) {
+      if (/^[a-z]+:|^\/|\.\./i.test(f.file))
+        throw new NsbiInputError(
+          `renderHtmlReport: figure '${f.file}' must be a relative path inside the report folder`,
+        );
+    }
   const verdicts = report.verdicts?.length
     ? `<section><h2>Summary</h2><table class="verdicts"><thead><tr><th>check</th><th>verdict</th><th>deciding number</th></tr></thead><tbody>
 ${report.verdicts.map((v) => `<tr><td>${escapeHtml(v.check)}</td><td class="${verdictClass(v.verdict)}">${escapeHtml(v.verdict)}</td><td>${escapeHtml(v.evidence)}</td></tr>`).join("\n")}
 </tbody></table></section>`
     : "";
-  const sections = report.sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>
+  const sections = report.sections
+    .map(
+      (s) => `<section><h2>${escapeHtml(s.title)}</h2>
 ${(s.text ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
 ${(s.tables ?? []).map(table).join("\n")}
 ${(s.figures ?? []).map((f) => `<figure><img src="${encodeURI(f.file)}" alt="${escapeHtml(f.caption)}"><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`).join("\n")}
-</section>`).join("\n");
+</section>`,
+    )
+    .join("\n");
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(report.title)}</title>

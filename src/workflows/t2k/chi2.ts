@@ -12,11 +12,15 @@ import { choleskyLower, forwardSubstitute } from "../../numerics/cholesky.js";
 
 function check(pred: ArrayLike<number>, data: ArrayLike<number>, cov: ArrayLike<number>, fn: string): number {
   const n = data.length;
-  if (pred.length !== n) throw new NsbiInputError(`${fn}: prediction has ${pred.length} values, expected ${n} (the data length)`);
-  if (cov.length !== n * n) throw new NsbiInputError(`${fn}: covariance has ${cov.length} values, expected n × n = ${n * n}`);
+  if (pred.length !== n)
+    throw new NsbiInputError(`${fn}: prediction has ${pred.length} values, expected ${n} (the data length)`);
+  if (cov.length !== n * n)
+    throw new NsbiInputError(`${fn}: covariance has ${cov.length} values, expected n × n = ${n * n}`);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(pred[i])) throw new NsbiInputError(`${fn}: prediction[${i}] is ${pred[i]}; expected a finite number`);
-    if (!Number.isFinite(data[i])) throw new NsbiInputError(`${fn}: data[${i}] is ${data[i]}; expected a finite number`);
+    if (!Number.isFinite(pred[i]))
+      throw new NsbiInputError(`${fn}: prediction[${i}] is ${pred[i]}; expected a finite number`);
+    if (!Number.isFinite(data[i]))
+      throw new NsbiInputError(`${fn}: data[${i}] is ${data[i]}; expected a finite number`);
   }
   return n;
 }

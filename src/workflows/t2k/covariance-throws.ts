@@ -27,7 +27,8 @@ export class CovarianceThrows {
     this.n = mean.length;
     if (this.n < 1) throw new NsbiInputError(`CovarianceThrows(${name}): mean must not be empty`);
     for (let i = 0; i < this.n; i++) {
-      if (!Number.isFinite(mean[i])) throw new NsbiInputError(`CovarianceThrows(${name}): mean[${i}] is ${mean[i]}; expected a finite number`);
+      if (!Number.isFinite(mean[i]))
+        throw new NsbiInputError(`CovarianceThrows(${name}): mean[${i}] is ${mean[i]}; expected a finite number`);
     }
     this.mean = Float64Array.from(mean);
     this.L = choleskyLower(cov, this.n, name);
@@ -40,8 +41,11 @@ export class CovarianceThrows {
    * @returns Float64Array [count, n], row-major
    */
   sample(count: number, rng: Rng): Float64Array {
-    if (!Number.isInteger(count) || count < 0) throw new NsbiInputError(`CovarianceThrows.sample: count must be a non-negative integer, got ${count}`);
-    const n = this.n, out = new Float64Array(count * n), z = new Float64Array(n);
+    if (!Number.isInteger(count) || count < 0)
+      throw new NsbiInputError(`CovarianceThrows.sample: count must be a non-negative integer, got ${count}`);
+    const n = this.n,
+      out = new Float64Array(count * n),
+      z = new Float64Array(n);
     for (let t = 0; t < count; t++) {
       for (let i = 0; i < n; i++) z[i] = rng.normal();
       for (let i = 0; i < n; i++) {
@@ -63,6 +67,12 @@ export class CovarianceThrows {
  * @param name what the matrix is, for errors
  * @returns Float64Array [count, n]
  */
-export function covarianceThrows(mean: ArrayLike<number>, cov: ArrayLike<number>, count: number, rng: Rng, name = "covariance"): Float64Array {
+export function covarianceThrows(
+  mean: ArrayLike<number>,
+  cov: ArrayLike<number>,
+  count: number,
+  rng: Rng,
+  name = "covariance",
+): Float64Array {
   return new CovarianceThrows(mean, cov, name).sample(count, rng);
 }

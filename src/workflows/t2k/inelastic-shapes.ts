@@ -54,13 +54,16 @@ const Q2_CAP = 4; // GeV²; every shape is negligible above
  * @param tMax upper end (GeV²)
  */
 export function dipoleProposal(u: number, lambda2: number, tMax: number): [number, number] {
-  const c = 1 - 1 / (1 + tMax / lambda2), t = lambda2 * (1 / (1 - u * c) - 1), r = 1 + t / lambda2;
+  const c = 1 - 1 / (1 + tMax / lambda2),
+    t = lambda2 * (1 / (1 - u * c) - 1),
+    r = 1 + t / lambda2;
   return [t, lambda2 * c * r * r];
 }
 
 /** Muon (p, cos θ) from (ω, Q²); returns false if kinematically impossible. */
 function muonFromOmegaQ2(e: number, omega: number, q2: number, out: MuonDraw): boolean {
-  const m2 = M_MUON * M_MUON, emu = e - omega;
+  const m2 = M_MUON * M_MUON,
+    emu = e - omega;
   if (!(omega > 0) || !(q2 >= 0) || emu <= M_MUON) return false;
   const p = Math.sqrt(emu * emu - m2);
   const cos = (2 * e * emu - m2 - q2) / (2 * e * p);
@@ -72,14 +75,18 @@ function muonFromOmegaQ2(e: number, omega: number, q2: number, out: MuonDraw): b
 
 /** Transverse lepton factor (q₃/E²)·E·E_μ·[(1+cos)Q²/(2q₃²) + (1 − cos)]. */
 function transverseLepton(e: number, omega: number, q2: number, cos: number): number {
-  const q3sq = q2 + omega * omega, emu = e - omega;
+  const q3sq = q2 + omega * omega,
+    emu = e - omega;
   return (Math.sqrt(q3sq) / e) * emu * (((1 + cos) * q2) / (2 * q3sq) + (1 - cos));
 }
 
 /** LS transverse vector form A + s²C/M⁴ of GENIE's empirical MEC, without the form factor. */
 function lsTransverse(e: number, q2: number, mt: number): number {
-  const m2 = M_MUON * M_MUON, tau = q2 / (4 * mt * mt), s = 4 * mt * e - q2 - m2;
-  const a = ((m2 + q2) / (mt * mt)) * ((tau * (1 + tau) - tau * tau * (1 - tau) + 4 * tau * tau) / ((1 + tau) * (1 + tau)));
+  const m2 = M_MUON * M_MUON,
+    tau = q2 / (4 * mt * mt),
+    s = 4 * mt * e - q2 - m2;
+  const a =
+    ((m2 + q2) / (mt * mt)) * ((tau * (1 + tau) - tau * tau * (1 - tau) + 4 * tau * tau) / ((1 + tau) * (1 + tau)));
   const c = tau / (4 * (1 + tau));
   return a + (s * s * c) / (mt * mt * mt * mt);
 }
@@ -92,12 +99,20 @@ function lsTransverse(e: number, q2: number, mt: number): number {
  * @param out filled with (p, cos, w); w = 0 when the draw is rejected
  * @param resonanceAxialMass M_A,RES for `delta-absorbed` (GeV)
  */
-export function drawInelastic(shape: InelasticShape, e: number, rng: Rng, out: MuonDraw, resonanceAxialMass = 1.12): void {
+export function drawInelastic(
+  shape: InelasticShape,
+  e: number,
+  rng: Rng,
+  out: MuonDraw,
+  resonanceAxialMass = 1.12,
+): void {
   out.w = 0;
   const q2max = Math.min(Q2_CAP, 4 * e * e);
   switch (shape) {
     case "empirical": {
-      const mt = M2N_EMPIRICAL, w = 2.15 + 0.05 * rng.normal(), [q2, iw] = dipoleProposal(rng.uniform(), 0.3, q2max);
+      const mt = M2N_EMPIRICAL,
+        w = 2.15 + 0.05 * rng.normal(),
+        [q2, iw] = dipoleProposal(rng.uniform(), 0.3, q2max);
       const omega = (w * w - mt * mt + q2) / (2 * mt);
       if (!muonFromOmegaQ2(e, omega, q2, out)) return;
       // the Gaussian in W is the proposal; weight = rest of the density / proposal in Q²
@@ -106,27 +121,38 @@ export function drawInelastic(shape: InelasticShape, e: number, rng: Rng, out: M
     }
     case "valencia-like": {
       // W − 2M from its exponential factor exp(−(W − 2M)/0.12) truncated to [0, 0.8] (the proposal)
-      const mt = M2N_VALENCIA, wmin = 2 * M_NUCLEON, scale = 0.12, trunc = 1 - Math.exp(-0.8 / scale);
-      const w = wmin - scale * Math.log(1 - trunc * rng.uniform()), [q2, iw] = dipoleProposal(rng.uniform(), 1.0, q2max);
+      const mt = M2N_VALENCIA,
+        wmin = 2 * M_NUCLEON,
+        scale = 0.12,
+        trunc = 1 - Math.exp(-0.8 / scale);
+      const w = wmin - scale * Math.log(1 - trunc * rng.uniform()),
+        [q2, iw] = dipoleProposal(rng.uniform(), 1.0, q2max);
       const omega = (w * w - mt * mt + q2) / (2 * mt);
       if (!muonFromOmegaQ2(e, omega, q2, out)) return;
       const phase = Math.sqrt(Math.max(0, 1 - (wmin * wmin) / (w * w)));
       const q3 = Math.sqrt(q2 + omega * omega);
-      out.w = scale * trunc * iw * (w / (2 * mt * q3)) * phase * (1 + q2) ** -2 * transverseLepton(e, omega, q2, out.cos);
+      out.w =
+        scale * trunc * iw * (w / (2 * mt * q3)) * phase * (1 + q2) ** -2 * transverseLepton(e, omega, q2, out.cos);
       return;
     }
     case "gaussian-q0q3": {
-      const z1 = rng.normal(), z2 = rng.normal(), rho = 0.875;
-      const q0 = 0.25 + 0.06 * z1, q3 = 0.5 + 0.13 * (rho * z1 + Math.sqrt(1 - rho * rho) * z2);
+      const z1 = rng.normal(),
+        z2 = rng.normal(),
+        rho = 0.875;
+      const q0 = 0.25 + 0.06 * z1,
+        q3 = 0.5 + 0.13 * (rho * z1 + Math.sqrt(1 - rho * rho) * z2);
       const q2 = q3 * q3 - q0 * q0;
       if (!(q3 > 0) || !muonFromOmegaQ2(e, q0, q2, out)) return;
       out.w = transverseLepton(e, q0, q2, out.cos);
       return;
     }
     case "delta-absorbed": {
-      const mt = M_NUCLEON, wlo = mt + M_PION, whi = 1.6;
+      const mt = M_NUCLEON,
+        wlo = mt + M_PION,
+        whi = 1.6;
       let w: number;
-      do w = 1.232 + 0.0585 * Math.tan(Math.PI * (rng.uniform() - 0.5)); while (w < wlo || w > whi);
+      do w = 1.232 + 0.0585 * Math.tan(Math.PI * (rng.uniform() - 0.5));
+      while (w < wlo || w > whi);
       const [q2, iw] = dipoleProposal(rng.uniform(), 0.5, q2max);
       const omega = (w * w - mt * mt + q2) / (2 * mt);
       if (!muonFromOmegaQ2(e, omega, q2, out)) return;

@@ -16,7 +16,12 @@
  * @see GENIE `LwlynSmithQELCCPXSec.cxx`
  */
 import { NsbiInputError } from "../../errors.js";
-import { axialFormFactor, isovectorFormFactors, pseudoscalarRatio, type VectorFormFactors } from "./nucleon-form-factors.js";
+import {
+  axialFormFactor,
+  isovectorFormFactors,
+  pseudoscalarRatio,
+  type VectorFormFactors,
+} from "./nucleon-form-factors.js";
 import { COS_CABIBBO, G_FERMI, HBARC2_CM2, M_MUON, M_NEUTRON, M_NUCLEON, M_PROTON } from "./physical-constants.js";
 
 /** Polynomial coefficients of the bracket [A ∓ B(s−u)/M² + C(s−u)²/M⁴] in F_A. */
@@ -36,18 +41,28 @@ export interface LsCoefficients {
  * @param out optional object to fill (avoids allocation in hot loops)
  */
 export function lsCoefficients(
-  q2: number, sMinusU: number, ff: VectorFormFactors, mLep = M_MUON, antineutrino = false,
+  q2: number,
+  sMinusU: number,
+  ff: VectorFormFactors,
+  mLep = M_MUON,
+  antineutrino = false,
   out: LsCoefficients = { a0: 0, a1: 0, a2: 0 },
 ): LsCoefficients {
-  const M2 = M_NUCLEON * M_NUCLEON, tau = q2 / (4 * M2), m2 = mLep * mLep;
+  const M2 = M_NUCLEON * M_NUCLEON,
+    tau = q2 / (4 * M2),
+    m2 = mLep * mLep;
   const { f1, xiF2 } = isovectorFormFactors(q2, ff);
   const kappa = pseudoscalarRatio(q2);
-  const pre = (m2 + q2) / M2, r = m2 / (4 * M2), su = sMinusU / M2, su2 = su * su;
+  const pre = (m2 + q2) / M2,
+    r = m2 / (4 * M2),
+    su = sMinusU / M2,
+    su2 = su * su;
   const sumV = f1 + xiF2;
-  out.a0 = pre * (-(1 - tau) * f1 * f1 + tau * (1 - tau) * xiF2 * xiF2 + 4 * tau * f1 * xiF2 - r * sumV * sumV)
-    + 0.25 * su2 * (f1 * f1 + tau * xiF2 * xiF2);
+  out.a0 =
+    pre * (-(1 - tau) * f1 * f1 + tau * (1 - tau) * xiF2 * xiF2 + 4 * tau * f1 * xiF2 - r * sumV * sumV) +
+    0.25 * su2 * (f1 * f1 + tau * xiF2 * xiF2);
   out.a1 = (antineutrino ? 1 : -1) * (q2 / M2) * sumV * su;
-  out.a2 = pre * ((1 + tau) - r * ((1 + 2 * kappa) ** 2 - 4 * (1 + tau) * kappa * kappa)) + 0.25 * su2;
+  out.a2 = pre * (1 + tau - r * ((1 + 2 * kappa) ** 2 - 4 * (1 + tau) * kappa * kappa)) + 0.25 * su2;
   return out;
 }
 
@@ -64,7 +79,14 @@ export const LS_PREFACTOR = (M_NUCLEON * M_NUCLEON * G_FERMI * G_FERMI * COS_CAB
  * @param mLep lepton mass (GeV)
  * @param antineutrino ν̄ instead of ν
  */
-export function lsDsigmaDq2(e: number, q2: number, ma: number, ff: VectorFormFactors = "bbba05", mLep = M_MUON, antineutrino = false): number {
+export function lsDsigmaDq2(
+  e: number,
+  q2: number,
+  ma: number,
+  ff: VectorFormFactors = "bbba05",
+  mLep = M_MUON,
+  antineutrino = false,
+): number {
   const c = lsCoefficients(q2, 4 * M_NUCLEON * e - q2 - mLep * mLep, ff, mLep, antineutrino);
   const fa = axialFormFactor(q2, ma);
   return (LS_PREFACTOR / (e * e)) * (c.a0 + fa * (c.a1 + fa * c.a2));
@@ -77,7 +99,10 @@ export function lsDsigmaDq2(e: number, q2: number, ma: number, ff: VectorFormFac
  * @returns [Q²min, Q²max], or null below threshold
  */
 export function lsQ2Range(e: number, mLep = M_MUON): [number, number] | null {
-  const mi = M_NEUTRON, mf = M_PROTON, s = mi * mi + 2 * mi * e, rs = Math.sqrt(s);
+  const mi = M_NEUTRON,
+    mf = M_PROTON,
+    s = mi * mi + 2 * mi * e,
+    rs = Math.sqrt(s);
   if (rs <= mf + mLep) return null;
   const pin = (s - mi * mi) / (2 * rs);
   const eLep = (s + mLep * mLep - mf * mf) / (2 * rs);
@@ -96,17 +121,27 @@ export function lsQ2Range(e: number, mLep = M_MUON): [number, number] | null {
  * @param mLep lepton mass (GeV)
  * @param antineutrino ν̄ instead of ν
  */
-export function lsTotalCrossSection(e: number, ma: number, ff: VectorFormFactors = "bbba05", mLep = M_MUON, antineutrino = false): number {
-  if (!(e > 0) || !(ma > 0)) throw new NsbiInputError(`lsTotalCrossSection: expected e > 0 and ma > 0, got e ${e}, ma ${ma}`);
+export function lsTotalCrossSection(
+  e: number,
+  ma: number,
+  ff: VectorFormFactors = "bbba05",
+  mLep = M_MUON,
+  antineutrino = false,
+): number {
+  if (!(e > 0) || !(ma > 0))
+    throw new NsbiInputError(`lsTotalCrossSection: expected e > 0 and ma > 0, got e ${e}, ma ${ma}`);
   const r = lsQ2Range(e, mLep);
   if (!r) return 0;
   // 64 panels × 4-point Gauss–Legendre on a sqrt-stretched grid (the integrand falls like a dipole⁴).
   const gx = [-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526];
   const gw = [0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538];
-  const panels = 64, lo = r[0], hi = r[1];
+  const panels = 64,
+    lo = r[0],
+    hi = r[1];
   let sum = 0;
   for (let p = 0; p < panels; p++) {
-    const a = lo + (hi - lo) * (p / panels) ** 2, b = lo + (hi - lo) * ((p + 1) / panels) ** 2;
+    const a = lo + (hi - lo) * (p / panels) ** 2,
+      b = lo + (hi - lo) * ((p + 1) / panels) ** 2;
     for (let k = 0; k < 4; k++) {
       const q2 = 0.5 * (a + b) + 0.5 * (b - a) * gx[k];
       sum += 0.5 * (b - a) * gw[k] * lsDsigmaDq2(e, q2, ma, ff, mLep, antineutrino);

@@ -22,10 +22,15 @@ export const BERPA_NOMINAL = Object.freeze({ A: 0.59, B: 1.05, D: 1.13, E: 0.88,
  * @param q2 Q² in GeV² (≥ 0)
  * @param p parameters (defaults: the nominals)
  */
-export function nievesRpaRatio(q2: number, p: { A: number; B: number; D: number; E: number; U: number } = BERPA_NOMINAL): number {
+export function nievesRpaRatio(
+  q2: number,
+  p: { A: number; B: number; D: number; E: number; U: number } = BERPA_NOMINAL,
+): number {
   const { A, B, D, E, U } = p;
   if (q2 >= U) return 1 + (D - 1) * Math.exp(-E * (q2 - U));
-  const C = D + (U * E * (D - 1)) / 3, x = Math.max(0, q2) / U, y = 1 - x;
+  const C = D + (U * E * (D - 1)) / 3,
+    x = Math.max(0, q2) / U,
+    y = 1 - x;
   return A * y * y * y + 3 * B * y * y * x + 3 * C * y * x * x + D * x * x * x;
 }
 

@@ -2,12 +2,15 @@ import { describe, expect, test } from "vitest";
 import { normShapeSpace } from "./norm-shape.js";
 
 describe("normShapeSpace", () => {
-  const v = [2, 5, 3, 1], w = [0.5, 0.2, 1, 2], n = 4;
+  const v = [2, 5, 3, 1],
+    w = [0.5, 0.2, 1, 2],
+    n = 4;
   const N = v.reduce((s, x, i) => s + x * w[i], 0);
   const diag = [0.04, 0.09, 0.01, 0.02];
   const s = 0.1; // 10% fully correlated normalisation
   const cov = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cov[i * n + j] = s * s * v[i] * v[j] + (i === j ? diag[i] : 0);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) cov[i * n + j] = s * s * v[i] * v[j] + (i === j ? diag[i] : 0);
   const ns = normShapeSpace(v, cov, w);
 
   test("y of the data is (integrated cross section, bin fractions)", () => {
@@ -21,7 +24,8 @@ describe("normShapeSpace", () => {
     const nd = normShapeSpace(v, onlyDiag, w);
     // var N = s² N² + Σ w² diag
     expect(ns.covariance[0]).toBeCloseTo(s * s * N * N + diag.reduce((a, d, i) => a + w[i] ** 2 * d, 0), 10);
-    for (let r = 1; r < n; r++) for (let c = 1; c < n; c++) expect(ns.covariance[r * n + c]).toBeCloseTo(nd.covariance[r * n + c], 12);
+    for (let r = 1; r < n; r++)
+      for (let c = 1; c < n; c++) expect(ns.covariance[r * n + c]).toBeCloseTo(nd.covariance[r * n + c], 12);
     for (let r = 1; r < n; r++) expect(ns.covariance[r]).toBeCloseTo(nd.covariance[r], 12);
   });
 

@@ -28,18 +28,26 @@ export interface NormShapeSpace {
  * @param covariance their covariance [n × n], row-major
  * @param widths bin widths w [n] (e.g. Δp·Δcos θ), so v·w are the per-bin cross sections
  */
-export function normShapeSpace(data: ArrayLike<number>, covariance: ArrayLike<number>, widths: ArrayLike<number>): NormShapeSpace {
+export function normShapeSpace(
+  data: ArrayLike<number>,
+  covariance: ArrayLike<number>,
+  widths: ArrayLike<number>,
+): NormShapeSpace {
   const n = data.length;
   if (n < 2) throw new NsbiInputError(`normShapeSpace: need at least 2 bins, got ${n}`);
-  if (covariance.length !== n * n) throw new NsbiInputError(`normShapeSpace: covariance has ${covariance.length} entries, expected ${n}×${n}`);
+  if (covariance.length !== n * n)
+    throw new NsbiInputError(`normShapeSpace: covariance has ${covariance.length} entries, expected ${n}×${n}`);
   if (widths.length !== n) throw new NsbiInputError(`normShapeSpace: ${widths.length} bin widths for ${n} bins`);
-  for (let i = 0; i < n; i++) if (!(widths[i] > 0)) throw new NsbiInputError(`normShapeSpace: bin width ${i} is ${widths[i]}, expected > 0`);
+  for (let i = 0; i < n; i++)
+    if (!(widths[i] > 0)) throw new NsbiInputError(`normShapeSpace: bin width ${i} is ${widths[i]}, expected > 0`);
 
   const transform = (values: ArrayLike<number>): Float64Array => {
-    if (values.length !== n) throw new NsbiInputError(`normShapeSpace.transform: ${values.length} values, expected ${n}`);
+    if (values.length !== n)
+      throw new NsbiInputError(`normShapeSpace.transform: ${values.length} values, expected ${n}`);
     let total = 0;
     for (let i = 0; i < n; i++) total += values[i] * widths[i];
-    if (!(total > 0)) throw new NsbiInputError(`normShapeSpace.transform: integrated cross section is ${total}, expected > 0`);
+    if (!(total > 0))
+      throw new NsbiInputError(`normShapeSpace.transform: integrated cross section is ${total}, expected > 0`);
     const y = new Float64Array(n);
     y[0] = total;
     for (let i = 0; i < n - 1; i++) y[i + 1] = (values[i] * widths[i]) / total;
@@ -56,17 +64,19 @@ export function normShapeSpace(data: ArrayLike<number>, covariance: ArrayLike<nu
   }
   // covariance J V Jᵀ
   const JV = new Float64Array(n * n);
-  for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
-    const a = J[r * n + k];
-    if (a === 0) continue;
-    for (let j = 0; j < n; j++) JV[r * n + j] += a * covariance[k * n + j];
-  }
+  for (let r = 0; r < n; r++)
+    for (let k = 0; k < n; k++) {
+      const a = J[r * n + k];
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) JV[r * n + j] += a * covariance[k * n + j];
+    }
   const cov = new Float64Array(n * n);
-  for (let r = 0; r < n; r++) for (let s = r; s < n; s++) {
-    let acc = 0;
-    for (let k = 0; k < n; k++) acc += JV[r * n + k] * J[s * n + k];
-    cov[r * n + s] = acc;
-    cov[s * n + r] = acc;
-  }
+  for (let r = 0; r < n; r++)
+    for (let s = r; s < n; s++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += JV[r * n + k] * J[s * n + k];
+      cov[r * n + s] = acc;
+      cov[s * n + r] = acc;
+    }
   return { size: n, data: yData, covariance: cov, transform };
 }

@@ -31,7 +31,9 @@ export interface GroundState {
 }
 
 function isotropic(rng: Rng, p: number, out: BoundNucleon): void {
-  const c = 2 * rng.uniform() - 1, s = Math.sqrt(Math.max(0, 1 - c * c)), phi = 2 * Math.PI * rng.uniform();
+  const c = 2 * rng.uniform() - 1,
+    s = Math.sqrt(Math.max(0, 1 - c * c)),
+    phi = 2 * Math.PI * rng.uniform();
   out.px = p * s * Math.cos(phi);
   out.py = p * s * Math.sin(phi);
   out.pz = p * c;
@@ -47,7 +49,10 @@ export class RelativisticFermiGas implements GroundState {
    * @param kFermi Fermi momentum (GeV/c), 0.221 for carbon
    * @param removalEnergy ε_b (GeV), 0.025 for carbon
    */
-  constructor(readonly kFermi: number, readonly removalEnergy: number) {
+  constructor(
+    readonly kFermi: number,
+    readonly removalEnergy: number,
+  ) {
     this.pauliMomentum = kFermi;
   }
   sample(rng: Rng, out: BoundNucleon): void {
@@ -71,18 +76,25 @@ export class SpectralFunctionLike implements GroundState {
    * @param pauliMomentum Fermi momentum for Pauli blocking (GeV/c)
    * @param srcFraction fraction of correlated (high-momentum) nucleons
    */
-  constructor(readonly pauliMomentum = 0.209, readonly srcFraction = 0.2) {}
+  constructor(
+    readonly pauliMomentum = 0.209,
+    readonly srcFraction = 0.2,
+  ) {}
   sample(rng: Rng, out: BoundNucleon): void {
     let p: number, er: number;
     if (rng.uniform() < this.srcFraction) {
-      const a = 0.25, b = 0.8, u = rng.uniform();
+      const a = 0.25,
+        b = 0.8,
+        u = rng.uniform();
       p = 1 / (1 / a - u * (1 / a - 1 / b)); // density ∝ p⁻² (n(p) ∝ p⁻⁴ times p²)
       er = 0.025 + (p * p) / (2 * M_NEUTRON);
     } else {
       do {
         // p² exp(−p²/b²) is a Maxwell distribution with σ = b/√2
         const s = 0.16 / Math.SQRT2;
-        const x = s * rng.normal(), y = s * rng.normal(), z = s * rng.normal();
+        const x = s * rng.normal(),
+          y = s * rng.normal(),
+          z = s * rng.normal();
         p = Math.sqrt(x * x + y * y + z * z);
       } while (p > 0.4);
       er = rng.uniform() < 2 / 3 ? 0.018 + 0.004 * rng.normal() : 0.036 + 0.008 * rng.normal();
@@ -97,6 +109,9 @@ export class SpectralFunctionLike implements GroundState {
 export class FreeNucleon implements GroundState {
   readonly pauliMomentum = 0;
   sample(_rng: Rng, out: BoundNucleon): void {
-    out.px = 0; out.py = 0; out.pz = 0; out.e = M_NEUTRON;
+    out.px = 0;
+    out.py = 0;
+    out.pz = 0;
+    out.e = M_NEUTRON;
   }
 }

@@ -19,7 +19,16 @@ export interface IsovectorFF {
   xiF2: number;
 }
 
-function bbba05(tau: number, a0: number, a1: number, a2: number, b1: number, b2: number, b3: number, b4: number): number {
+function bbba05(
+  tau: number,
+  a0: number,
+  a1: number,
+  a2: number,
+  b1: number,
+  b2: number,
+  b3: number,
+  b4: number,
+): number {
   return (a0 + a1 * tau + a2 * tau * tau) / (1 + b1 * tau + b2 * tau * tau + b3 * tau ** 3 + b4 * tau ** 4);
 }
 
@@ -53,7 +62,8 @@ export function sachsFormFactors(q2: number, model: VectorFormFactors): [number,
 export function isovectorFormFactors(q2: number, model: VectorFormFactors): IsovectorFF {
   const [gep, gmp, gen, gmn] = sachsFormFactors(q2, model);
   const tau = q2 / (4 * M_NUCLEON * M_NUCLEON);
-  const ge = gep - gen, gm = gmp - gmn;
+  const ge = gep - gen,
+    gm = gmp - gmn;
   return { f1: (ge + tau * gm) / (1 + tau), xiF2: (gm - ge) / (1 + tau) };
 }
 

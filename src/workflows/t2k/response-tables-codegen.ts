@@ -29,24 +29,48 @@ const round = (a: ArrayLike<number>, digits = 8) => Array.from(a, (v) => Number(
 /** Tables → plain arrays (coefficients rounded to 8 significant digits, far below the Monte Carlo noise). */
 export function serializeResponseTables(t: T2kResponseTables, options: TableOptions): SerializedResponseTables {
   return {
-    config: { ...t.config }, options: { ...options }, q2Mid: round(t.q2Mid, 12), rpaRatio: round(t.rpaRatio, 12),
-    cellStart: Array.from(t.cellStart), cellQ: Array.from(t.cellQ), c0: round(t.c0), c1: round(t.c1), c2: round(t.c2),
-    mec0: round(t.mec[0]), mec1: round(t.mec[1]), background: round(t.background),
+    config: { ...t.config },
+    options: { ...options },
+    q2Mid: round(t.q2Mid, 12),
+    rpaRatio: round(t.rpaRatio, 12),
+    cellStart: Array.from(t.cellStart),
+    cellQ: Array.from(t.cellQ),
+    c0: round(t.c0),
+    c1: round(t.c1),
+    c2: round(t.c2),
+    mec0: round(t.mec[0]),
+    mec1: round(t.mec[1]),
+    background: round(t.background),
   };
 }
 
 /** Plain arrays → tables (checks the array lengths). */
 export function deserializeResponseTables(s: SerializedResponseTables): T2kResponseTables {
   const n = s.cellQ.length;
-  if (s.cellStart.length !== 68 || s.cellStart[67] !== n || s.c0.length !== n || s.c1.length !== n || s.c2.length !== n
-    || s.mec0.length !== 67 || s.mec1.length !== 67 || s.background.length !== 67 || s.q2Mid.length !== s.rpaRatio.length) {
+  if (
+    s.cellStart.length !== 68 ||
+    s.cellStart[67] !== n ||
+    s.c0.length !== n ||
+    s.c1.length !== n ||
+    s.c2.length !== n ||
+    s.mec0.length !== 67 ||
+    s.mec1.length !== 67 ||
+    s.background.length !== 67 ||
+    s.q2Mid.length !== s.rpaRatio.length
+  ) {
     throw new NsbiFormatError(`T2K response tables for ${s.config.name}: inconsistent array lengths`);
   }
   return {
-    config: { ...s.config }, q2Mid: Float64Array.from(s.q2Mid), rpaRatio: Float64Array.from(s.rpaRatio),
-    cellStart: Int32Array.from(s.cellStart), cellQ: Int32Array.from(s.cellQ),
-    c0: Float64Array.from(s.c0), c1: Float64Array.from(s.c1), c2: Float64Array.from(s.c2),
-    mec: [Float64Array.from(s.mec0), Float64Array.from(s.mec1)], background: Float64Array.from(s.background),
+    config: { ...s.config },
+    q2Mid: Float64Array.from(s.q2Mid),
+    rpaRatio: Float64Array.from(s.rpaRatio),
+    cellStart: Int32Array.from(s.cellStart),
+    cellQ: Int32Array.from(s.cellQ),
+    c0: Float64Array.from(s.c0),
+    c1: Float64Array.from(s.c1),
+    c2: Float64Array.from(s.c2),
+    mec: [Float64Array.from(s.mec0), Float64Array.from(s.mec1)],
+    background: Float64Array.from(s.background),
   };
 }
 

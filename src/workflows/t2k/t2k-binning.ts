@@ -9,17 +9,19 @@
 import { T2K_COS_SLICE_EDGES, T2K_OVERFLOW_BINS_67 } from "./t2k-data.js";
 
 /** p_μ edges (GeV/c) of each cos θ slice, overflow bin (to 30 GeV/c) included. */
-export const T2K_P_EDGES_PER_SLICE: readonly (readonly number[])[] = Object.freeze([
-  [0, 0.3, 0.4, 30],
-  [0, 0.3, 0.4, 0.5, 0.6, 30],
-  [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 30],
-  [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 30],
-  [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 30],
-  [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 1.5, 30],
-  [0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.25, 2, 30],
-  [0, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 30],
-  [0, 0.5, 0.6, 0.7, 0.8, 1.25, 2, 3, 5, 30],
-].map((e) => Object.freeze(e)));
+export const T2K_P_EDGES_PER_SLICE: readonly (readonly number[])[] = Object.freeze(
+  [
+    [0, 0.3, 0.4, 30],
+    [0, 0.3, 0.4, 0.5, 0.6, 30],
+    [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 30],
+    [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 30],
+    [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 30],
+    [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 1.5, 30],
+    [0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.25, 2, 30],
+    [0, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 30],
+    [0, 0.5, 0.6, 0.7, 0.8, 1.25, 2, 3, 5, 30],
+  ].map((e) => Object.freeze(e)),
+);
 
 /** Geometry of the 67 bins: edges, the bin areas Δp·Δcos, the 58-bin map. */
 export interface T2kBinning {
@@ -36,19 +38,33 @@ export interface T2kBinning {
 }
 
 function build(): T2kBinning {
-  const pLow: number[] = [], pHigh: number[] = [], cosLow: number[] = [], cosHigh: number[] = [], start: number[] = [];
+  const pLow: number[] = [],
+    pHigh: number[] = [],
+    cosLow: number[] = [],
+    cosHigh: number[] = [],
+    start: number[] = [];
   T2K_P_EDGES_PER_SLICE.forEach((e, s) => {
     start.push(pLow.length);
     for (let k = 0; k + 1 < e.length; k++) {
-      pLow.push(e[k]); pHigh.push(e[k + 1]); cosLow.push(T2K_COS_SLICE_EDGES[s]); cosHigh.push(T2K_COS_SLICE_EDGES[s + 1]);
+      pLow.push(e[k]);
+      pHigh.push(e[k + 1]);
+      cosLow.push(T2K_COS_SLICE_EDGES[s]);
+      cosHigh.push(T2K_COS_SLICE_EDGES[s + 1]);
     }
   });
   start.push(pLow.length);
   const area = Float64Array.from(pLow, (lo, i) => (pHigh[i] - lo) * (cosHigh[i] - cosLow[i]));
-  const idx = Int32Array.from(Array.from({ length: pLow.length }, (_, i) => i).filter((i) => !T2K_OVERFLOW_BINS_67.includes(i)));
+  const idx = Int32Array.from(
+    Array.from({ length: pLow.length }, (_, i) => i).filter((i) => !T2K_OVERFLOW_BINS_67.includes(i)),
+  );
   return {
-    pLow: Float64Array.from(pLow), pHigh: Float64Array.from(pHigh), cosLow: Float64Array.from(cosLow),
-    cosHigh: Float64Array.from(cosHigh), area, index58To67: idx, sliceStart67: Int32Array.from(start),
+    pLow: Float64Array.from(pLow),
+    pHigh: Float64Array.from(pHigh),
+    cosLow: Float64Array.from(cosLow),
+    cosHigh: Float64Array.from(cosHigh),
+    area,
+    index58To67: idx,
+    sliceStart67: Int32Array.from(start),
   };
 }
 

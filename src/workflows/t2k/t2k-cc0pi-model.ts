@@ -46,9 +46,13 @@ export class T2kCc0piModel {
 
   private checkTheta(theta: ArrayLike<number>, o: number): void {
     const ma = theta[o];
-    if (!(ma > 0) || !Number.isFinite(ma)) throw new NsbiInputError(`${this.tables.config.name}: MaCCQE (θ₁) must be a positive finite axial mass in GeV, got ${ma}`);
+    if (!(ma > 0) || !Number.isFinite(ma))
+      throw new NsbiInputError(
+        `${this.tables.config.name}: MaCCQE (θ₁) must be a positive finite axial mass in GeV, got ${ma}`,
+      );
     for (let j = 1; j < T2K_THETA_DIM; j++) {
-      if (!Number.isFinite(theta[o + j])) throw new NsbiInputError(`${this.tables.config.name}: θ${j + 1} must be finite, got ${theta[o + j]}`);
+      if (!Number.isFinite(theta[o + j]))
+        throw new NsbiInputError(`${this.tables.config.name}: θ${j + 1} must be finite, got ${theta[o + j]}`);
     }
   }
 
@@ -58,17 +62,26 @@ export class T2kCc0piModel {
    */
   private integrate(theta: ArrayLike<number>, o: number, out: Float64Array, parts?: T2kComponents): void {
     this.checkTheta(theta, o);
-    const t = this.tables, ma2 = theta[o] * theta[o], rpa = theta[o + 3];
-    const mecNorm = Math.max(0, theta[o + 1]), shape = Math.min(1, Math.max(0, theta[o + 2]));
-    const { u0, u1, u2 } = this, nq = t.q2Mid.length;
+    const t = this.tables,
+      ma2 = theta[o] * theta[o],
+      rpa = theta[o + 3];
+    const mecNorm = Math.max(0, theta[o + 1]),
+      shape = Math.min(1, Math.max(0, theta[o + 2]));
+    const { u0, u1, u2 } = this,
+      nq = t.q2Mid.length;
     for (let q = 0; q < nq; q++) {
-      const d = 1 + t.q2Mid[q] / ma2, fa = G_AXIAL / (d * d), w = Math.max(0, 1 + rpa * (t.rpaRatio[q] - 1));
+      const d = 1 + t.q2Mid[q] / ma2,
+        fa = G_AXIAL / (d * d),
+        w = Math.max(0, 1 + rpa * (t.rpaRatio[q] - 1));
       u0[q] = w;
       u1[q] = w * fa;
       u2[q] = w * fa * fa;
     }
-    const { cellStart, cellQ, c0, c1, c2, background } = t, m0 = t.mec[0], m1 = t.mec[1];
-    const a0 = mecNorm * (1 - shape), a1 = mecNorm * shape;
+    const { cellStart, cellQ, c0, c1, c2, background } = t,
+      m0 = t.mec[0],
+      m1 = t.mec[1];
+    const a0 = mecNorm * (1 - shape),
+      a1 = mecNorm * shape;
     for (let b = 0; b < T2K_BINS_67; b++) {
       let s = 0;
       for (let j = cellStart[b], end = cellStart[b + 1]; j < end; j++) {
@@ -104,7 +117,11 @@ export class T2kCc0piModel {
 
   /** The CCQE, MEC and background parts, integrated over each 67-bin (10⁻³⁸ cm² per CH nucleon). */
   components(theta: ArrayLike<number>): T2kComponents {
-    const parts = { ccqe: new Float64Array(T2K_BINS_67), mec: new Float64Array(T2K_BINS_67), background: new Float64Array(T2K_BINS_67) };
+    const parts = {
+      ccqe: new Float64Array(T2K_BINS_67),
+      mec: new Float64Array(T2K_BINS_67),
+      background: new Float64Array(T2K_BINS_67),
+    };
     this.integrate(theta, 0, new Float64Array(T2K_BINS_67), parts);
     return parts;
   }
@@ -123,7 +140,10 @@ export class T2kCc0piModel {
    * @param rng seeded generator (used only when generatedEvents > 0; 58+ Poisson draws per row)
    */
   simulate58(theta: ArrayLike<number>, n: number, generatedEvents: number, rng: Rng): Float32Array {
-    const out = new Float32Array(n * T2K_BINS), x = this.integrated, idx = T2K_BINNING.index58To67, area = T2K_BINNING.area;
+    const out = new Float32Array(n * T2K_BINS),
+      x = this.integrated,
+      idx = T2K_BINNING.index58To67,
+      area = T2K_BINNING.area;
     for (let i = 0; i < n; i++) {
       this.integrate(theta, i * T2K_THETA_DIM, x);
       if (generatedEvents > 0) {

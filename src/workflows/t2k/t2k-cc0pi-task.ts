@@ -25,7 +25,12 @@ import { buildResponseTables, type TableOptions } from "./response-tables.js";
 import { deserializeResponseTables } from "./response-tables-codegen.js";
 import { T2kCc0piModel } from "./t2k-cc0pi-model.js";
 import {
-  T2K_CC0PI_ALT_CONFIG, T2K_CC0PI_CONFIG, T2K_PRIOR_HIGH, T2K_PRIOR_LOW, T2K_THETA_DIM, type T2kModelConfig,
+  T2K_CC0PI_ALT_CONFIG,
+  T2K_CC0PI_CONFIG,
+  T2K_PRIOR_HIGH,
+  T2K_PRIOR_LOW,
+  T2K_THETA_DIM,
+  type T2kModelConfig,
 } from "./t2k-model-config.js";
 import { T2K_BINNING } from "./t2k-binning.js";
 import { T2K_BINS } from "./t2k-data.js";
@@ -73,11 +78,15 @@ export class T2kCc0piTask implements Task {
    * @param config model configuration (`T2K_CC0PI_CONFIG` or `T2K_CC0PI_ALT_CONFIG`)
    * @param opts finite statistics and table options
    */
-  constructor(readonly config: Readonly<T2kModelConfig>, opts: T2kTaskOptions = {}) {
+  constructor(
+    readonly config: Readonly<T2kModelConfig>,
+    opts: T2kTaskOptions = {},
+  ) {
     this.name = config.name;
     this.prior = new BoxUniform(T2K_PRIOR_LOW, T2K_PRIOR_HIGH, `${config.name} prior`);
     const n = opts.generatedEvents ?? DEFAULT_GENERATED_EVENTS;
-    if (!(n >= 0) || !Number.isFinite(n)) throw new NsbiInputError(`${config.name}: generatedEvents must be a finite number ≥ 0, got ${n}`);
+    if (!(n >= 0) || !Number.isFinite(n))
+      throw new NsbiInputError(`${config.name}: generatedEvents must be a finite number ≥ 0, got ${n}`);
     this.generatedEvents = n;
     this.tableOptions = { ...opts.tables };
     this.useShippedTables = opts.tables === undefined;
@@ -89,11 +98,18 @@ export class T2kCc0piTask implements Task {
       const key = JSON.stringify([this.config, this.useShippedTables ? "shipped" : this.tableOptions]);
       let m = MODEL_CACHE.get(key);
       if (!m) {
-        const shipped = Object.prototype.hasOwnProperty.call(T2K_GENERATED_TABLES, this.config.name) ? T2K_GENERATED_TABLES[this.config.name] : undefined;
-        const useShipped = this.useShippedTables && shipped !== undefined && JSON.stringify(shipped.config) === JSON.stringify(this.config);
-        m = new T2kCc0piModel(useShipped
-          ? deserializeResponseTables(shipped)
-          : buildResponseTables({ ...this.config }, nd280Flux2016(), this.tableOptions));
+        const shipped = Object.hasOwn(T2K_GENERATED_TABLES, this.config.name)
+          ? T2K_GENERATED_TABLES[this.config.name]
+          : undefined;
+        const useShipped =
+          this.useShippedTables &&
+          shipped !== undefined &&
+          JSON.stringify(shipped.config) === JSON.stringify(this.config);
+        m = new T2kCc0piModel(
+          useShipped
+            ? deserializeResponseTables(shipped)
+            : buildResponseTables({ ...this.config }, nd280Flux2016(), this.tableOptions),
+        );
         MODEL_CACHE.set(key, m);
       }
       this.modelInstance = m;

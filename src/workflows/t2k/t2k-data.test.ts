@@ -3,16 +3,22 @@ import { NsbiFormatError } from "../../errors.js";
 import { fluxFromPer50MeV, parseT2kCovarianceText, parseT2kCrossSectionText, subMatrix } from "./t2k-data.js";
 import { T2K_BINNING, t2kBinIndex67 } from "./t2k-binning.js";
 
-const header = "Units: momentum (GeV), cross-section (10^-38 cm2/(nucleon x GeV))\n\nbin number | cosTheta min - cosTheta max | momentum min - momentum max | measured xsec \n";
+const header =
+  "Units: momentum (GeV), cross-section (10^-38 cm2/(nucleon x GeV))\n\nbin number | cosTheta min - cosTheta max | momentum min - momentum max | measured xsec \n";
 
 test("cross-section text: a malformed release is a format error naming the line", () => {
-  expect(() => parseT2kCrossSectionText(header + "0 | -1 - 0 | 0 - 0.3 | 0.25\n", "x.txt")).toThrow(/x.txt: expected 67 data rows, got 1/);
+  expect(() => parseT2kCrossSectionText(`${header}0 | -1 - 0 | 0 - 0.3 | 0.25\n`, "x.txt")).toThrow(
+    /x.txt: expected 67 data rows, got 1/,
+  );
   const rows = Array.from({ length: 67 }, (_, i) => {
-    const lo = T2K_BINNING.pLow[i], hi = T2K_BINNING.pHigh[i];
+    const lo = T2K_BINNING.pLow[i],
+      hi = T2K_BINNING.pHigh[i];
     return `${i} | ${T2K_BINNING.cosLow[i]} - ${T2K_BINNING.cosHigh[i]} | ${lo} - ${hi} | ${i === 5 ? "abc" : 0.1}`;
   });
   expect(() => parseT2kCrossSectionText(header + rows.join("\n"), "x.txt")).toThrow(NsbiFormatError);
-  expect(() => parseT2kCrossSectionText(header + rows.join("\n"), "x.txt")).toThrow(/x.txt: line 9: cross section 'abc' is not a finite number/);
+  expect(() => parseT2kCrossSectionText(header + rows.join("\n"), "x.txt")).toThrow(
+    /x.txt: line 9: cross section 'abc' is not a finite number/,
+  );
   rows[5] = "5 | 0 - 0.6 | 0.4 - 0.5 | 0.1";
   const ok = parseT2kCrossSectionText(header + rows.join("\n"));
   expect(ok.bins.filter((b) => b.overflow).map((b) => b.index67)).toEqual([2, 7, 14, 21, 29, 38, 46, 57, 66]);
@@ -23,9 +29,13 @@ test("cross-section text: a malformed release is a format error naming the line"
 test("covariance text: all n × n pairs, symmetric; missing or repeated pairs are named", () => {
   const t = "Units\n\nrow - column | v\n0 - 0 | 1\n0 - 1 | 0.5\n1 - 0 | 0.5\n1 - 1 | 2\n";
   expect(Array.from(parseT2kCovarianceText(t, 2))).toEqual([1, 0.5, 0.5, 2]);
-  expect(() => parseT2kCovarianceText(t.replace("1 - 0 | 0.5\n", ""), 2, "c.txt")).toThrow(/c.txt: bin pair 1 - 0 missing/);
-  expect(() => parseT2kCovarianceText(t + "1 - 1 | 2\n", 2, "c.txt")).toThrow(/bin pair 1 - 1 repeated/);
-  expect(() => parseT2kCovarianceText(t.replace("1 - 0 | 0.5", "1 - 0 | 0.6"), 2, "c.txt")).toThrow(/not symmetric at 1 - 0/);
+  expect(() => parseT2kCovarianceText(t.replace("1 - 0 | 0.5\n", ""), 2, "c.txt")).toThrow(
+    /c.txt: bin pair 1 - 0 missing/,
+  );
+  expect(() => parseT2kCovarianceText(`${t}1 - 1 | 2\n`, 2, "c.txt")).toThrow(/bin pair 1 - 1 repeated/);
+  expect(() => parseT2kCovarianceText(t.replace("1 - 0 | 0.5", "1 - 0 | 0.6"), 2, "c.txt")).toThrow(
+    /not symmetric at 1 - 0/,
+  );
   expect(Array.from(subMatrix(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), 3, [0, 2]))).toEqual([1, 3, 7, 9]);
 });
 

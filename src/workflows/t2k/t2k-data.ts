@@ -86,7 +86,8 @@ export interface T2kReleaseTexts {
 
 function num(s: string, source: string, line: number, what: string): number {
   const v = Number(s.trim());
-  if (s.trim() === "" || !Number.isFinite(v)) throw new NsbiFormatError(`${source}: line ${line}: ${what} '${s.trim()}' is not a finite number`);
+  if (s.trim() === "" || !Number.isFinite(v))
+    throw new NsbiFormatError(`${source}: line ${line}: ${what} '${s.trim()}' is not a finite number`);
   return v;
 }
 
@@ -99,7 +100,9 @@ function range(s: string, source: string, line: number, what: string): [number, 
 
 /** Data lines of a release file: skip the units line, blank lines and the column header. */
 function dataLines(text: string): { line: number; text: string }[] {
-  return text.split(/\r?\n/).map((t, i) => ({ line: i + 1, text: t }))
+  return text
+    .split(/\r?\n/)
+    .map((t, i) => ({ line: i + 1, text: t }))
     .filter((l) => l.text.trim() !== "" && /^\s*-?[0-9]/.test(l.text));
 }
 
@@ -111,24 +114,33 @@ function dataLines(text: string): { line: number; text: string }[] {
  * @throws NsbiFormatError if a row is malformed, bins are missing/out of order, or the count is not 67
  * @see T2K PRD 93, 112012 (2016) data release, README.pdf (bin order: cos slice, then p_μ)
  */
-export function parseT2kCrossSectionText(text: string, source = "cross-section_analysisI.txt"): { bins: T2kBin[]; xsec: Float64Array } {
+export function parseT2kCrossSectionText(
+  text: string,
+  source = "cross-section_analysisI.txt",
+): { bins: T2kBin[]; xsec: Float64Array } {
   const rows = dataLines(text);
-  if (rows.length !== T2K_BINS_67) throw new NsbiFormatError(`${source}: expected ${T2K_BINS_67} data rows, got ${rows.length}`);
-  const bins: T2kBin[] = [], xsec = new Float64Array(T2K_BINS_67);
+  if (rows.length !== T2K_BINS_67)
+    throw new NsbiFormatError(`${source}: expected ${T2K_BINS_67} data rows, got ${rows.length}`);
+  const bins: T2kBin[] = [],
+    xsec = new Float64Array(T2K_BINS_67);
   let n58 = 0;
   rows.forEach(({ line, text: t }, i) => {
     const parts = t.split("|");
-    if (parts.length !== 4) throw new NsbiFormatError(`${source}: line ${line}: expected 4 '|'-separated fields, got ${parts.length}`);
+    if (parts.length !== 4)
+      throw new NsbiFormatError(`${source}: line ${line}: expected 4 '|'-separated fields, got ${parts.length}`);
     const idx = num(parts[0], source, line, "bin number");
     if (idx !== i) throw new NsbiFormatError(`${source}: line ${line}: expected bin number ${i}, got ${idx}`);
     const [cosLow, cosHigh] = range(parts[1], source, line, "cos theta range");
     const [pLow, pHigh] = range(parts[2], source, line, "momentum range");
     const slice = T2K_COS_SLICE_EDGES.indexOf(cosLow);
     if (slice < 0 || T2K_COS_SLICE_EDGES[slice + 1] !== cosHigh) {
-      throw new NsbiFormatError(`${source}: line ${line}: cos theta range ${cosLow} - ${cosHigh} is not one of the Analysis I slices`);
+      throw new NsbiFormatError(
+        `${source}: line ${line}: cos theta range ${cosLow} - ${cosHigh} is not one of the Analysis I slices`,
+      );
     }
     const overflow = T2K_OVERFLOW_BINS_67.includes(i);
-    if (overflow !== (pHigh === 30)) throw new NsbiFormatError(`${source}: line ${line}: bin ${i} overflow flag disagrees with p_max ${pHigh}`);
+    if (overflow !== (pHigh === 30))
+      throw new NsbiFormatError(`${source}: line ${line}: bin ${i} overflow flag disagrees with p_max ${pHigh}`);
     xsec[i] = num(parts[3], source, line, "cross section");
     bins.push({ index67: i, index58: overflow ? -1 : n58++, slice, cosLow, cosHigh, pLow, pHigh, overflow });
   });
@@ -145,7 +157,8 @@ export function parseT2kCrossSectionText(text: string, source = "cross-section_a
  *   or an asymmetric matrix
  */
 export function parseT2kCovarianceText(text: string, n = T2K_BINS_67, source = "covariance"): Float64Array {
-  const out = new Float64Array(n * n), seen = new Uint8Array(n * n);
+  const out = new Float64Array(n * n),
+    seen = new Uint8Array(n * n);
   for (const { line, text: t } of dataLines(text)) {
     const parts = t.split("|");
     if (parts.length !== 2) throw new NsbiFormatError(`${source}: line ${line}: expected 'i - j | value'`);
@@ -158,10 +171,14 @@ export function parseT2kCovarianceText(text: string, n = T2K_BINS_67, source = "
     out[i * n + j] = num(parts[1], source, line, "covariance");
   }
   const missing = seen.indexOf(0);
-  if (missing >= 0) throw new NsbiFormatError(`${source}: bin pair ${Math.floor(missing / n)} - ${missing % n} missing; expected all ${n}×${n} pairs`);
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
-    if (out[i * n + j] !== out[j * n + i]) throw new NsbiFormatError(`${source}: not symmetric at ${i} - ${j}`);
-  }
+  if (missing >= 0)
+    throw new NsbiFormatError(
+      `${source}: bin pair ${Math.floor(missing / n)} - ${missing % n} missing; expected all ${n}×${n} pairs`,
+    );
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) {
+      if (out[i * n + j] !== out[j * n + i]) throw new NsbiFormatError(`${source}: not symmetric at ${i} - ${j}`);
+    }
   return out;
 }
 
@@ -173,7 +190,8 @@ export function parseT2kCovarianceText(text: string, n = T2K_BINS_67, source = "
  */
 export function subMatrix(m: Float64Array, n: number, keep: ArrayLike<number>): Float64Array {
   if (m.length !== n * n) throw new NsbiInputError(`subMatrix: m must hold n × n = ${n * n} values, got ${m.length}`);
-  const k = keep.length, out = new Float64Array(k * k);
+  const k = keep.length,
+    out = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = m[keep[a] * n + keep[b]];
   return out;
 }
@@ -193,7 +211,8 @@ export function buildT2kAnalysisI(texts: T2kReleaseTexts): T2kAnalysisI {
   const fluxNorm = parseT2kCovarianceText(texts.fluxNorm, n, "covariance_fluxNormalizationSystematics_analysisI.txt");
   const total = stat.map((v, i) => v + shape[i] + fluxNorm[i]);
   const keep = Int32Array.from(bins.filter((b) => !b.overflow).map((b) => b.index67));
-  if (keep.length !== T2K_BINS) throw new NsbiFormatError(`T2K release: expected ${T2K_BINS} non-overflow bins, got ${keep.length}`);
+  if (keep.length !== T2K_BINS)
+    throw new NsbiFormatError(`T2K release: expected ${T2K_BINS} non-overflow bins, got ${keep.length}`);
   const sub = (m: Float64Array) => subMatrix(m, n, keep);
   const bins58 = Array.from(keep, (i) => ({ ...bins[i] }));
   const sliceStart58 = new Int32Array(T2K_COS_SLICE_EDGES.length);
@@ -204,7 +223,9 @@ export function buildT2kAnalysisI(texts: T2kReleaseTexts): T2kAnalysisI {
   return {
     bins67: { n, bins, xsec, cov: { stat, shape, fluxNorm, total } },
     bins58: {
-      n: T2K_BINS, bins: bins58, xsec: Float64Array.from(keep, (i) => xsec[i]),
+      n: T2K_BINS,
+      bins: bins58,
+      xsec: Float64Array.from(keep, (i) => xsec[i]),
       cov: { stat: sub(stat), shape: sub(shape), fluxNorm: sub(fluxNorm), total: sub(total) },
     },
     index58To67: keep,
@@ -231,14 +252,21 @@ export interface FluxHistogram {
  */
 export function fluxFromPer50MeV(edges: ArrayLike<number>, per50MeV: ArrayLike<number>): FluxHistogram {
   const n = per50MeV.length;
-  if (edges.length !== n + 1) throw new NsbiInputError(`fluxFromPer50MeV: edges must have per50MeV.length + 1 = ${n + 1} values, got ${edges.length}`);
-  const e = Float64Array.from(edges), perGeV = new Float64Array(n), inBin = new Float64Array(n);
+  if (edges.length !== n + 1)
+    throw new NsbiInputError(
+      `fluxFromPer50MeV: edges must have per50MeV.length + 1 = ${n + 1} values, got ${edges.length}`,
+    );
+  const e = Float64Array.from(edges),
+    perGeV = new Float64Array(n),
+    inBin = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const w = e[i + 1] - e[i], c = per50MeV[i];
+    const w = e[i + 1] - e[i],
+      c = per50MeV[i];
     if (!(w > 0)) throw new NsbiInputError(`fluxFromPer50MeV: edges must increase, got ${e[i]} then ${e[i + 1]}`);
-    if (!(c >= 0) || !Number.isFinite(c)) throw new NsbiInputError(`fluxFromPer50MeV: per50MeV[${i}] must be finite and ≥ 0, got ${c}`);
+    if (!(c >= 0) || !Number.isFinite(c))
+      throw new NsbiInputError(`fluxFromPer50MeV: per50MeV[${i}] must be finite and ≥ 0, got ${c}`);
     perGeV[i] = c / 0.05;
-    inBin[i] = c * w / 0.05;
+    inBin[i] = (c * w) / 0.05;
   }
   return { edges: e, perGeV, inBin };
 }
@@ -252,15 +280,22 @@ export function fluxFromPer50MeV(edges: ArrayLike<number>, per50MeV: ArrayLike<n
  * @throws NsbiFormatError on a malformed row or non-contiguous bins
  */
 export function parseNd280FluxCsv(text: string, source = "t2kflux_2016_plus250kA_nd280_numu.csv"): FluxHistogram {
-  const lines = text.split(/\r?\n/).map((t, i) => ({ line: i + 1, t: t.trim() })).filter((l) => l.t !== "" && !l.t.startsWith("#"));
+  const lines = text
+    .split(/\r?\n/)
+    .map((t, i) => ({ line: i + 1, t: t.trim() }))
+    .filter((l) => l.t !== "" && !l.t.startsWith("#"));
   const header = lines.shift();
-  if (!header || !header.t.startsWith("E_low_GeV,E_high_GeV,flux_per_50MeV")) throw new NsbiFormatError(`${source}: expected header 'E_low_GeV,E_high_GeV,flux_per_50MeV,…'`);
-  const edges: number[] = [], c: number[] = [];
+  if (!header?.t.startsWith("E_low_GeV,E_high_GeV,flux_per_50MeV"))
+    throw new NsbiFormatError(`${source}: expected header 'E_low_GeV,E_high_GeV,flux_per_50MeV,…'`);
+  const edges: number[] = [],
+    c: number[] = [];
   for (const { line, t } of lines) {
     const f = t.split(",");
-    const lo = num(f[0] ?? "", source, line, "E_low_GeV"), hi = num(f[1] ?? "", source, line, "E_high_GeV");
+    const lo = num(f[0] ?? "", source, line, "E_low_GeV"),
+      hi = num(f[1] ?? "", source, line, "E_high_GeV");
     if (edges.length === 0) edges.push(lo);
-    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${line}: bins not contiguous at ${lo} GeV`);
+    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9)
+      throw new NsbiFormatError(`${source}: line ${line}: bins not contiguous at ${lo} GeV`);
     edges.push(hi);
     c.push(num(f[2] ?? "", source, line, "flux_per_50MeV"));
   }
@@ -275,13 +310,16 @@ export function parseNd280FluxCsv(text: string, source = "t2kflux_2016_plus250kA
  * @param source file name for error messages
  */
 export function parseT2kFluxTable(text: string, source = "t2kflux_2016_nd280_plus250kA.txt"): FluxHistogram {
-  const edges: number[] = [], c: number[] = [];
+  const edges: number[] = [],
+    c: number[] = [];
   text.split(/\r?\n/).forEach((t, i) => {
     const m = /^\s*(\d+)\s+([0-9.]+)\s*-\s*([0-9.]+)\s+(\S+)/.exec(t);
     if (!m) return;
-    const lo = num(m[2], source, i + 1, "energy"), hi = num(m[3], source, i + 1, "energy");
+    const lo = num(m[2], source, i + 1, "energy"),
+      hi = num(m[3], source, i + 1, "energy");
     if (edges.length === 0) edges.push(lo);
-    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9) throw new NsbiFormatError(`${source}: line ${i + 1}: bins not contiguous at ${lo} GeV`);
+    else if (Math.abs(edges[edges.length - 1] - lo) > 1e-9)
+      throw new NsbiFormatError(`${source}: line ${i + 1}: bins not contiguous at ${lo} GeV`);
     edges.push(hi);
     c.push(num(m[4], source, i + 1, "numu flux"));
   });

@@ -26,7 +26,8 @@ function cell(row: TuneRow, p: number): string {
   if (!row.theta) return "–";
   const v = fmt(row.theta[p]);
   if (!row.errDown || !row.errUp) return v;
-  const lo = row.errDown[p], hi = row.errUp[p];
+  const lo = row.errDown[p],
+    hi = row.errUp[p];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${v} (at bound)`;
   if (Math.abs(lo - hi) <= 0.05 * Math.max(lo, hi)) return `${v} ± ${fmt((lo + hi) / 2)}`;
   return `${v} +${fmt(hi)} −${fmt(lo)}`;
@@ -47,7 +48,10 @@ export function table1Markdown(rows: TuneRow[], dataIntegrated: number, warnings
     "",
     `| row | ${names.join(" | ")} | errors | χ² full (${T2K_BINS} bins) | χ² diagonal | σ_int / data |`,
     `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
-    ...rows.map((r) => `| ${r.name} | ${T2K_PARAMETER_NAMES.map((_, p) => cell(r, p)).join(" | ")} | ${r.errorKind} | ${fmt(r.chi2Full, 2)} | ${fmt(r.chi2Diag, 2)} | ${fmt(r.integrated / dataIntegrated, 3)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${T2K_PARAMETER_NAMES.map((_, p) => cell(r, p)).join(" | ")} | ${r.errorKind} | ${fmt(r.chi2Full, 2)} | ${fmt(r.chi2Diag, 2)} | ${fmt(r.integrated / dataIntegrated, 3)} |`,
+    ),
     "",
     "σ_int / data: integrated cross section of the prediction over that of the T2K data (Peelle's Pertinent Puzzle shows as a full-covariance fit below 1).",
     "",
@@ -58,7 +62,8 @@ export function table1Markdown(rows: TuneRow[], dataIntegrated: number, warnings
     ...PAPER_TABLE1.map((r) => {
       const cells = T2K_PARAMETER_NAMES.map((_, p) => {
         if (!r.theta) return "–";
-        const up = r.errUp![p], down = r.errDown![p];
+        const up = r.errUp![p],
+          down = r.errDown![p];
         return up === down ? `${r.theta[p].toFixed(2)} ± ${up}` : `${r.theta[p].toFixed(2)} +${up} −${down}`;
       });
       return `| ${r.name} | ${cells.join(" | ")} | ${r.chi2.toFixed(2)} |`;

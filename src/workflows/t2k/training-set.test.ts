@@ -40,12 +40,20 @@ describe("user training sets", () => {
       expect(t.theta[4]).toBe(3); // second kept row is row(2)
       expect(t.x[T2K_BINS + 1]).toBeCloseTo(2.01, 6);
       expect(warnings).toEqual(["my.csv: dropped 1 of 3 rows with non-finite values"]);
-    } finally { setWarningHandler(prev); }
+    } finally {
+      setWarningHandler(prev);
+    }
   });
 
   test("wrong widths are rejected with the expected layout", () => {
-    expect(() => trainingSetFromTable(new Float64Array(61), 1, 61, "a.csv")).toThrow(/a\.csv: rows have 61 values, expected 62/);
-    expect(() => trainingSetFromArrays(new Float32Array(3), 3, new Float32Array(58), 58, 1, "b.npz")).toThrow(/b\.npz: theta has 3 columns/);
-    expect(() => trainingSetFromArrays(new Float32Array(4), 4, new Float32Array(67), 67, 1, "b.npz")).toThrow(/x has 67 columns, expected the 58/);
+    expect(() => trainingSetFromTable(new Float64Array(61), 1, 61, "a.csv")).toThrow(
+      /a\.csv: rows have 61 values, expected 62/,
+    );
+    expect(() => trainingSetFromArrays(new Float32Array(3), 3, new Float32Array(58), 58, 1, "b.npz")).toThrow(
+      /b\.npz: theta has 3 columns/,
+    );
+    expect(() => trainingSetFromArrays(new Float32Array(4), 4, new Float32Array(67), 67, 1, "b.npz")).toThrow(
+      /x has 67 columns, expected the 58/,
+    );
   });
 });

@@ -20,12 +20,20 @@ export interface T2kTrainingSet {
  * @param cols number of columns: must be 62
  * @param source file name for messages
  */
-export function trainingSetFromTable(data: ArrayLike<number>, rows: number, cols: number, source: string): T2kTrainingSet {
+export function trainingSetFromTable(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  source: string,
+): T2kTrainingSet {
   const want = T2K_THETA_DIM + T2K_BINS;
   if (cols !== want) {
-    throw new NsbiInputError(`${source}: rows have ${cols} values, expected ${want} (${T2K_THETA_DIM} parameters then ${T2K_BINS} bins)`);
+    throw new NsbiInputError(
+      `${source}: rows have ${cols} values, expected ${want} (${T2K_THETA_DIM} parameters then ${T2K_BINS} bins)`,
+    );
   }
-  const theta = new Float32Array(rows * T2K_THETA_DIM), x = new Float32Array(rows * T2K_BINS);
+  const theta = new Float32Array(rows * T2K_THETA_DIM),
+    x = new Float32Array(rows * T2K_BINS);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < T2K_THETA_DIM; j++) theta[i * T2K_THETA_DIM + j] = data[i * cols + j];
     for (let j = 0; j < T2K_BINS; j++) x[i * T2K_BINS + j] = data[i * cols + T2K_THETA_DIM + j];
@@ -38,16 +46,29 @@ export function trainingSetFromTable(data: ArrayLike<number>, rows: number, cols
  * @param thetaCols columns of θ as stored (must be 4)
  * @param xCols columns of x as stored (must be 58)
  */
-export function trainingSetFromArrays(theta: Float32Array, thetaCols: number, x: Float32Array, xCols: number, rows: number,
-  source: string): T2kTrainingSet {
-  if (thetaCols !== T2K_THETA_DIM) throw new NsbiInputError(`${source}: theta has ${thetaCols} columns, expected ${T2K_THETA_DIM} (MaCCQE, NormCCMEC, XSecShape_CCMEC, RPA_CCQE)`);
-  if (xCols !== T2K_BINS) throw new NsbiInputError(`${source}: x has ${xCols} columns, expected the ${T2K_BINS} bins of T2K CC0π Analysis I without overflow bins`);
+export function trainingSetFromArrays(
+  theta: Float32Array,
+  thetaCols: number,
+  x: Float32Array,
+  xCols: number,
+  rows: number,
+  source: string,
+): T2kTrainingSet {
+  if (thetaCols !== T2K_THETA_DIM)
+    throw new NsbiInputError(
+      `${source}: theta has ${thetaCols} columns, expected ${T2K_THETA_DIM} (MaCCQE, NormCCMEC, XSecShape_CCMEC, RPA_CCQE)`,
+    );
+  if (xCols !== T2K_BINS)
+    throw new NsbiInputError(
+      `${source}: x has ${xCols} columns, expected the ${T2K_BINS} bins of T2K CC0π Analysis I without overflow bins`,
+    );
   return dropNonFinite(theta, x, rows, source);
 }
 
 function dropNonFinite(theta: Float32Array, x: Float32Array, rows: number, source: string): T2kTrainingSet {
   if (rows === 0) throw new NsbiInputError(`${source}: no rows, expected (θ, x) training pairs`);
-  const P = T2K_THETA_DIM, D = T2K_BINS;
+  const P = T2K_THETA_DIM,
+    D = T2K_BINS;
   let kept = 0;
   for (let i = 0; i < rows; i++) {
     let ok = true;

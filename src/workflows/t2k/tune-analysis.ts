@@ -13,7 +13,8 @@ import type { TuneRow } from "./table1.js";
 import { inferThrows, type ThrowsInference } from "./throws-inference.js";
 
 /** The MicroBooNE tune's quoted 1σ errors (lower, upper), PRD 105, 072001 via Table I of Tame-Narvaez et al., arXiv:2603.09778. */
-const TUNE_ERR_DOWN = [0.10, 0.50, 1.00, 0.40], TUNE_ERR_UP = [0.10, 0.50, 0.00, 0.40];
+const TUNE_ERR_DOWN = [0.1, 0.5, 1.0, 0.4],
+  TUNE_ERR_UP = [0.1, 0.5, 0.0, 0.4];
 
 export interface T2kMeasurement {
   /** 58 measured values, 10⁻³⁸ cm²/(GeV/c)/nucleon. */
@@ -64,8 +65,13 @@ export interface PosteriorEstimate {
 }
 
 /** Posterior summary for one observation; null when (almost) no draw falls inside the prior support. */
-function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): { est: PosteriorEstimate; samples: Float32Array } | null {
-  let r;
+function estimate(
+  posterior: Posterior,
+  x: Float32Array,
+  n: number,
+  rng: Rng,
+): { est: PosteriorEstimate; samples: Float32Array } | null {
+  let r: ReturnType<typeof posterior.sampleWithInfo>;
   try {
     r = posterior.sampleWithInfo(n, x, { rng, maxDrawsPerSample: 2000 });
   } catch (e) {
@@ -74,7 +80,13 @@ function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): {
   }
   const s = summarizeSamples(r.samples, n, posterior.parameterNames, [0.16, 0.84]);
   return {
-    est: { mean: s.mean, std: s.std, q16: s.quantiles[0].values, q84: s.quantiles[1].values, acceptanceRate: r.acceptanceRate },
+    est: {
+      mean: s.mean,
+      std: s.std,
+      q16: s.quantiles[0].values,
+      q84: s.quantiles[1].values,
+      acceptanceRate: r.acceptanceRate,
+    },
     samples: r.samples,
   };
 }
@@ -91,15 +103,39 @@ function estimate(posterior: Posterior, x: Float32Array, n: number, rng: Rng): {
  * @param alt the alternative model (mock data that the parameters cannot fully absorb), at its default point
  * @param data the T2K measurement (58 bins)
  */
-export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kCc0piModel, data: T2kMeasurement,
-  opts: T2kAnalysisOptions = {}): T2kAnalysis {
-  const L = opts.numSamples ?? 1000, m = opts.numThrows ?? 1000;
+export function analyseT2k(
+  posterior: Posterior,
+  model: T2kCc0piModel,
+  alt: T2kCc0piModel,
+  data: T2kMeasurement,
+  opts: T2kAnalysisOptions = {},
+): T2kAnalysis {
+  const L = opts.numSamples ?? 1000,
+    m = opts.numThrows ?? 1000;
   const master = new Rng(opts.seed ?? 0);
   const chi2 = new Chi2(data.values, data.covariance, `T2K total covariance (${T2K_BINS} bins)`);
-  const integrated = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * data.widths[i]; return s; };
-  const row = (name: string, theta: number[] | null, pred: Float64Array, errDown: number[] | null, errUp: number[] | null, errorKind: string): TuneRow => ({
-    name, theta, errDown, errUp, errorKind, prediction: Array.from(pred),
-    chi2Full: chi2.full(pred), chi2Diag: chi2.diagonal(pred), integrated: integrated(pred),
+  const integrated = (v: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += v[i] * data.widths[i];
+    return s;
+  };
+  const row = (
+    name: string,
+    theta: number[] | null,
+    pred: Float64Array,
+    errDown: number[] | null,
+    errUp: number[] | null,
+    errorKind: string,
+  ): TuneRow => ({
+    name,
+    theta,
+    errDown,
+    errUp,
+    errorKind,
+    prediction: Array.from(pred),
+    chi2Full: chi2.full(pred),
+    chi2Diag: chi2.diagonal(pred),
+    integrated: integrated(pred),
   });
   const f32 = (v: ArrayLike<number>) => Float32Array.from(v);
 
@@ -115,17 +151,26 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
   const throwValues = thrower.sample(m, master.fork());
   const throwSeed = master.forkSeed();
   const tThrows = performance.now();
-  const thr = central ? inferThrows(posterior, f32(data.values), f32(throwValues), m, {
-    numSamples: L, seed: throwSeed, onProgress: (d, t) => opts.onProgress?.("throws", d, t),
-  }) : null;
+  const thr = central
+    ? inferThrows(posterior, f32(data.values), f32(throwValues), m, {
+        numSamples: L,
+        seed: throwSeed,
+        onProgress: (d, t) => opts.onProgress?.("throws", d, t),
+      })
+    : null;
   const throwSeconds = (performance.now() - tThrows) / 1000;
-  const B = T2K_BINS, binMean = new Array<number>(B).fill(0), binStd = new Array<number>(B).fill(0);
+  const B = T2K_BINS,
+    binMean = new Array<number>(B).fill(0),
+    binStd = new Array<number>(B).fill(0);
   for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binMean[b] += throwValues[t * B + b] / m;
-  for (let t = 0; t < m; t++) for (let b = 0; b < B; b++) binStd[b] += (throwValues[t * B + b] - binMean[b]) ** 2 / (m - 1);
+  for (let t = 0; t < m; t++)
+    for (let b = 0; b < B; b++) binStd[b] += (throwValues[t * B + b] - binMean[b]) ** 2 / (m - 1);
   for (let b = 0; b < B; b++) binStd[b] = Math.sqrt(binStd[b]);
 
   // conventional fits of the forward model to the data
-  const lower = [...T2K_PRIOR_LOW], upper = [...T2K_PRIOR_HIGH], starts = [[...MICROBOONE_TUNE]];
+  const lower = [...T2K_PRIOR_LOW],
+    upper = [...T2K_PRIOR_HIGH],
+    starts = [[...MICROBOONE_TUNE]];
   const ns = normShapeSpace(data.values, data.covariance, data.widths);
   const nsChi2 = new Chi2(ns.data, ns.covariance, "norm-shape covariance of the T2K data");
   const objectives: [ConventionalFit["objective"], (t: number[]) => number][] = [
@@ -142,20 +187,54 @@ export function analyseT2k(posterior: Posterior, model: T2kCc0piModel, alt: T2kC
 
   const fitSeconds = (performance.now() - tFits) / 1000;
   const FAILED = "inference failed: posterior outside the prior support";
-  const inferred = (name: string, e: PosteriorEstimate | null, down: number[] | undefined, up: number[] | undefined, kind: string) => (e
-    ? row(name, e.mean, model.expected58(e.mean), down ?? e.std, up ?? e.std, kind)
-    : { name, theta: null, errDown: null, errUp: null, errorKind: FAILED, prediction: new Array<number>(T2K_BINS).fill(Number.NaN), chi2Full: Number.NaN, chi2Diag: Number.NaN, integrated: Number.NaN });
+  const inferred = (
+    name: string,
+    e: PosteriorEstimate | null,
+    down: number[] | undefined,
+    up: number[] | undefined,
+    kind: string,
+  ) =>
+    e
+      ? row(name, e.mean, model.expected58(e.mean), down ?? e.std, up ?? e.std, kind)
+      : {
+          name,
+          theta: null,
+          errDown: null,
+          errUp: null,
+          errorKind: FAILED,
+          prediction: new Array<number>(T2K_BINS).fill(Number.NaN),
+          chi2Full: Number.NaN,
+          chi2Diag: Number.NaN,
+          integrated: Number.NaN,
+        };
   const rows: TuneRow[] = [
-    row("MicroBooNE tune (main model)", [...MICROBOONE_TUNE], tunePred, TUNE_ERR_DOWN, TUNE_ERR_UP, "quoted tune errors"),
+    row(
+      "MicroBooNE tune (main model)",
+      [...MICROBOONE_TUNE],
+      tunePred,
+      TUNE_ERR_DOWN,
+      TUNE_ERR_UP,
+      "quoted tune errors",
+    ),
     inferred("Inferred MicroBooNE tune", tune, undefined, undefined, "posterior σ"),
     row("Alternative model (t2k-cc0pi-alt)", null, altPred, null, null, "–"),
     inferred("Inferred alternative (surrogate)", altFit, undefined, undefined, "posterior σ"),
-    inferred("Inferred T2K", central?.est ?? null, thr?.errDown, thr?.errUp,
-      `${m} covariance throws, 16–84%${thr?.failed ? ` (${thr.failed} throws dropped: posterior outside the prior)` : ""}`),
+    inferred(
+      "Inferred T2K",
+      central?.est ?? null,
+      thr?.errDown,
+      thr?.errUp,
+      `${m} covariance throws, 16–84%${thr?.failed ? ` (${thr.failed} throws dropped: posterior outside the prior)` : ""}`,
+    ),
     ...fits.map((f) => row(f.name, f.theta, model.expected58(f.theta), f.sigma, f.sigma, "Δχ² = 1 (curvature)")),
   ];
   return {
-    rows, centralSamples: central?.samples ?? null, throws: thr ? { ...thr, binMean, binStd } : { binMean, binStd }, fits,
-    dataIntegrated: integrated(data.values), mock: { tune, alt: altFit }, seconds: { throws: throwSeconds, fits: fitSeconds },
+    rows,
+    centralSamples: central?.samples ?? null,
+    throws: thr ? { ...thr, binMean, binStd } : { binMean, binStd },
+    fits,
+    dataIntegrated: integrated(data.values),
+    mock: { tune, alt: altFit },
+    seconds: { throws: throwSeconds, fits: fitSeconds },
   };
 }

@@ -84,7 +84,9 @@ export const T2K_MIN_TRAINING_CONFIGURATIONS = 10_000;
 /** The warning for a run trained on `trainRows` configurations, or null when there are enough. */
 export function smallTrainingSetWarning(trainRows: number): string | null {
   if (trainRows >= T2K_MIN_TRAINING_CONFIGURATIONS) return null;
-  return `only ${trainRows.toLocaleString("en-US")} training configurations (fewer than ${T2K_MIN_TRAINING_CONFIGURATIONS.toLocaleString("en-US")}): `
-    + "the posterior, Table I and the calibration of this run are not trustworthy; use the default "
-    + `${T2K_TUNE_DEFAULTS.numTrain.toLocaleString("en-US")} (the paper's) or --quick (${T2K_TUNE_QUICK.numTrain!.toLocaleString("en-US")}) for results`;
+  return (
+    `only ${trainRows.toLocaleString("en-US")} training configurations (fewer than ${T2K_MIN_TRAINING_CONFIGURATIONS.toLocaleString("en-US")}): ` +
+    "the posterior, Table I and the calibration of this run are not trustworthy; use the default " +
+    `${T2K_TUNE_DEFAULTS.numTrain.toLocaleString("en-US")} (the paper's) or --quick (${T2K_TUNE_QUICK.numTrain!.toLocaleString("en-US")}) for results`
+  );
 }

@@ -14,16 +14,23 @@ function pmf(n: number, p: number, k: number): number {
 
 /** Pearson χ² over bins with expected count ≥ 5 (tail mass lumped into the neighbouring bins). */
 function chiSquare(n: number, p: number, draws: number, seed: number): { stat: number; dof: number } {
-  const rng = new Rng(seed), counts = new Float64Array(n + 1);
+  const rng = new Rng(seed),
+    counts = new Float64Array(n + 1);
   for (let i = 0; i < draws; i++) counts[sampleBinomial(n, p, rng)]++;
   const bins: { obs: number; exp: number }[] = [];
   let acc = { obs: 0, exp: 0 };
   for (let k = 0; k <= n; k++) {
     acc.obs += counts[k];
     acc.exp += draws * pmf(n, p, k);
-    if (acc.exp >= 5) { bins.push(acc); acc = { obs: 0, exp: 0 }; }
+    if (acc.exp >= 5) {
+      bins.push(acc);
+      acc = { obs: 0, exp: 0 };
+    }
   }
-  if (bins.length) { bins[bins.length - 1].obs += acc.obs; bins[bins.length - 1].exp += acc.exp; }
+  if (bins.length) {
+    bins[bins.length - 1].obs += acc.obs;
+    bins[bins.length - 1].exp += acc.exp;
+  }
   let stat = 0;
   for (const b of bins) stat += (b.obs - b.exp) ** 2 / b.exp;
   return { stat, dof: bins.length - 1 };
@@ -36,10 +43,19 @@ describe("sampleBinomial", () => {
     [200, 0.9, "BTRS via symmetry"],
     [1000000, 0.05, "BTRS, large n"],
   ])("Binomial(%d, %d) mean and variance within 4 standard errors (%s)", (n, p, _path) => {
-    const rng = new Rng(1234), N = 40000;
-    let s = 0, s2 = 0;
-    for (let i = 0; i < N; i++) { const k = sampleBinomial(n, p, rng); s += k; s2 += k * k; }
-    const mean = s / N, v = s2 / N - mean * mean, mu = n * p, sig2 = n * p * (1 - p);
+    const rng = new Rng(1234),
+      N = 40000;
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < N; i++) {
+      const k = sampleBinomial(n, p, rng);
+      s += k;
+      s2 += k * k;
+    }
+    const mean = s / N,
+      v = s2 / N - mean * mean,
+      mu = n * p,
+      sig2 = n * p * (1 - p);
     expect(Math.abs(mean - mu)).toBeLessThan(4 * Math.sqrt(sig2 / N));
     // SE of the sample variance ≈ σ² √(2/N) (plus a small excess-kurtosis term)
     expect(Math.abs(v - sig2)).toBeLessThan(4 * sig2 * Math.sqrt((2 + Math.abs(1 - 6 * p * (1 - p)) / sig2) / N));
@@ -68,7 +84,8 @@ describe("sampleBinomial", () => {
   });
 
   test("same seed gives identical draws", () => {
-    const a = new Rng(9), b = new Rng(9);
+    const a = new Rng(9),
+      b = new Rng(9);
     for (let i = 0; i < 200; i++) expect(sampleBinomial(1000, 0.2, a)).toBe(sampleBinomial(1000, 0.2, b));
   });
 });

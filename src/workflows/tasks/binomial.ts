@@ -21,7 +21,8 @@ import { logFactorial } from "../../numerics/log-factorial.js";
  * ```
  */
 export function sampleBinomial(n: number, p: number, rng: Rng): number {
-  if (!Number.isInteger(n) || n < 0) throw new NsbiInputError(`sampleBinomial: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new NsbiInputError(`sampleBinomial: n must be a non-negative integer, got ${n}`);
   if (!(p >= 0 && p <= 1)) throw new NsbiInputError(`sampleBinomial: p must be in [0, 1], got ${p}`);
   if (p > 0.5) return n - sampleBinomial(n, 1 - p, rng);
   if (n === 0 || p === 0) return 0;
@@ -29,9 +30,14 @@ export function sampleBinomial(n: number, p: number, rng: Rng): number {
 }
 
 function inversion(n: number, p: number, rng: Rng): number {
-  const q = 1 - p, s = p / q, a = (n + 1) * s, r0 = Math.pow(q, n);
+  const q = 1 - p,
+    s = p / q,
+    a = (n + 1) * s,
+    r0 = q ** n;
   for (;;) {
-    let u = rng.uniform(), r = r0, x = 0;
+    let u = rng.uniform(),
+      r = r0,
+      x = 0;
     while (u > r) {
       u -= r;
       x++;
@@ -43,7 +49,8 @@ function inversion(n: number, p: number, rng: Rng): number {
 }
 
 function btrs(n: number, p: number, rng: Rng): number {
-  const q = 1 - p, spq = Math.sqrt(n * p * q);
+  const q = 1 - p,
+    spq = Math.sqrt(n * p * q);
   const b = 1.15 + 2.53 * spq;
   const a = -0.0873 + 0.0248 * b + 0.01 * p;
   const c = n * p + 0.5;

@@ -19,7 +19,11 @@ export class GaussianLinearUniform implements Task {
   readonly name = "gaussian_linear_uniform";
   readonly thetaDim = DIM;
   readonly xDim = DIM;
-  readonly prior: Prior = new BoxUniform(new Array<number>(DIM).fill(-1), new Array<number>(DIM).fill(1), "gaussian_linear_uniform prior");
+  readonly prior: Prior = new BoxUniform(
+    new Array<number>(DIM).fill(-1),
+    new Array<number>(DIM).fill(1),
+    "gaussian_linear_uniform prior",
+  );
   readonly parameterNames = columnNames("parameter", DIM);
   readonly observationNames = columnNames("data", DIM);
 

@@ -7,12 +7,21 @@ import { GaussianLinearUniform } from "./gaussian-linear-uniform.js";
 
 describe.each([new GaussianLinear(), new GaussianLinearUniform()])("$name", (task) => {
   test("x − θ has mean 0 and variance 0.1 in every dimension (within 4 standard errors)", () => {
-    const n = 20000, rng = new Rng(101), theta = task.prior.sample(n, rng), x = task.simulate(theta, n, rng);
+    const n = 20000,
+      rng = new Rng(101),
+      theta = task.prior.sample(n, rng),
+      x = task.simulate(theta, n, rng);
     expect(x.length).toBe(n * 10);
     for (let j = 0; j < 10; j++) {
-      let s = 0, s2 = 0;
-      for (let i = 0; i < n; i++) { const d = x[i * 10 + j] - theta[i * 10 + j]; s += d; s2 += d * d; }
-      const mean = s / n, v = s2 / n - mean * mean;
+      let s = 0,
+        s2 = 0;
+      for (let i = 0; i < n; i++) {
+        const d = x[i * 10 + j] - theta[i * 10 + j];
+        s += d;
+        s2 += d * d;
+      }
+      const mean = s / n,
+        v = s2 / n - mean * mean;
       expect(Math.abs(mean)).toBeLessThan(4 * Math.sqrt(0.1 / n));
       expect(Math.abs(v - 0.1)).toBeLessThan(4 * 0.1 * Math.sqrt(2 / n));
     }

@@ -3,12 +3,26 @@ import { Rng } from "../../engine/rng.js";
 import { GaussianMixture } from "./gaussian-mixture.js";
 
 test("gaussian_mixture: per-row component, variance 0.5·1 + 0.5·0.01 per dimension", () => {
-  const task = new GaussianMixture(), n = 40000, rng = new Rng(303);
-  const theta = task.prior.sample(n, rng), x = task.simulate(theta, n, rng);
-  let s1 = 0, s2 = 0, v1 = 0, v2 = 0, m4 = 0, cross = 0;
+  const task = new GaussianMixture(),
+    n = 40000,
+    rng = new Rng(303);
+  const theta = task.prior.sample(n, rng),
+    x = task.simulate(theta, n, rng);
+  let s1 = 0,
+    s2 = 0,
+    v1 = 0,
+    v2 = 0,
+    m4 = 0,
+    cross = 0;
   for (let i = 0; i < n; i++) {
-    const d1 = x[2 * i] - theta[2 * i], d2 = x[2 * i + 1] - theta[2 * i + 1];
-    s1 += d1; s2 += d2; v1 += d1 * d1; v2 += d2 * d2; m4 += d1 ** 4; cross += d1 * d1 * d2 * d2;
+    const d1 = x[2 * i] - theta[2 * i],
+      d2 = x[2 * i + 1] - theta[2 * i + 1];
+    s1 += d1;
+    s2 += d2;
+    v1 += d1 * d1;
+    v2 += d2 * d2;
+    m4 += d1 ** 4;
+    cross += d1 * d1 * d2 * d2;
   }
   const variance = 0.5 * 1 + 0.5 * 0.01;
   const fourth = 0.5 * 3 * 1 + 0.5 * 3 * 1e-4; // E[d⁴] of the mixture
@@ -23,7 +37,8 @@ test("gaussian_mixture: per-row component, variance 0.5·1 + 0.5·0.01 per dimen
 });
 
 test("gaussian_mixture: prior Uniform[-10, 10]², same seed → identical", () => {
-  const task = new GaussianMixture(), theta = task.prior.sample(10, new Rng(1));
+  const task = new GaussianMixture(),
+    theta = task.prior.sample(10, new Rng(1));
   expect(Array.from(task.prior.lower)).toEqual([-10, -10]);
   expect(task.simulate(theta, 10, new Rng(2))).toEqual(task.simulate(theta, 10, new Rng(2)));
 });

@@ -37,7 +37,10 @@ class LotkaVolterraSolver {
  * @returns `{ ok, y }` with y row-major [times.length, 2] = (prey, predator) per time
  * @see sbibm `sbibm/tasks/lotka_volterra/task.py` (`de`: the Julia right-hand side)
  */
-export function solveLotkaVolterra(theta: ArrayLike<number>, times: ArrayLike<number>): { ok: boolean; y: Float64Array } {
+export function solveLotkaVolterra(
+  theta: ArrayLike<number>,
+  times: ArrayLike<number>,
+): { ok: boolean; y: Float64Array } {
   const y = new Float64Array(times.length * 2);
   return { ok: new LotkaVolterraSolver().solve(theta, 0, times, y), y };
 }

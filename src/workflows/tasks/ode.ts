@@ -30,15 +30,37 @@ export interface OdeResult {
 }
 
 // Dormand–Prince 5(4) tableau (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Table II.5.2).
-const C2 = 1 / 5, C3 = 3 / 10, C4 = 4 / 5, C5 = 8 / 9;
+const C2 = 1 / 5,
+  C3 = 3 / 10,
+  C4 = 4 / 5,
+  C5 = 8 / 9;
 const A21 = 1 / 5;
-const A31 = 3 / 40, A32 = 9 / 40;
-const A41 = 44 / 45, A42 = -56 / 15, A43 = 32 / 9;
-const A51 = 19372 / 6561, A52 = -25360 / 2187, A53 = 64448 / 6561, A54 = -212 / 729;
-const A61 = 9017 / 3168, A62 = -355 / 33, A63 = 46732 / 5247, A64 = 49 / 176, A65 = -5103 / 18656;
-const B1 = 35 / 384, B3 = 500 / 1113, B4 = 125 / 192, B5 = -2187 / 6784, B6 = 11 / 84;
+const A31 = 3 / 40,
+  A32 = 9 / 40;
+const A41 = 44 / 45,
+  A42 = -56 / 15,
+  A43 = 32 / 9;
+const A51 = 19372 / 6561,
+  A52 = -25360 / 2187,
+  A53 = 64448 / 6561,
+  A54 = -212 / 729;
+const A61 = 9017 / 3168,
+  A62 = -355 / 33,
+  A63 = 46732 / 5247,
+  A64 = 49 / 176,
+  A65 = -5103 / 18656;
+const B1 = 35 / 384,
+  B3 = 500 / 1113,
+  B4 = 125 / 192,
+  B5 = -2187 / 6784,
+  B6 = 11 / 84;
 // Error weights: 5th-order minus embedded 4th-order weights.
-const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
+const E1 = 71 / 57600,
+  E3 = -71 / 16695,
+  E4 = 71 / 1920,
+  E5 = -17253 / 339200,
+  E6 = 22 / 525,
+  E7 = -1 / 40;
 
 /**
  * Adaptive explicit Runge–Kutta solver, Dormand–Prince 5(4) with FSAL and local extrapolation,
@@ -65,7 +87,8 @@ export class DormandPrince {
 
   /** @param dim number of state variables */
   constructor(readonly dim: number) {
-    if (!Number.isInteger(dim) || dim < 1) throw new NsbiInputError(`DormandPrince: dim must be a positive integer, got ${dim}`);
+    if (!Number.isInteger(dim) || dim < 1)
+      throw new NsbiInputError(`DormandPrince: dim must be a positive integer, got ${dim}`);
     this.k = Array.from({ length: 7 }, () => new Float64Array(dim));
     this.y = new Float64Array(dim);
     this.yNew = new Float64Array(dim);
@@ -82,20 +105,40 @@ export class DormandPrince {
    * @param out output, at least times.length × dim values
    * @param options tolerances and limits
    */
-  solve(f: OdeRhs, y0: ArrayLike<number>, t0: number, times: ArrayLike<number>, out: Float64Array, options: OdeOptions = {}): OdeResult {
-    const D = this.dim, rtol = options.rtol ?? 1e-8, atol = options.atol ?? 1e-8, maxSteps = options.maxSteps ?? 100000;
+  solve(
+    f: OdeRhs,
+    y0: ArrayLike<number>,
+    t0: number,
+    times: ArrayLike<number>,
+    out: Float64Array,
+    options: OdeOptions = {},
+  ): OdeResult {
+    const D = this.dim,
+      rtol = options.rtol ?? 1e-8,
+      atol = options.atol ?? 1e-8,
+      maxSteps = options.maxSteps ?? 100000;
     if (y0.length !== D) throw new NsbiInputError(`DormandPrince.solve: y0 must have ${D} values, got ${y0.length}`);
-    if (out.length < times.length * D) throw new NsbiInputError(`DormandPrince.solve: out must hold ${times.length} × ${D} values, got ${out.length}`);
-    if (!(rtol > 0) || !(atol > 0)) throw new NsbiInputError(`DormandPrince.solve: rtol and atol must be > 0, got ${rtol} and ${atol}`);
+    if (out.length < times.length * D)
+      throw new NsbiInputError(`DormandPrince.solve: out must hold ${times.length} × ${D} values, got ${out.length}`);
+    if (!(rtol > 0) || !(atol > 0))
+      throw new NsbiInputError(`DormandPrince.solve: rtol and atol must be > 0, got ${rtol} and ${atol}`);
     for (let s = 0; s < times.length; s++) {
       if (!Number.isFinite(times[s]) || times[s] < (s === 0 ? t0 : times[s - 1])) {
-        throw new NsbiInputError(`DormandPrince.solve: times must be finite, non-decreasing and ≥ t0 = ${t0}; times[${s}] = ${times[s]}`);
+        throw new NsbiInputError(
+          `DormandPrince.solve: times must be finite, non-decreasing and ≥ t0 = ${t0}; times[${s}] = ${times[s]}`,
+        );
       }
     }
-    const [k1, k2, k3, k4, k5, k6, k7] = this.k, y = this.y, yn = this.yNew, tmp = this.tmp;
+    const [k1, k2, k3, k4, k5, k6, k7] = this.k,
+      y = this.y,
+      yn = this.yNew,
+      tmp = this.tmp;
     for (let i = 0; i < D; i++) y[i] = y0[i];
     out.fill(NaN, 0, times.length * D);
-    let t = t0, saved = 0, steps = 0, evaluations = 1;
+    let t = t0,
+      saved = 0,
+      steps = 0,
+      evaluations = 1;
     f(t, y, k1);
     let h = options.h0 ?? this.initialStep(f, t, y, k1, rtol, atol, times.length ? times[times.length - 1] - t0 : 1);
     evaluations += options.h0 === undefined ? 1 : 0;
@@ -120,7 +163,8 @@ export class DormandPrince {
       f(t + C4 * hs, tmp, k4);
       for (let i = 0; i < D; i++) tmp[i] = y[i] + hs * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
       f(t + C5 * hs, tmp, k5);
-      for (let i = 0; i < D; i++) tmp[i] = y[i] + hs * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+      for (let i = 0; i < D; i++)
+        tmp[i] = y[i] + hs * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
       f(t + hs, tmp, k6);
       for (let i = 0; i < D; i++) yn[i] = y[i] + hs * (B1 * k1[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i]);
       f(t + hs, yn, k7);
@@ -138,7 +182,7 @@ export class DormandPrince {
         h = 0.1 * hs;
         continue;
       }
-      const factor = Math.min(10, Math.max(0.2, 0.9 * Math.pow(Math.max(err, 1e-10), -0.2)));
+      const factor = Math.min(10, Math.max(0.2, 0.9 * Math.max(err, 1e-10) ** -0.2));
       if (err <= 1) {
         t = last ? target : t + hs;
         y.set(yn);
@@ -154,15 +198,27 @@ export class DormandPrince {
   }
 
   /** Hairer's starting step (Solving ODEs I, §II.4): h with ‖h·f‖ ≈ 0.01‖y‖, refined by f's change. */
-  private initialStep(f: OdeRhs, t: number, y: Float64Array, f0: Float64Array, rtol: number, atol: number, span: number): number {
-    const D = this.dim, y1 = this.tmp, f1 = this.k[1];
-    let d0 = 0, d1 = 0;
+  private initialStep(
+    f: OdeRhs,
+    t: number,
+    y: Float64Array,
+    f0: Float64Array,
+    rtol: number,
+    atol: number,
+    span: number,
+  ): number {
+    const D = this.dim,
+      y1 = this.tmp,
+      f1 = this.k[1];
+    let d0 = 0,
+      d1 = 0;
     for (let i = 0; i < D; i++) {
       const sc = atol + rtol * Math.abs(y[i]);
       d0 += (y[i] / sc) ** 2;
       d1 += (f0[i] / sc) ** 2;
     }
-    d0 = Math.sqrt(d0 / D); d1 = Math.sqrt(d1 / D);
+    d0 = Math.sqrt(d0 / D);
+    d1 = Math.sqrt(d1 / D);
     let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
     h0 = Math.min(h0, Math.abs(span) || 1);
     for (let i = 0; i < D; i++) y1[i] = y[i] + h0 * f0[i];
@@ -171,7 +227,7 @@ export class DormandPrince {
     for (let i = 0; i < D; i++) d2 += ((f1[i] - f0[i]) / (atol + rtol * Math.abs(y[i]))) ** 2;
     d2 = Math.sqrt(d2 / D) / h0;
     const m = Math.max(d1, d2);
-    const h1 = m <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / m, 1 / 5);
+    const h1 = m <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : (0.01 / m) ** (1 / 5);
     const h = Math.min(100 * h0, h1);
     return Number.isFinite(h) && h > 0 ? h : 1e-6;
   }

@@ -36,7 +36,11 @@ export interface ExactReferencePosterior {
 }
 
 /** Tasks with an exact reference posterior here. */
-export const exactReferenceTasks: readonly string[] = Object.freeze(["gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture"]);
+export const exactReferenceTasks: readonly string[] = Object.freeze([
+  "gaussian_linear",
+  "gaussian_linear_uniform",
+  "gaussian_mixture",
+]);
 
 /** Base seed of the synthetic observations: observation `num` uses `new Rng(SYNTHETIC_SEED + num)`. */
 export const SYNTHETIC_OBSERVATION_SEED = 20_210_413;
@@ -50,8 +54,10 @@ export const SYNTHETIC_OBSERVATION_SEED = 20_210_413;
  * @returns the true parameter and the observation
  */
 export function syntheticObservation(task: string, num: number): { theta: Float32Array; x: Float32Array } {
-  if (!Number.isInteger(num) || num < 1) throw new NsbiInputError(`syntheticObservation: observation number must be a positive integer, got ${num}`);
-  const t = getTask(task), rng = new Rng(SYNTHETIC_OBSERVATION_SEED + num);
+  if (!Number.isInteger(num) || num < 1)
+    throw new NsbiInputError(`syntheticObservation: observation number must be a positive integer, got ${num}`);
+  const t = getTask(task),
+    rng = new Rng(SYNTHETIC_OBSERVATION_SEED + num);
   // Retry (rarely needed): an ODE task can fail to simulate; the next draw of the stream is used.
   for (let attempt = 0; attempt < 100; attempt++) {
     const theta = t.prior.sample(1, rng);
@@ -74,15 +80,22 @@ export function syntheticObservation(task: string, num: number): { theta: Float3
  */
 export function exactReferencePosterior(task: string, x: ArrayLike<number>): ExactReferencePosterior {
   switch (task) {
-    case "gaussian_linear": return gaussianLinearPosterior(x);
-    case "gaussian_linear_uniform": return gaussianLinearUniformPosterior(x);
-    case "gaussian_mixture": return gaussianMixturePosterior(x);
-    default: throw new NsbiInputError(`exactReferencePosterior: no closed-form posterior for ${JSON.stringify(task)}; available: ${exactReferenceTasks.join(", ")}`);
+    case "gaussian_linear":
+      return gaussianLinearPosterior(x);
+    case "gaussian_linear_uniform":
+      return gaussianLinearUniformPosterior(x);
+    case "gaussian_mixture":
+      return gaussianMixturePosterior(x);
+    default:
+      throw new NsbiInputError(
+        `exactReferencePosterior: no closed-form posterior for ${JSON.stringify(task)}; available: ${exactReferenceTasks.join(", ")}`,
+      );
   }
 }
 
 function checkX(x: ArrayLike<number>, dim: number, task: string): Float64Array {
-  if (x.length !== dim) throw new NsbiInputError(`${task} reference posterior: x must have ${dim} values, got ${x.length}`);
+  if (x.length !== dim)
+    throw new NsbiInputError(`${task} reference posterior: x must have ${dim} values, got ${x.length}`);
   const out = Float64Array.from(x);
   if (!out.every(Number.isFinite)) throw new NsbiInputError(`${task} reference posterior: x must be finite`);
   return out;
@@ -96,9 +109,12 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** gaussian_linear: N(x/2, 0.05·I) in 10-D. */
 export function gaussianLinearPosterior(xIn: ArrayLike<number>): ExactReferencePosterior {
-  const D = 10, x = checkX(xIn, D, "gaussian_linear"), sd = Math.sqrt(0.05);
+  const D = 10,
+    x = checkX(xIn, D, "gaussian_linear"),
+    sd = Math.sqrt(0.05);
   return {
-    task: "gaussian_linear", dim: D,
+    task: "gaussian_linear",
+    dim: D,
     sample(n, rng) {
       checkN(n, "gaussian_linear reference sample");
       const out = new Float32Array(n * D);
@@ -107,10 +123,14 @@ export function gaussianLinearPosterior(xIn: ArrayLike<number>): ExactReferenceP
     },
     logProb(theta, n) {
       checkN(n, "gaussian_linear reference logProb");
-      const out = new Float64Array(n), c = -D * (LOG_SQRT_2PI + Math.log(sd));
+      const out = new Float64Array(n),
+        c = -D * (LOG_SQRT_2PI + Math.log(sd));
       for (let i = 0; i < n; i++) {
         let s = 0;
-        for (let j = 0; j < D; j++) { const z = (theta[i * D + j] - x[j] / 2) / sd; s += z * z; }
+        for (let j = 0; j < D; j++) {
+          const z = (theta[i * D + j] - x[j] / 2) / sd;
+          s += z * z;
+        }
         out[i] = c - 0.5 * s;
       }
       return out;
@@ -120,11 +140,15 @@ export function gaussianLinearPosterior(xIn: ArrayLike<number>): ExactReferenceP
 
 /** gaussian_linear_uniform: ∏ⱼ N(xⱼ, 0.1) truncated to [−1, 1]. */
 export function gaussianLinearUniformPosterior(xIn: ArrayLike<number>): ExactReferencePosterior {
-  const D = 10, x = checkX(xIn, D, "gaussian_linear_uniform"), sd = Math.sqrt(0.1);
-  const a = Array.from(x, (m) => (-1 - m) / sd), b = Array.from(x, (m) => (1 - m) / sd);
+  const D = 10,
+    x = checkX(xIn, D, "gaussian_linear_uniform"),
+    sd = Math.sqrt(0.1);
+  const a = Array.from(x, (m) => (-1 - m) / sd),
+    b = Array.from(x, (m) => (1 - m) / sd);
   const logZ = a.map((aj, j) => logNormalMass(aj, b[j]));
   return {
-    task: "gaussian_linear_uniform", dim: D,
+    task: "gaussian_linear_uniform",
+    dim: D,
     sample(n, rng) {
       checkN(n, "gaussian_linear_uniform reference sample");
       const out = new Float32Array(n * D);
@@ -143,7 +167,10 @@ export function gaussianLinearUniformPosterior(xIn: ArrayLike<number>): ExactRef
         let s = 0;
         for (let j = 0; j < D; j++) {
           const t = theta[i * D + j];
-          if (!(t >= -1 && t <= 1)) { s = -Infinity; break; }
+          if (!(t >= -1 && t <= 1)) {
+            s = -Infinity;
+            break;
+          }
           const z = (t - x[j]) / sd;
           s += -0.5 * z * z - LOG_SQRT_2PI - Math.log(sd) - logZ[j];
         }
@@ -155,20 +182,31 @@ export function gaussianLinearUniformPosterior(xIn: ArrayLike<number>): ExactRef
 }
 
 /** Mixture weights, standard deviations and per-dimension log box masses of the gaussian_mixture posterior. */
-export function gaussianMixtureComponents(xIn: ArrayLike<number>): { weights: number[]; sds: number[]; logMass: number[][] } {
-  const x = checkX(xIn, 2, "gaussian_mixture"), sds = [1, 0.1], bound = 10;
+export function gaussianMixtureComponents(xIn: ArrayLike<number>): {
+  weights: number[];
+  sds: number[];
+  logMass: number[][];
+} {
+  const x = checkX(xIn, 2, "gaussian_mixture"),
+    sds = [1, 0.1],
+    bound = 10;
   const logMass = sds.map((s) => Array.from(x, (m) => logNormalMass((-bound - m) / s, (bound - m) / s)));
   const logW = logMass.map((lm) => Math.log(0.5) + lm[0] + lm[1]);
-  const mx = Math.max(...logW), w = logW.map((l) => Math.exp(l - mx)), tot = w[0] + w[1];
+  const mx = Math.max(...logW),
+    w = logW.map((l) => Math.exp(l - mx)),
+    tot = w[0] + w[1];
   return { weights: w.map((v) => v / tot), sds, logMass };
 }
 
 /** gaussian_mixture: Σₖ wₖ·N(x, σₖ²·I) truncated to [−10, 10]². */
 export function gaussianMixturePosterior(xIn: ArrayLike<number>): ExactReferencePosterior {
-  const x = checkX(xIn, 2, "gaussian_mixture"), { weights, sds, logMass } = gaussianMixtureComponents(x), bound = 10;
+  const x = checkX(xIn, 2, "gaussian_mixture"),
+    { weights, sds, logMass } = gaussianMixtureComponents(x),
+    bound = 10;
   const lim = sds.map((s) => Array.from(x, (m) => [(-bound - m) / s, (bound - m) / s]));
   return {
-    task: "gaussian_mixture", dim: 2,
+    task: "gaussian_mixture",
+    dim: 2,
     sample(n, rng) {
       checkN(n, "gaussian_mixture reference sample");
       const out = new Float32Array(n * 2);
@@ -185,11 +223,22 @@ export function gaussianMixturePosterior(xIn: ArrayLike<number>): ExactReference
       checkN(n, "gaussian_mixture reference logProb");
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const t0 = theta[2 * i], t1 = theta[2 * i + 1];
-        if (!(t0 >= -bound && t0 <= bound && t1 >= -bound && t1 <= bound)) { out[i] = -Infinity; continue; }
+        const t0 = theta[2 * i],
+          t1 = theta[2 * i + 1];
+        if (!(t0 >= -bound && t0 <= bound && t1 >= -bound && t1 <= bound)) {
+          out[i] = -Infinity;
+          continue;
+        }
         const terms = sds.map((s, k) => {
-          const z0 = (t0 - x[0]) / s, z1 = (t1 - x[1]) / s;
-          return Math.log(weights[k]) - 0.5 * (z0 * z0 + z1 * z1) - 2 * (LOG_SQRT_2PI + Math.log(s)) - logMass[k][0] - logMass[k][1];
+          const z0 = (t0 - x[0]) / s,
+            z1 = (t1 - x[1]) / s;
+          return (
+            Math.log(weights[k]) -
+            0.5 * (z0 * z0 + z1 * z1) -
+            2 * (LOG_SQRT_2PI + Math.log(s)) -
+            logMass[k][0] -
+            logMass[k][1]
+          );
         });
         const mx = Math.max(...terms);
         out[i] = mx + Math.log(terms.reduce((acc, v) => acc + Math.exp(v - mx), 0));
@@ -208,8 +257,18 @@ export function gaussianMixturePosterior(xIn: ArrayLike<number>): ExactReference
  */
 function logErfcNonNeg(z: number): number {
   const t = 1 / (1 + 0.5 * z);
-  const p = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const p =
+    -z * z -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   return Math.log(t) + p;
 }
 
@@ -223,12 +282,14 @@ export function logUpperTail(z: number): number {
 export function logNormalMass(a: number, b: number): number {
   if (!(a < b)) throw new NsbiInputError(`logNormalMass: expected a < b, got ${a}, ${b}`);
   if (a >= 0) {
-    const la = logUpperTail(a), lb = b === Infinity ? -Infinity : logUpperTail(b);
+    const la = logUpperTail(a),
+      lb = b === Infinity ? -Infinity : logUpperTail(b);
     return la + Math.log1p(-Math.exp(lb - la));
   }
   if (b <= 0) return logNormalMass(-b, -a);
   // the interval contains 0: 1 − Q(b) − Q(−a)
-  const qa = a === -Infinity ? 0 : Math.exp(logUpperTail(-a)), qb = b === Infinity ? 0 : Math.exp(logUpperTail(b));
+  const qa = a === -Infinity ? 0 : Math.exp(logUpperTail(-a)),
+    qb = b === Infinity ? 0 : Math.exp(logUpperTail(b));
   return Math.log1p(-(qa + qb));
 }
 
@@ -243,13 +304,17 @@ export function truncatedStandardNormal(a: number, b: number, rng: Rng): number 
   if (a >= 0) return tailInterval(a, b, rng);
   if (b <= 0) return -tailInterval(-b, -a, rng);
   // interval contains 0
-  if (b - a < 2.5066282746310002) { // √(2π): uniform proposal, accept with exp(−z²/2)
+  if (b - a < 2.5066282746310002) {
+    // √(2π): uniform proposal, accept with exp(−z²/2)
     for (;;) {
       const z = a + (b - a) * rng.uniform();
       if (rng.uniform() <= Math.exp(-0.5 * z * z)) return z;
     }
   }
-  for (;;) { const z = rng.normal(); if (z >= a && z <= b) return z; }
+  for (;;) {
+    const z = rng.normal();
+    if (z >= a && z <= b) return z;
+  }
 }
 
 /** Standard normal truncated to [a, b] with 0 ≤ a < b. */

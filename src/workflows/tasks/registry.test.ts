@@ -4,10 +4,27 @@ import { NsbiInputError } from "../../errors.js";
 import { getTask, taskNames } from "./registry.js";
 
 test("registry lists the sbibm tasks and each is consistent", () => {
-  expect([...taskNames]).toEqual(["two_moons", "gaussian_linear", "gaussian_linear_uniform", "slcp", "gaussian_mixture", "sir", "lotka_volterra", "t2k-cc0pi", "t2k-cc0pi-alt"]);
+  expect([...taskNames]).toEqual([
+    "two_moons",
+    "gaussian_linear",
+    "gaussian_linear_uniform",
+    "slcp",
+    "gaussian_mixture",
+    "sir",
+    "lotka_volterra",
+    "t2k-cc0pi",
+    "t2k-cc0pi-alt",
+  ]);
   const dims: Record<string, [number, number]> = {
-    two_moons: [2, 2], gaussian_linear: [10, 10], gaussian_linear_uniform: [10, 10], slcp: [5, 8],
-    gaussian_mixture: [2, 2], sir: [2, 10], lotka_volterra: [4, 20], "t2k-cc0pi": [4, 58], "t2k-cc0pi-alt": [4, 58],
+    two_moons: [2, 2],
+    gaussian_linear: [10, 10],
+    gaussian_linear_uniform: [10, 10],
+    slcp: [5, 8],
+    gaussian_mixture: [2, 2],
+    sir: [2, 10],
+    lotka_volterra: [4, 20],
+    "t2k-cc0pi": [4, 58],
+    "t2k-cc0pi-alt": [4, 58],
   };
   for (const name of taskNames) {
     const task = getTask(name);

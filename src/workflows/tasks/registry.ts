@@ -38,7 +38,8 @@ export const taskNames: readonly string[] = Object.freeze(Object.keys(FACTORIES)
  * ```
  */
 export function getTask(name: string): Task {
-  const make = Object.prototype.hasOwnProperty.call(FACTORIES, name) ? FACTORIES[name] : undefined;
-  if (!make) throw new NsbiInputError(`task: unknown task ${JSON.stringify(name)}; expected one of ${taskNames.join(", ")}`);
+  const make = Object.hasOwn(FACTORIES, name) ? FACTORIES[name] : undefined;
+  if (!make)
+    throw new NsbiInputError(`task: unknown task ${JSON.stringify(name)}; expected one of ${taskNames.join(", ")}`);
   return make();
 }

@@ -19,9 +19,15 @@ describe("sbibm reference data", () => {
     const { rows, cols, data } = loadReferenceSamples("gaussian_linear", 1);
     expect([rows, cols]).toEqual([10000, 10]);
     for (let j = 0; j < 10; j++) {
-      let s = 0, s2 = 0;
-      for (let i = 0; i < rows; i++) { const v = data[i * 10 + j]; s += v; s2 += v * v; }
-      const mean = s / rows, variance = s2 / rows - mean * mean;
+      let s = 0,
+        s2 = 0;
+      for (let i = 0; i < rows; i++) {
+        const v = data[i * 10 + j];
+        s += v;
+        s2 += v * v;
+      }
+      const mean = s / rows,
+        variance = s2 / rows - mean * mean;
       // Prior N(0, 0.1 I), likelihood N(θ, 0.1 I): posterior mean x/2, variance 1/(10 + 10) = 0.05.
       expect(Math.abs(mean - x[j] / 2)).toBeLessThan(4 * Math.sqrt(0.05 / rows));
       expect(Math.abs(variance - 0.05)).toBeLessThan(4 * 0.05 * Math.sqrt(2 / rows));

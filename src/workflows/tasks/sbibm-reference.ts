@@ -72,18 +72,31 @@ export function loadReferenceSamples(task: string, num: number): ReferenceMatrix
 }
 
 function dims(task: string, num: number): { P: number; D: number } {
-  const d = Object.prototype.hasOwnProperty.call(DIMS, task) ? DIMS[task] : undefined;
-  if (!d) throw new NsbiInputError(`sbibm reference: unknown task ${JSON.stringify(task)}; reference data ships for ${referenceTasks.join(", ")}`);
+  const d = Object.hasOwn(DIMS, task) ? DIMS[task] : undefined;
+  if (!d)
+    throw new NsbiInputError(
+      `sbibm reference: unknown task ${JSON.stringify(task)}; reference data ships for ${referenceTasks.join(", ")}`,
+    );
   if (!Number.isInteger(num) || num < 1 || num > NUM_OBSERVATIONS) {
-    throw new NsbiInputError(`sbibm reference: observation number must be an integer in 1..${NUM_OBSERVATIONS}, got ${num}`);
+    throw new NsbiInputError(
+      `sbibm reference: observation number must be an integer in 1..${NUM_OBSERVATIONS}, got ${num}`,
+    );
   }
   return d;
 }
 
-function readMatrix(task: string, num: number, file: string, prefix: string, cols: number, rows?: number): ReferenceMatrix {
+function readMatrix(
+  task: string,
+  num: number,
+  file: string,
+  prefix: string,
+  cols: number,
+  rows?: number,
+): ReferenceMatrix {
   const url = new URL(`${task}/num_observation_${num}/${file}`, DATA_DIR);
   const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new NsbiInputError(`sbibm reference: ${path} not found (is the package's data/sbibm folder installed?)`);
+  if (!existsSync(path))
+    throw new NsbiInputError(`sbibm reference: ${path} not found (is the package's data/sbibm folder installed?)`);
   let bytes: Uint8Array = readFileSync(path);
   if (file.endsWith(".bz2")) bytes = decompressBz2(bytes, path);
   const csv = parseCsv(new TextDecoder().decode(bytes), path, { header: true });

@@ -22,7 +22,9 @@ test("SIR ODE: S + I + R = N at every save time, I(0) = 1, epidemic runs to its 
 });
 
 test("SIR data: Binomial(1000, I/N) counts with the right mean at t = 0, 17, …, 153", () => {
-  const task = new Sir(), n = 3000, th = [0.5, 0.1];
+  const task = new Sir(),
+    n = 3000,
+    th = [0.5, 0.1];
   expect(SIR_TIMES).toEqual([0, 17, 34, 51, 68, 85, 102, 119, 136, 153]);
   const theta = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) theta.set(th, 2 * i);
@@ -30,8 +32,12 @@ test("SIR data: Binomial(1000, I/N) counts with the right mean at t = 0, 17, …
   const { y } = solveSir(Math.fround(th[0]), Math.fround(th[1]), SIR_TIMES);
   for (let k = 0; k < 10; k++) {
     const p = y[3 * k + 1] / SIR_POPULATION;
-    let s = 0, nonInteger = 0;
-    for (let i = 0; i < n; i++) { s += x[10 * i + k]; if (!Number.isInteger(x[10 * i + k])) nonInteger++; }
+    let s = 0,
+      nonInteger = 0;
+    for (let i = 0; i < n; i++) {
+      s += x[10 * i + k];
+      if (!Number.isInteger(x[10 * i + k])) nonInteger++;
+    }
     expect(nonInteger).toBe(0);
     const se = Math.sqrt((1000 * p * (1 - p)) / n);
     expect(Math.abs(s / n - 1000 * p)).toBeLessThan(4 * se + 1e-9);
@@ -41,9 +47,14 @@ test("SIR data: Binomial(1000, I/N) counts with the right mean at t = 0, 17, …
 test("SIR: prior, NaN rows for non-finite θ, same seed → bit-identical", () => {
   const task = new Sir();
   expect(task.prior).toBeInstanceOf(LogNormal);
-  expect(task.prior.toConfig()).toEqual({ type: "lognormal", loc: [Math.log(0.4), Math.log(0.125)], scale: [0.5, 0.2] });
+  expect(task.prior.toConfig()).toEqual({
+    type: "lognormal",
+    loc: [Math.log(0.4), Math.log(0.125)],
+    scale: [0.5, 0.2],
+  });
   const theta = task.prior.sample(50, new Rng(5));
-  const a = task.simulate(theta, 50, new Rng(6)), b = task.simulate(theta, 50, new Rng(6));
+  const a = task.simulate(theta, 50, new Rng(6)),
+    b = task.simulate(theta, 50, new Rng(6));
   expect(a).toEqual(b);
   expect(a.some(Number.isNaN)).toBe(false);
   const bad = task.simulate(Float32Array.of(NaN, 0.1, 0.4, 0.125), 2, new Rng(7));

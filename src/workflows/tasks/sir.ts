@@ -23,7 +23,8 @@ class SirSolver {
   private gamma = 0;
   private readonly solver = new DormandPrince(3);
   private readonly rhs = (_t: number, u: Float64Array, du: Float64Array): void => {
-    const infection = (this.beta * u[0] * u[1]) / SIR_POPULATION, recovery = this.gamma * u[1];
+    const infection = (this.beta * u[0] * u[1]) / SIR_POPULATION,
+      recovery = this.gamma * u[1];
     du[0] = -infection;
     du[1] = infection - recovery;
     du[2] = recovery;
@@ -86,9 +87,14 @@ export class Sir implements Task {
     checkSimulateArgs(this.name, theta, n, 2);
     const out = new Float32Array(n * 10);
     for (let i = 0; i < n; i++) {
-      const beta = theta[2 * i], gamma = theta[2 * i + 1];
-      const ok = Number.isFinite(beta) && Number.isFinite(gamma) && this.solver.solve(beta, gamma, SOLVE_TIMES, this.traj);
-      if (!ok) { out.fill(NaN, 10 * i, 10 * i + 10); continue; }
+      const beta = theta[2 * i],
+        gamma = theta[2 * i + 1];
+      const ok =
+        Number.isFinite(beta) && Number.isFinite(gamma) && this.solver.solve(beta, gamma, SOLVE_TIMES, this.traj);
+      if (!ok) {
+        out.fill(NaN, 10 * i, 10 * i + 10);
+        continue;
+      }
       for (let k = 0; k < 10; k++) {
         const p = Math.min(1, Math.max(0, Math.fround(this.traj[3 * k + 1]) / SIR_POPULATION));
         out[10 * i + k] = sampleBinomial(TOTAL_COUNT, p, rng);

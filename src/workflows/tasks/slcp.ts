@@ -36,12 +36,20 @@ export class Slcp implements Task {
     const out = new Float32Array(n * 8);
     for (let i = 0; i < n; i++) {
       const o = 5 * i;
-      const m1 = theta[o], m2 = theta[o + 1];
-      const s1 = theta[o + 2] ** 2, s2 = theta[o + 3] ** 2, rho = Math.tanh(theta[o + 4]);
-      const c11 = s1 * s1 + EPS, c12 = rho * s1 * s2, c22 = s2 * s2 + EPS;
-      const l11 = Math.sqrt(c11), l21 = c12 / l11, l22 = Math.sqrt(Math.max(c22 - l21 * l21, 0));
+      const m1 = theta[o],
+        m2 = theta[o + 1];
+      const s1 = theta[o + 2] ** 2,
+        s2 = theta[o + 3] ** 2,
+        rho = Math.tanh(theta[o + 4]);
+      const c11 = s1 * s1 + EPS,
+        c12 = rho * s1 * s2,
+        c22 = s2 * s2 + EPS;
+      const l11 = Math.sqrt(c11),
+        l21 = c12 / l11,
+        l22 = Math.sqrt(Math.max(c22 - l21 * l21, 0));
       for (let d = 0; d < 4; d++) {
-        const z1 = rng.normal(), z2 = rng.normal();
+        const z1 = rng.normal(),
+          z2 = rng.normal();
         out[8 * i + 2 * d] = m1 + l11 * z1;
         out[8 * i + 2 * d + 1] = m2 + l21 * z1 + l22 * z2;
       }

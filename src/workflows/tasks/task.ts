@@ -49,9 +49,12 @@ export function columnNames(prefix: string, count: number): string[] {
  * @param thetaDim parameter dimension
  */
 export function checkSimulateArgs(task: string, theta: Float32Array, n: number, thetaDim: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new NsbiInputError(`${task}.simulate: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new NsbiInputError(`${task}.simulate: n must be a non-negative integer, got ${n}`);
   if (!(theta instanceof Float32Array)) throw new NsbiInputError(`${task}.simulate: theta must be a Float32Array`);
   if (theta.length < n * thetaDim) {
-    throw new NsbiInputError(`${task}.simulate: theta must hold n × ${thetaDim} = ${n * thetaDim} values, got ${theta.length}`);
+    throw new NsbiInputError(
+      `${task}.simulate: theta must hold n × ${thetaDim} = ${n * thetaDim} values, got ${theta.length}`,
+    );
   }
 }

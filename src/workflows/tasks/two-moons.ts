@@ -30,11 +30,13 @@ export class TwoMoons implements Task {
    */
   simulate(theta: Float32Array, n: number, rng: Rng): Float32Array {
     checkSimulateArgs(this.name, theta, n, 2);
-    const out = new Float32Array(n * 2), s = Math.SQRT1_2;
+    const out = new Float32Array(n * 2),
+      s = Math.SQRT1_2;
     for (let i = 0; i < n; i++) {
       const a = -Math.PI / 2 + Math.PI * rng.uniform();
       const r = 0.1 + 0.01 * rng.normal();
-      const t1 = theta[2 * i], t2 = theta[2 * i + 1];
+      const t1 = theta[2 * i],
+        t2 = theta[2 * i + 1];
       out[2 * i] = r * Math.cos(a) + 0.25 - Math.abs(s * (t1 + t2));
       out[2 * i + 1] = r * Math.sin(a) + s * (-t1 + t2);
     }
