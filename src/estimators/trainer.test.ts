@@ -10,6 +10,7 @@ import { BoxUniform } from "../flows/priors/box-uniform.js";
 import { NPE, type NpeOptions } from "../inference/npe.js";
 import { createKernels } from "../kernels/select.js";
 import { setWarningHandler } from "../logging.js";
+import type { BatchHelper } from "./batch-helper.js";
 import { decodeCheckpoint, encodeCheckpoint, type TrainingCheckpoint } from "./checkpoint.js";
 import { NpeNetwork } from "./npe-network.js";
 import { npeLoss } from "./npe-loss.js";
@@ -161,13 +162,24 @@ describe("checkpoints and resume", () => {
     expect(resume(new NPE(net).appendSimulations(other.theta, other.x))).toThrow(
       /other data \(same shape, different values\)/,
     );
-    expect(
-      resume(npe(), {
-        helper: () => {
-          throw new Error("unreachable: refused before the helper starts");
-        },
-      }),
-    ).toThrow(/written with 1 thread\(s\), this run uses 2/);
+    // a helper that must never be used: the run is refused before the first batch, and the helper closed
+    let closed = 0;
+    const unused: BatchHelper = {
+      setOrder: () => {
+        throw new Error("unreachable: refused before training starts");
+      },
+      params: new Float32Array(0),
+      grads: new Float32Array(0),
+      start: () => {
+        throw new Error("unreachable: refused before training starts");
+      },
+      finish: () => 0,
+      close: () => {
+        closed++;
+      },
+    };
+    expect(resume(npe(), { helper: () => unused })).toThrow(/written with 1 thread\(s\), this run uses 2/);
+    expect(closed).toBe(1);
   });
 
   test("a damaged checkpoint file is a format error naming it", () => {
