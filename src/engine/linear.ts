@@ -106,6 +106,8 @@ export class LinearOp implements Op {
   private fuseInputRelu = false;
   /** Gradient buffers as matrix views (made at the first backward, when the store has its memory). */
   private gradViews: { dY: MatrixView; dX: MatrixView; dW: MatrixView; wT: MatrixView } | null = null;
+  /** Accumulate the weight and bias gradients (off on tapes marked inputGradientsOnly). */
+  private weightGrads = true;
 
   constructor(
     readonly layer: Linear,
@@ -117,6 +119,7 @@ export class LinearOp implements Op {
   }
 
   onFinalize(tape: Tape): void {
+    this.weightGrads = !tape.inputGradientsOnly;
     const x = this.x,
       p = x.producer;
     if (
@@ -168,18 +171,20 @@ export class LinearOp implements Op {
     if (L.act === Act.relu && !this.gradIsPreactivation) k.reluBackward(dP, y.ld, y.ptr, y.ld, n, y.ld);
     else if (L.act === Act.tanh || L.act === Act.elu) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
     if (A?.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
-    gemmTransposedX(k, {
-      x,
-      d: v.dY,
-      g: v.dW,
-      rows: n,
-      xCols: L.inFeatures,
-      cols: y.ld,
-      accumulate: true,
-      kRange: L.kRange,
-    });
-    if (L.W.maskPtr) k.mulInPlace(L.W.grad, L.W.maskPtr, L.W.size);
-    if (L.b) k.colSum(dP, y.ld, L.b.grad, n, y.ld, 1);
+    if (this.weightGrads) {
+      gemmTransposedX(k, {
+        x,
+        d: v.dY,
+        g: v.dW,
+        rows: n,
+        xCols: L.inFeatures,
+        cols: y.ld,
+        accumulate: true,
+        kRange: L.kRange,
+      });
+      if (L.W.maskPtr) k.mulInPlace(L.W.grad, L.W.maskPtr, L.W.size);
+      if (L.b) k.colSum(dP, y.ld, L.b.grad, n, y.ld, 1);
+    }
     if (x.requiresGrad) {
       L.transposed();
       gemm(k, {

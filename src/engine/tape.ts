@@ -22,6 +22,12 @@ export interface Op {
  */
 export class Tape {
   readonly ops: Op[] = [];
+  /**
+   * Backward computes the gradients of activations and inputs only, not of the weights (set
+   * before finalize()): for gradients with respect to a network's inputs, e.g. an HMC potential,
+   * where the weight gradients would cost a third of the pass and never be read.
+   */
+  inputGradientsOnly = false;
   private finalized = false;
 
   record<T extends Op>(op: T): T {

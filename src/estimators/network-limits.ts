@@ -103,6 +103,19 @@ export function checkNetworkSize(c: NetworkSizeConfig, rows: number, purpose: "t
     (f.univariate.type === "rational_quadratic" ? `, bins ${f.univariate.bins}` : "") +
     (c.embedding ? `, embedding ${c.embedding.sizes.slice(1).join(",")}` : "") +
     `, thetaDim ${c.thetaDim}, xDim ${c.xDim}`;
+  return requireWithinLimits(s, sizes, rows, purpose);
+}
+
+/**
+ * Throw an NsbiInputError when an estimated size exceeds NETWORK_LIMITS; `sizes` describes the
+ * network in the message (shared by the estimators' own size estimates, e.g. NRE's classifier).
+ */
+export function requireWithinLimits(
+  s: NetworkSize,
+  sizes: string,
+  rows: number,
+  purpose: "training" | "evaluation",
+): NetworkSize {
   if (!(s.parameters <= NETWORK_LIMITS.maxParameters)) {
     throw new NsbiInputError(
       `network too large: ${fmt(s.parameters)} weights (${sizes}); the limit is ${fmt(NETWORK_LIMITS.maxParameters)}: ` +

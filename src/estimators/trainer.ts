@@ -13,6 +13,23 @@ export interface TrainableGraph {
   inputs: Tensor[];
   /** What the loss reads (e.g. per-row log-probabilities). */
   output: Tensor;
+  /**
+   * Optional: called after a batch's inputs are filled and before its forward pass, e.g. to draw
+   * the contrastive pairs of ratio estimation. `rng` is the trainer's shuffle generator: draws
+   * from it in the "train" phase are part of the checkpointed state, so a resumed run stays
+   * bit-identical. (With a helper thread, only the caller's share of each batch is seen here.)
+   */
+  beforeBatch?(batch: BatchInfo): void;
+}
+
+/** What `TrainableGraph.beforeBatch` is told about the batch it precedes. */
+export interface BatchInfo {
+  phase: "train" | "validation";
+  /** Offset of the batch's first row in the epoch's row order (0 starts a pass). */
+  offset: number;
+  /** Rows in the graph's inputs. */
+  rows: number;
+  rng: Rng;
 }
 
 /** A training objective on a graph's output (lampe's estimator/loss split). */
@@ -270,12 +287,13 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
       helper.params.set(heap.f32.subarray(store.valuesPtr, store.valuesPtr + store.total));
       helper.start(which, s + own(n), n - own(n), grad, (n - own(n)) / n);
     };
-    const batchRows = (order: number, s: number, n: number) => {
+    const batchRows = (phase: "train" | "validation", order: number, s: number, n: number) => {
       const inputs = graph.inputs;
       for (let c = 0; c < inputs.length; c++) {
         const t = inputs[c];
         k.gatherRows(columns[c], t.cols, order + s, t.ptr, t.ld, n, t.cols);
       }
+      graph.beforeBatch?.({ phase, offset: s, rows: n, rng });
     };
     const diverged = (epoch: number, what: string) =>
       new TrainingDivergedError(epoch, what, o.learningRate, history.bestValidationLoss);
@@ -289,7 +307,7 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
         const n = Math.min(batch, nTrain - s),
           m = own(n);
         startHelper("train", s, n, true);
-        batchRows(trainOrder, s, m);
+        batchRows("train", trainOrder, s, m);
         graph.tape.forward(m);
         let batchSum = loss.value(graph, m) * m;
         store.zeroGrad();
@@ -315,7 +333,7 @@ export function trainLoop(args: TrainLoopArgs): TrainingHistory {
         const n = Math.min(batch, nVal - s),
           m = own(n);
         startHelper("validation", s, n, false);
-        batchRows(valOrder, s, m);
+        batchRows("validation", valOrder, s, m);
         graph.tape.forward(m);
         vsum += loss.value(graph, m) * m;
         if (m < n) vsum += helper!.finish();
