@@ -8,6 +8,7 @@ import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { sha256Hex } from "../io/sha256.js";
 import { NSBI_VERSION } from "../version.js";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelConfigSchema, type ModelConfig } from "./model-config.js";
+import { checkLoadedWeights, parseModelConfig, refuseNonFiniteWeights } from "./model-file-checks.js";
 import { Posterior } from "./posterior.js";
 
 /** File names inside a model folder. */
@@ -29,13 +30,7 @@ export interface ModelFiles {
 export function serializePosterior(posterior: Posterior): ModelFiles {
   const net = posterior.network;
   const tensors = net.store.namedTensors(true);
-  for (const t of tensors) {
-    const i = t.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0)
-      throw new NsbiInputError(
-        `refusing to save a model with non-finite weights: tensor '${t.name}' holds ${t.data[i]}`,
-      );
-  }
+  refuseNonFiniteWeights(tensors);
   const weights = encodeSafetensors(tensors, { format: "pt", producer: `nsbi ${NSBI_VERSION}` });
   const config: ModelConfig = {
     format: MODEL_FORMAT,
@@ -63,18 +58,7 @@ export function deserializePosterior(
   const src = opts.source ?? "model";
   const cfgName = `${src}/${MODEL_CONFIG_FILE}`,
     wName = `${src}/${MODEL_WEIGHTS_FILE}`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(files.config);
-  } catch (e) {
-    throw new NsbiFormatError(`${cfgName}: not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = modelConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new NsbiFormatError(`${cfgName}: field '${issue.path.join(".") || "(root)"}' ${issue.message}`);
-  }
-  const c = parsed.data;
+  const c = parseModelConfig(files.config, modelConfigSchema, cfgName);
   if (c.parameterNames.length !== c.network.thetaDim) {
     throw new NsbiFormatError(
       `${cfgName}: ${c.parameterNames.length} parameter names for thetaDim ${c.network.thetaDim}`,
@@ -98,17 +82,7 @@ export function deserializePosterior(
   }
   net.store.finalize(null);
   const tensors = decodeSafetensors(files.weights, wName).tensors;
-  if (c.weightsSha256 !== undefined && sha256Hex(files.weights) !== c.weightsSha256) {
-    throw new NsbiFormatError(
-      `${wName}: does not match ${MODEL_CONFIG_FILE} (its SHA-256 differs from weightsSha256): ` +
-        "the two files come from different saves, e.g. a save that was interrupted; save or train the model again",
-    );
-  }
-  for (const [name, t] of tensors) {
-    const i = t.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0)
-      throw new NsbiFormatError(`${wName}: tensor '${name}' holds a non-finite value (${t.data[i]} at index ${i})`);
-  }
+  checkLoadedWeights(files.weights, tensors, c.weightsSha256, { config: MODEL_CONFIG_FILE, weights: wName });
   net.store.loadNamed(tensors, wName);
   return new Posterior(net, prior, c.parameterNames, c.training as unknown as TrainingMetadata | null);
 }

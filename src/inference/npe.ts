@@ -6,7 +6,8 @@ import { resolveFlowConfig, type FlowOptions } from "../flows/flow-config.js";
 import type { Prior } from "../flows/priors/prior.js";
 import { NpeNetwork, type NpeNetworkConfig } from "../estimators/npe-network.js";
 import { npeLoss } from "../estimators/npe-loss.js";
-import { cleanSimulations, columnStats, type Simulations } from "../estimators/training-data.js";
+import { columnStats } from "../estimators/training-data.js";
+import { parameterDimension, parameterNames, SimulationBuffer } from "../estimators/simulation-buffer.js";
 import {
   resolveTrainOptions,
   splitData,
@@ -71,35 +72,22 @@ export interface NpeTrainOptions extends TrainOptions {
  * const samples = posterior.sample(1000, xo, { seed: 2 });
  */
 export class NPE {
-  private readonly parts: Simulations[] = [];
-  private dropped = 0;
+  private readonly simulations: SimulationBuffer;
   network: NpeNetwork | null = null;
   history: TrainingHistory | null = null;
   metadata: TrainingMetadata | null = null;
 
   constructor(readonly options: NpeOptions = {}) {
-    const d = options.prior?.dim ?? options.thetaDim;
-    if (d === undefined) throw new NsbiInputError("NPE: give a prior or thetaDim");
-    if (options.prior && options.thetaDim !== undefined && options.thetaDim !== options.prior.dim) {
-      throw new NsbiInputError(
-        `NPE: thetaDim ${options.thetaDim} differs from the prior's dimension ${options.prior.dim}`,
-      );
-    }
-    if (options.parameterNames && options.parameterNames.length !== d) {
-      throw new NsbiInputError(`NPE: ${options.parameterNames.length} parameter names for ${d} parameters`);
-    }
+    this.simulations = new SimulationBuffer(parameterDimension("NPE", options));
   }
 
   get thetaDim(): number {
-    return this.options.prior?.dim ?? this.options.thetaDim!;
+    return this.simulations.thetaDim;
   }
 
   /** Add simulated pairs: theta [n, thetaDim], x [n, xDim] (row-major). Non-finite rows are dropped with a warning. */
   appendSimulations(theta: Float32Array, x: Float32Array, source = "appendSimulations"): this {
-    const before = theta.length / this.thetaDim;
-    const s = cleanSimulations(theta, x, this.thetaDim, source, this.parts[0]?.xDim);
-    this.dropped += before - s.n;
-    this.parts.push(s);
+    this.simulations.append(theta, x, source);
     return this;
   }
 
@@ -109,9 +97,9 @@ export class NPE {
    * beyond NETWORK_LIMITS and a diverging loss (TrainingDivergedError) throw before any model exists.
    */
   train(options: NpeTrainOptions = {}): TrainingHistory {
-    if (this.parts.length === 0) throw new NsbiInputError("NPE.train: no simulations; call appendSimulations first");
+    if (this.simulations.isEmpty) throw new NsbiInputError("NPE.train: no simulations; call appendSimulations first");
     const requested = resolveTrainOptions(options);
-    const data = concat(this.parts);
+    const data = this.simulations.all();
     const master = new Rng(requested.seed);
     const split = splitData(data.n, requested.validationFraction, master.fork());
     const nTrain = split.train.length;
@@ -193,7 +181,7 @@ export class NPE {
       stopReason: history.stopReason,
       trainingRows: history.trainingRows,
       validationRows: history.validationRows,
-      droppedRows: this.dropped,
+      droppedRows: this.simulations.dropped,
       options: o,
       kernelPath,
       threads,
@@ -206,23 +194,7 @@ export class NPE {
   /** The posterior q(theta | x) of the trained network. */
   buildPosterior(): Posterior {
     if (!this.network) throw new NsbiInputError("NPE.buildPosterior: train first");
-    const names = this.options.parameterNames ?? Array.from({ length: this.thetaDim }, (_, i) => `parameter_${i + 1}`);
+    const names = parameterNames(this.options, this.thetaDim);
     return new Posterior(this.network, this.options.prior ?? null, names, this.metadata);
   }
-}
-
-function concat(parts: Simulations[]): Simulations {
-  if (parts.length === 1) return parts[0];
-  const n = parts.reduce((s, p) => s + p.n, 0),
-    P = parts[0].thetaDim,
-    D = parts[0].xDim;
-  const theta = new Float32Array(n * P),
-    x = new Float32Array(n * D);
-  let r = 0;
-  for (const p of parts) {
-    theta.set(p.theta, r * P);
-    x.set(p.x, r * D);
-    r += p.n;
-  }
-  return { theta, x, n, thetaDim: P, xDim: D };
 }

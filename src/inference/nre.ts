@@ -16,7 +16,8 @@ import {
   nreCLoss,
   type ContrastiveLoss,
 } from "../estimators/nre-losses.js";
-import { cleanSimulations, columnStats, type Simulations } from "../estimators/training-data.js";
+import { columnStats } from "../estimators/training-data.js";
+import { parameterDimension, parameterNames, SimulationBuffer } from "../estimators/simulation-buffer.js";
 import {
   resolveTrainOptions,
   splitData,
@@ -102,22 +103,14 @@ export interface NreTrainOptions extends TrainOptions {
  * const ratio = nre.ratio();                 // log r(x, θ), iid sums, gradients
  */
 export class NRE {
-  private readonly parts: Simulations[] = [];
-  private dropped = 0;
+  private readonly simulations: SimulationBuffer;
   network: NreNetwork | null = null;
   history: TrainingHistory | null = null;
   metadata: TrainingMetadata | null = null;
   readonly lossConfig: NreLossConfig;
 
   constructor(readonly options: NreOptions = {}) {
-    const d = options.prior?.dim ?? options.thetaDim;
-    if (d === undefined) throw new NsbiInputError("NRE: give a prior or thetaDim");
-    if (options.prior && options.thetaDim !== undefined && options.thetaDim !== options.prior.dim)
-      throw new NsbiInputError(
-        `NRE: thetaDim ${options.thetaDim} differs from the prior's dimension ${options.prior.dim}`,
-      );
-    if (options.parameterNames && options.parameterNames.length !== d)
-      throw new NsbiInputError(`NRE: ${options.parameterNames.length} parameter names for ${d} parameters`);
+    this.simulations = new SimulationBuffer(parameterDimension("NRE", options));
     const type = options.loss ?? "nre-a";
     if (type === "nre-a") this.lossConfig = { type, numContrastive: options.numClasses ?? 1 };
     else if (type === "nre-c")
@@ -136,15 +129,12 @@ export class NRE {
   }
 
   get thetaDim(): number {
-    return this.options.prior?.dim ?? this.options.thetaDim!;
+    return this.simulations.thetaDim;
   }
 
   /** Add simulated pairs: theta [n, thetaDim], x [n, xDim]. Non-finite rows are dropped with a warning. */
   appendSimulations(theta: Float32Array, x: Float32Array, source = "appendSimulations"): this {
-    const before = theta.length / this.thetaDim;
-    const s = cleanSimulations(theta, x, this.thetaDim, source, this.parts[0]?.xDim);
-    this.dropped += before - s.n;
-    this.parts.push(s);
+    this.simulations.append(theta, x, source);
     return this;
   }
 
@@ -169,9 +159,9 @@ export class NRE {
    * simulations with the trainer's protocol (validation split, early stopping, Adam, clipping).
    */
   train(options: NreTrainOptions = {}): TrainingHistory {
-    if (this.parts.length === 0) throw new NsbiInputError("NRE.train: no simulations; call appendSimulations first");
+    if (this.simulations.isEmpty) throw new NsbiInputError("NRE.train: no simulations; call appendSimulations first");
     const requested = resolveTrainOptions(options);
-    const data = concat(this.parts);
+    const data = this.simulations.all();
     const master = new Rng(requested.seed);
     const split = splitData(data.n, requested.validationFraction, master.fork());
     const nTrain = split.train.length;
@@ -252,7 +242,7 @@ export class NRE {
       stopReason: history.stopReason,
       trainingRows: history.trainingRows,
       validationRows: history.validationRows,
-      droppedRows: this.dropped,
+      droppedRows: this.simulations.dropped,
       options: o,
       kernelPath,
       threads: 1,
@@ -274,7 +264,7 @@ export class NRE {
   /** The trained ratio r(x, θ) = p(x | θ)/p(x). */
   ratio(): NreRatio {
     if (!this.network) throw new NsbiInputError("NRE.ratio: train first");
-    const names = this.options.parameterNames ?? Array.from({ length: this.thetaDim }, (_, i) => `parameter_${i + 1}`);
+    const names = parameterNames(this.options, this.thetaDim);
     return new NreRatio(
       this.network,
       this.options.prior ?? null,
@@ -291,20 +281,4 @@ export function makeLoss(c: NreLossConfig): ContrastiveLoss {
   if (c.type === "nre-a") return nreALoss(c.numContrastive);
   if (c.type === "nre-c") return nreCLoss(c.numClasses, c.gamma);
   return bnreLoss(c.regularization);
-}
-
-function concat(parts: Simulations[]): Simulations {
-  if (parts.length === 1) return parts[0];
-  const n = parts.reduce((s, p) => s + p.n, 0),
-    P = parts[0].thetaDim,
-    D = parts[0].xDim;
-  const theta = new Float32Array(n * P),
-    x = new Float32Array(n * D);
-  let r = 0;
-  for (const p of parts) {
-    theta.set(p.theta, r * P);
-    x.set(p.x, r * D);
-    r += p.n;
-  }
-  return { theta, x, n, thetaDim: P, xDim: D };
 }
