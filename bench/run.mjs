@@ -3,7 +3,7 @@
 // on the same data, initial weights and batch order, each in its own process. Prints a table with
 // ratios to PyTorch 1-thread, then whole `nsbi` processes (bench/cli-processes.mjs) and the
 // diagnostics benchmark.
-// usage: node bench/run.mjs [--steps N] [--reps N] [--no-torch] [--json out.json]
+// usage: node bench/run.mjs [--steps N] [--reps N] [--no-torch] [--no-likelihood] [--json out.json]
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -93,5 +93,36 @@ if (diag)
   console.log(
     `diagnostics (1000 tests x 1000 draws: SBC, expected coverage, TARP, pulls): ${fmt(diag.diagnostics_seconds)} s (target < 10 s)`,
   );
+// NLE / NRE (issue #11): training steps/s and MCMC time on two_moons, beside sbi 0.27 when
+// /usr/bin/python3 and ../shared/tools/sbi-reference are present (bench/likelihood.mjs skips sbi otherwise).
+let likelihood = null;
+if (args.includes("--no-likelihood")) process.stderr.write("bench: likelihood section skipped (--no-likelihood)\n");
+else {
+  process.stderr.write("bench: NLE / NRE training and MCMC (bench/likelihood.mjs)...\n");
+  const argv = ["--experimental-wasm-relaxed-simd", path.join(here, "likelihood.mjs")];
+  if (!torchOk) argv.push("--no-sbi");
+  likelihood = run(process.execPath, argv);
+}
+if (likelihood) {
+  const l = likelihood,
+    s = l.sbi;
+  console.log(`\nNLE / NRE on two_moons, 10,000 simulations, ${l.epochs} epochs (steps/s incl. validation)`);
+  console.log(
+    `NLE MAF 5x50 batch 50: ${fmt(l.nleBatch50.stepsPerSecond, 0)} steps/s; batch 200: ${fmt(l.nleBatch200.stepsPerSecond, 0)}` +
+      (s ? ` (sbi ${s.version}: ${fmt(s.nleStepsPerSecond, 0)})` : ""),
+  );
+  console.log(
+    `NRE-A resnet 50 batch 200: ${fmt(l.nreABatch200.stepsPerSecond, 0)} steps/s` +
+      (s ? ` (sbi: ${fmt(s.nreStepsPerSecond, 0)})` : ""),
+  );
+  console.log(
+    `MCMC 10,000 samples, slice, 20 chains: NLE ${fmt(l.nleMcmc.medianSeconds, 3)} s` +
+      (s ? ` (sbi ${fmt(s.nleSampleSeconds)} s, ${fmt(s.nleSampleSeconds / l.nleMcmc.medianSeconds, 1)}x)` : "") +
+      `; NRE-A ${fmt(l.nreAMcmc.medianSeconds, 3)} s` +
+      (s ? ` (sbi ${fmt(s.nreSampleSeconds)} s, ${fmt(s.nreSampleSeconds / l.nreAMcmc.medianSeconds, 1)}x)` : "") +
+      (l.nleSampleProcess ? `; whole nsbi sample (NLE) ${fmt(l.nleSampleProcess.medianSeconds)} s` : ""),
+  );
+}
 const out = opt("--json");
-if (out) fs.writeFileSync(out, JSON.stringify({ network: results, processes: cli, diagnostics: diag }, null, 1));
+if (out)
+  fs.writeFileSync(out, JSON.stringify({ network: results, processes: cli, diagnostics: diag, likelihood }, null, 1));

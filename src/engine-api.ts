@@ -77,6 +77,25 @@ export {
 export { npeLoss } from "./estimators/npe-loss.js";
 export type { BatchHelper, BatchHelperFactory } from "./estimators/batch-helper.js";
 export type { NetworkExecutor } from "./inference/network-executor.js";
+export { NleNetwork, type NleNetworkConfig } from "./estimators/nle-network.js";
+export {
+  NreNetwork,
+  NRE_CLASSIFIER_DEFAULTS,
+  type NreNetworkConfig,
+  type NreClassifierConfig,
+} from "./estimators/nre-network.js";
+export { ResidualNet, type ResidualNetOptions } from "./engine/residual-net.js";
+export {
+  nreALoss,
+  nreCLoss,
+  bnreLoss,
+  drawContrastiveIndices,
+  type ContrastiveLoss,
+} from "./estimators/nre-losses.js";
+export type { Potential } from "./inference/mcmc/potential.js";
+export { rankNormalizedSplitRhat, bulkEss } from "./inference/mcmc/convergence.js";
+export { priorPlusDataPotential, type DataTerm } from "./inference/iid-potential.js";
+export { priorGradient, type PriorGradient } from "./inference/prior-gradient.js";
 
 // numerics: linear algebra, special functions, distributions, optimizers (one implementation each)
 export { choleskyLower, choleskySolve, forwardSubstitute, backSubstituteTransposed } from "./numerics/cholesky.js";

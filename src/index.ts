@@ -29,6 +29,40 @@ export { NETWORK_LIMITS } from "./estimators/network-limits.js";
 export type { TrainingMetadata } from "./estimators/training-metadata.js";
 export { Posterior, type SampleOptions, type SampleResult } from "./inference/posterior.js";
 export { summarizeSamples, type PosteriorSummary } from "./inference/summary.js";
+export { NLE, NLE_FLOW_DEFAULTS, type NleOptions } from "./inference/nle.js";
+export { NRE, type NreOptions, type NreTrainOptions } from "./inference/nre.js";
+export { NreRatio, type NreLossConfig, type ClassPrior, type EmbeddedObservations } from "./inference/nre-ratio.js";
+export {
+  McmcPosterior,
+  type McmcEstimator,
+  type McmcSampleOptions,
+  type McmcMapOptions,
+  type TrialsOption,
+} from "./inference/mcmc-posterior.js";
+export {
+  runMcmc,
+  type McmcMethod,
+  type McmcOptions,
+  type McmcResult,
+  type McmcDiagnostics,
+} from "./inference/mcmc/run-mcmc.js";
+export type { McmcInitialization } from "./inference/mcmc/initialization.js";
+export type { StuckChain } from "./inference/mcmc/chain-health.js";
+export { nlePotential, type NlePotentialOptions } from "./inference/nle-potential.js";
+export { nrePotential, type NrePotentialOptions } from "./inference/nre-potential.js";
+export {
+  serializeNle,
+  deserializeNle,
+  NLE_MODEL_FORMAT,
+  type NleModel,
+  type NleModelConfig,
+} from "./inference/nle-model-file.js";
+export {
+  serializeRatio,
+  deserializeRatio,
+  NRE_MODEL_FORMAT,
+  type NreModelConfig,
+} from "./inference/nre-model-file.js";
 
 // priors
 export type { Prior, PriorConfig } from "./flows/priors/prior.js";

@@ -14,7 +14,14 @@ export {
   writeNpzFile,
   type MatrixFile,
 } from "./node/files.js";
-export { saveModel, loadModel } from "./node/model-io.js";
+export {
+  saveModel,
+  loadModel,
+  modelMethod,
+  type PosteriorModel,
+  type ModelMethod,
+  type LoadModelOptions,
+} from "./node/model-io.js";
 export { writeCheckpoint, readCheckpoint, removeCheckpoint, CHECKPOINT_FILE } from "./node/checkpoint-files.js";
 export { renderPng, type PngOptions } from "./node/render-png.js";
 export {

@@ -13,6 +13,9 @@ import { NPE, type NpeOptions } from "../inference/npe.js";
 import type { Posterior } from "../inference/posterior.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { NSBI_VERSION } from "../version.js";
+import { McmcPosterior } from "../inference/mcmc-posterior.js";
+import { NLE } from "../inference/nle.js";
+import { NRE } from "../inference/nre.js";
 import { loadModel, saveModel } from "./model-io.js";
 
 const root = mkdtempSync(join(tmpdir(), "nsbi-model-io-"));
@@ -522,5 +525,55 @@ describe("damaged model folders fail with the file and the problem", () => {
     const dir = damaged(() => {});
     expect(existsSync(dir)).toBe(true);
     expect(bytesOf(loadModel(dir).logProb(thetas, xs[0]))).toEqual(bytesOf(maf.logProb(thetas, xs[0])));
+  });
+});
+
+describe("NLE and NRE model folders", () => {
+  const prior = new BoxUniform([-1, -1], [1, 1]),
+    rng = new Rng(3),
+    n = 400;
+  const theta = prior.sample(n, rng);
+  const x = theta.map((t) => t + 0.2 * rng.normal());
+  const nle = new NLE({ prior, transforms: 2, hiddenFeatures: 8 });
+  nle.appendSimulations(theta, x).train({ seed: 1, maxEpochs: 2 });
+  const nre = new NRE({ prior, loss: "nre-c", hiddenFeatures: 8 });
+  nre.appendSimulations(theta, x).train({ seed: 1, maxEpochs: 2 });
+  const models = {
+    nle: McmcPosterior.fromNle(nle.buildModel()),
+    nre: McmcPosterior.fromNre(nre.ratio()),
+  };
+  const th = Float32Array.of(0.1, 0.2, -0.5, 0.3, 1.5, 0); // the last row is outside the prior
+  const xo = Float32Array.of(0.2, -0.1, 0.3, 0.0);
+
+  test.each(["nle", "nre"] as const)("%s: saved and loaded, the potential is bit-identical", (kind) => {
+    const dir = join(root, `mcmc-${kind}`);
+    saveModel(models[kind], dir);
+    const back = loadModel(dir, { method: kind });
+    expect(back).toBeInstanceOf(McmcPosterior);
+    expect(back.method).toBe(kind);
+    expect(back.prior.toConfig()).toEqual(prior.toConfig());
+    const a = models[kind].logProb(th, xo, { trials: 2 });
+    expect(a[2]).toBe(-Infinity);
+    expect(bytesOf(back.logProb(th, xo, { trials: 2 }))).toEqual(bytesOf(a));
+    expect(loadModel(dir, { method: "any" })).toBeInstanceOf(McmcPosterior);
+    // the weights' SHA-256 is checked as for NPE
+    const w = readFileSync(join(dir, "model.safetensors"));
+    w[w.length - 1] ^= 1;
+    writeFileSync(join(dir, "model.safetensors"), w);
+    expect(() => loadModel(dir, { method: kind })).toThrow(/SHA-256/);
+  });
+
+  test("a model of another method is one clear error naming both", () => {
+    const dir = join(root, "mcmc-nle-2");
+    saveModel(models.nle, dir);
+    expect(() => loadModel(dir)).toThrow(NsbiInputError);
+    expect(() => loadModel(dir)).toThrow(/an NLE model \('nsbi-nle'\), expected an NPE model/);
+    expect(() => loadModel(dir, { method: "nre" })).toThrow(/an NLE model .*expected an NRE model/);
+    expect(() => loadModel(mafDir, { method: "nle" })).toThrow(/an NPE model .*expected an NLE model/);
+    expect(loadModel(mafDir, { method: "any" })).not.toBeInstanceOf(McmcPosterior);
+    const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...c, format: "nsbi-xyz" }));
+    expect(() => loadModel(dir, { method: "any" })).toThrow(NsbiFormatError);
+    expect(() => loadModel(dir, { method: "any" })).toThrow(/field 'format' is "nsbi-xyz"/);
   });
 });

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { NsbiInputError } from "../../errors.js";
 import { Rng } from "../../engine/rng.js";
+import { McmcPosterior } from "../../inference/mcmc-posterior.js";
+import type { McmcMethod } from "../../inference/mcmc/run-mcmc.js";
 import { summarizeSamples } from "../../inference/summary.js";
 import { checkOutputFile, readMatrixFile, writeMatrixFile } from "../../node/files.js";
 import { loadModel } from "../../node/model-io.js";
 import { enableThreads } from "../../node/parallel/threads.js";
-import { nonNegativeInt, positiveInt } from "../options.js";
+import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
 import { countBar } from "../progress.js";
 import { checkSizeFlag } from "../size-limits.js";
 import { formatSummaryTable } from "../summary-table.js";
@@ -14,27 +16,48 @@ import { out, runAction, settings } from "../run-action.js";
 /** Samples per call (fixed, so the result does not depend on the progress display). */
 const CHUNK = 10_000;
 
+interface SampleFlags {
+  model: string;
+  observation: string;
+  numSamples: number;
+  seed: number;
+  out: string;
+  mcmc: McmcMethod;
+  chains: number;
+  warmup: number;
+  thin: number;
+}
+
 export function registerSample(program: Command): void {
   program
     .command("sample")
-    .description("draw posterior samples for one observation; prints the acceptance rate and a summary table")
-    .requiredOption("--model <model/>", "model folder written by `nsbi train npe`")
+    .description(
+      "draw posterior samples for one observation; prints a summary table (NPE: the acceptance rate; " +
+        "NLE/NRE: MCMC with R-hat and ESS)",
+    )
+    .requiredOption("--model <model/>", "model folder written by `nsbi train npe|nle|nre`")
     .requiredOption(
       "--observation <obs.csv|obs.npy>",
-      "one observation: a CSV row (sbibm's format with a header works) or an .npy vector",
+      "one observation: a CSV row (sbibm's format with a header works) or an .npy vector; " +
+        "for NLE/NRE models several rows are iid trials of one data set",
     )
     .requiredOption("--num-samples <N>", "number of posterior samples", positiveInt)
     .option("--seed <S>", "seed of the sampler", nonNegativeInt, 0)
     .requiredOption("--out <samples.csv|samples.npy>", "output file; CSV gets a header of parameter names")
+    .option(
+      "--mcmc <slice|hmc|nuts>",
+      "NLE/NRE models: MCMC sampler (default slice; docs/mcmc.md)",
+      oneOf(["slice", "hmc", "nuts"]),
+      "slice",
+    )
+    .option("--chains <C>", "NLE/NRE models: MCMC chains (default 20)", positiveInt, 20)
+    .option("--warmup <W>", "NLE/NRE models: warm-up iterations per chain (default 100)", nonNegativeInt, 100)
+    .option("--thin <T>", "NLE/NRE models: keep every T-th iteration (default 1)", positiveInt, 1)
     .action(
-      runAction((o: { model: string; observation: string; numSamples: number; seed: number; out: string }) => {
+      runAction((o: SampleFlags) => {
         checkOutputFile(o.out, "--out", [".csv", ".npy"]);
-        const posterior = loadModel(o.model, { kernels: settings.kernels });
+        const posterior = loadModel(o.model, { kernels: settings.kernels, method: "any" });
         const obs = readMatrixFile(o.observation, "observation");
-        if (obs.rows !== 1)
-          throw new NsbiInputError(
-            `--observation '${o.observation}': ${obs.rows} rows, expected exactly one observation`,
-          );
         if (obs.cols !== posterior.xDim) {
           throw new NsbiInputError(
             `--observation '${o.observation}': ${obs.cols} values, but the model was trained on x with ${posterior.xDim}`,
@@ -43,6 +66,15 @@ export function registerSample(program: Command): void {
         const n = o.numSamples,
           P = posterior.thetaDim;
         checkSizeFlag(`--num-samples ${n}`, n, 4 * P, `the samples [N, ${P}] (float32)`);
+        if (posterior instanceof McmcPosterior) {
+          sampleMcmc(posterior, obs.data, obs.rows, o);
+          return;
+        }
+        if (obs.rows !== 1)
+          throw new NsbiInputError(
+            `--observation '${o.observation}': ${obs.rows} rows, expected exactly one observation ` +
+              "(an NPE posterior conditions on one x; iid trials need an NLE or NRE model)",
+          );
         const samples = new Float32Array(n * P),
           rng = new Rng(o.seed);
         const stopThreads = settings.threads === 2 ? enableThreads(posterior) : null;
@@ -71,4 +103,29 @@ export function registerSample(program: Command): void {
         );
       }),
     );
+}
+
+/** NLE/NRE: MCMC on the potential of the `trials` rows; R-hat, ESS and warnings are reported. */
+function sampleMcmc(posterior: McmcPosterior, x: Float32Array, trials: number, o: SampleFlags): void {
+  const n = o.numSamples;
+  const r = posterior.sampleWithInfo(n, x, {
+    trials,
+    method: o.mcmc,
+    chains: o.chains,
+    warmup: o.warmup,
+    thin: o.thin,
+    rng: new Rng(o.seed),
+  });
+  writeMatrixFile(o.out, { rows: n, cols: posterior.thetaDim, data: r.samples }, posterior.parameterNames);
+  process.stdout.write(formatSummaryTable(summarizeSamples(r.samples, n, posterior.parameterNames)));
+  const d = r.diagnostics,
+    names = posterior.parameterNames;
+  const per = (v: Float64Array, f: (x: number) => string) => names.map((p, j) => `${p} ${f(v[j])}`).join(", ");
+  out.info(
+    `wrote ${n} samples to ${o.out}; ${posterior.method.toUpperCase()} posterior by ${o.mcmc} MCMC ` +
+      `(${r.numChains} chains × ${r.drawsPerChain} draws, ${trials} trial${trials === 1 ? "" : "s"}); ` +
+      `R-hat ${per(d.rhat, (v) => v.toFixed(3))}; bulk ESS ${per(d.ess, (v) => String(Math.round(v)))}` +
+      (d.acceptance ? `; acceptance ${d.meanAcceptance.toFixed(2)}` : "") +
+      (r.warnings.length > 0 ? `; ${r.warnings.length} warning(s) above` : ""),
+  );
 }
