@@ -21,6 +21,7 @@ const FLOORS: Record<string, number> = {
   diagnostics: 6,
   plots: 6,
   workflows: 7,
+  campaigns: 7,
   node: 8,
   cli: 9,
   // the package entries: "." (index.ts, node.ts) and "./engine" (engine-api.ts, engine-api-node.ts)

@@ -31,3 +31,6 @@ export {
   referenceTasks,
 } from "./workflows/tasks/sbibm-reference.js";
 export { twoThreadTraining, enableThreads } from "./node/parallel/threads.js";
+export { DiskCampaignStore, DiskArtifactStore } from "./node/campaigns/disk-store.js";
+export { LocalPoolExecutor, type LocalPoolOptions } from "./node/campaigns/local-executor.js";
+export { loadJobKinds } from "./node/campaigns/kinds-module.js";

@@ -137,29 +137,52 @@ function tempPrefix(path: string): string {
 }
 
 /**
+ * Stale temporary files found in a folder, by target prefix: each folder is listed once per
+ * process (a campaign writes thousands of results into one folder, and listing it on every write
+ * cost 65 ms at 20,000 files). Leftovers of writers that die after that listing are removed by
+ * the next process that writes there.
+ */
+const staleTemporaries = new Map<string, Map<string, string[]>>();
+
+function listStaleTemporaries(dir: string): Map<string, string[]> {
+  const byPrefix = new Map<string, string[]>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return byPrefix; // an unreadable folder: the write reports the real problem
+  }
+  for (const name of names) {
+    const m = /^(\..+\.)(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name);
+    if (!m || processIsAlive(Number(m[2]))) continue;
+    const list = byPrefix.get(m[1] as string) ?? [];
+    list.push(name);
+    byPrefix.set(m[1] as string, list);
+  }
+  return byPrefix;
+}
+
+/**
  * Removes temporary files of `path` left by a writer that was killed before its rename: those
  * whose process id no longer runs. A live writer's file (another process writing the same
  * target right now) is left alone.
  */
 function removeStaleTemporaries(path: string): void {
-  const dir = dirname(path),
-    prefix = tempPrefix(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return; // an unreadable folder: the write below reports the real problem
+  const dir = dirname(path);
+  let byPrefix = staleTemporaries.get(dir);
+  if (!byPrefix) {
+    byPrefix = listStaleTemporaries(dir);
+    staleTemporaries.set(dir, byPrefix);
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || processIsAlive(Number(m[1]))) continue;
+  const prefix = tempPrefix(path);
+  for (const name of byPrefix.get(prefix) ?? []) {
     try {
       unlinkSync(join(dir, name));
     } catch {
       // removed by someone else meanwhile, or not ours to remove
     }
   }
+  byPrefix.delete(prefix);
 }
 
 function processIsAlive(pid: number): boolean {
