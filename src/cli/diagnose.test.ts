@@ -89,6 +89,11 @@ describe("nsbi diagnose", () => {
     expect(report.numTests).toBe(60);
     expect(report.numSamples).toBe(100);
     expect(report.pulls.fit).toHaveLength(10);
+    // NPE: direct draws, the leakage acceptance a rate, no MCMC runs
+    expect([report.sampler, report.mcmc]).toEqual(["direct", null]);
+    expect(report.acceptance.min).toBeGreaterThan(0);
+    expect(report.acceptance.min).toBeLessThanOrEqual(report.acceptance.mean);
+    expect(report.acceptance.mean).toBeLessThanOrEqual(1);
     expect(report.tarp.ecp.length).toBe(report.tarp.alpha.length);
     expect(Object.keys(report.definitions)).toEqual(
       expect.arrayContaining(["sbc", "expectedCoverage", "tarp", "pulls"]),

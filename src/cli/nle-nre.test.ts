@@ -1,12 +1,15 @@
 // `nsbi train nle|nre` and `nsbi sample` on their models (MCMC), end to end against the build
 // (`npm test` builds first): tiny trainings on two_moons, samples with R-hat/ESS reported, iid
-// trials as observation rows, and every bad input as one `nsbi: error:` line with nothing written.
+// trials as observation rows, and every bad input (of `sample` and of `diagnose` on these models)
+// as one `nsbi: error:` line with nothing written. `diagnose`, `plot` and `c2st` on NLE/NRE
+// models: nle-nre-diagnose.test.ts.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { writeSimulationsFile } from "../node/simulations-file.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-nle-nre-"));
@@ -61,6 +64,28 @@ beforeAll(() => {
   writeFileSync(join(dir, "trials.csv"), "0.1,0.2\n0.05,0.25\n0.12,0.18\n");
   writeFileSync(join(dir, "obs3.csv"), "0.1,0.2,0.3\n");
   writeFileSync(join(dir, "nan.csv"), "0.1,nan\n");
+  // test pairs for `diagnose --data`: x of the wrong dimension, and a NaN in x
+  const theta = Float32Array.from([0.1, 0.2, -0.3, 0.4]);
+  writeSimulationsFile(join(dir, "test3.npz"), {
+    theta,
+    x: Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]),
+    n: 2,
+    thetaDim: 2,
+    xDim: 3,
+    meta: {},
+  });
+  writeSimulationsFile(join(dir, "testnan.npz"), {
+    theta,
+    x: Float32Array.from([0.1, 0.2, 0.3, Number.NaN]),
+    n: 2,
+    thetaDim: 2,
+    xDim: 2,
+    meta: {},
+  });
+  // a model folder of a method nsbi does not know
+  mkdirSync(join(dir, "other"));
+  writeFileSync(join(dir, "other", "config.json"), JSON.stringify({ format: "nsbi-abc" }));
+  writeFileSync(join(dir, "other", "model.safetensors"), "");
 }, 120_000);
 
 describe("nsbi train nle|nre", () => {
@@ -133,21 +158,53 @@ describe("bad input: one error line, nothing written", () => {
     fails(/--chains/, "never.csv", ...sample("nle", "obs.csv", "--chains", "0"));
     fails(/--thin/, "never.csv", ...sample("nle", "obs.csv", "--thin", "0"));
   });
-  test("a model of another method where one kind is required", () => {
+  test("MCMC settings that cannot work: --chains 0, --thin 0, negative --warmup (sample and diagnose)", () => {
+    fails(/--warmup <W>.*'-1'.*non-negative integer/, "never.csv", ...sample("nle", "obs.csv", "--warmup", "-1"));
+    for (const [flag, value, re] of [
+      ["--chains", "0", /--chains <C>.*'0'.*positive integer/],
+      ["--thin", "0", /--thin <T>.*'0'.*positive integer/],
+      ["--warmup", "-1", /--warmup <W>.*'-1'.*non-negative integer/],
+    ] as const)
+      fails(re, "never-diag", ...diagnose("nre", flag, value));
+  });
+  test("diagnose: test pairs of the wrong dimension or with NaN", () => {
     fails(
-      /an NLE model \('nsbi-nle'\), expected an NPE model/,
+      /--data 'test3\.npz': theta \[2, 2\] and x \[2, 3\], but the model has theta 2 and x 2/,
       "never-diag",
-      "diagnose",
-      "--model",
-      "nle",
-      "--task",
-      "two_moons",
-      "--num-tests",
-      "5",
-      "--num-samples",
-      "10",
-      "--out",
+      ...diagnoseData("nle", "test3.npz"),
+    );
+    fails(/--data 'testnan\.npz': x row 2, column 2 is NaN/, "never-diag", ...diagnoseData("nre", "testnan.npz"));
+  });
+  test("a model folder of another method: MCMC flags for an NPE model, an unknown format", () => {
+    const npeMcmc = /--chains: MCMC settings apply to NLE\/NRE models, but --model 'npe' is an NPE model/;
+    fails(npeMcmc, "never.csv", ...sample("npe", "obs.csv", "--chains", "4"));
+    fails(npeMcmc, "never-diag", ...diagnose("npe", "--chains", "4"));
+    fails(
+      /other\/config\.json: field 'format' is "nsbi-abc", expected one of 'nsbi-npe'/,
       "never-diag",
+      ...diagnose("other"),
     );
   });
 });
+
+/** `nsbi diagnose` of a model on 6 two_moons test pairs, 40 draws each (MCMC flags appended). */
+function diagnose(model: string, ...extra: string[]): string[] {
+  return [
+    "diagnose",
+    "--model",
+    model,
+    "--task",
+    "two_moons",
+    "--num-tests",
+    "6",
+    "--num-samples",
+    "40",
+    "--out",
+    "never-diag",
+    ...extra,
+  ];
+}
+
+function diagnoseData(model: string, data: string): string[] {
+  return ["diagnose", "--model", model, "--data", data, "--num-samples", "40", "--out", "never-diag"];
+}

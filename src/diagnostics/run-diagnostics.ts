@@ -1,6 +1,10 @@
 import { NsbiInputError } from "../errors.js";
 import { Rng } from "../engine/rng.js";
-import type { Posterior } from "../inference/posterior.js";
+import { setWarningHandler, warn } from "../logging.js";
+import type { McmcMethod, McmcResult } from "../inference/mcmc/run-mcmc.js";
+import { McmcPosterior, type McmcSampleOptions } from "../inference/mcmc-posterior.js";
+import { Posterior } from "../inference/posterior.js";
+import { quantileSorted } from "../numerics/quantile.js";
 import { sortedMarginals, type CalibrationSamples } from "./calibration-samples.js";
 import {
   centralIntervalCoverage,
@@ -43,6 +47,64 @@ export interface DiagnosticsOptions {
   /** TARP normalisation (default "minmax", as sbi) and α grid points (default 101). */
   tarpNormalization?: TarpNormalization;
   tarpPoints?: number;
+  /**
+   * MCMC posteriors (NLE/NRE): the sampler settings of every test observation's run (method,
+   * chains, warmup, thin, …; runMcmc's defaults otherwise). Ignored for other posteriors.
+   */
+  mcmc?: McmcDiagnosticsOptions;
+}
+
+/** runMcmc's settings as runDiagnostics passes them to McmcPosterior.sampleWithInfo for every test. */
+export type McmcDiagnosticsOptions = Omit<McmcSampleOptions, "trials" | "seed" | "rng">;
+
+/**
+ * What runDiagnostics needs of a posterior: draws for one observation at a time, and the log
+ * density of parameter rows given one observation up to a constant that may depend on the
+ * observation (the HPD ranks of the expected coverage compare densities within one observation
+ * only; no diagnostic needs the normalisation). NPE's `Posterior` and the MCMC posterior of NLE /
+ * NRE (`McmcPosterior`) both satisfy it, and for those two runDiagnostics uses their richer calls:
+ * NPE's batched draws with log q from the same pass and the leakage acceptance; MCMC's R̂ and ESS.
+ */
+export interface DiagnosablePosterior {
+  readonly thetaDim: number;
+  readonly xDim: number;
+  readonly parameterNames: readonly string[];
+  /** n draws [n, thetaDim] for one observation x [xDim], every random choice from rng. */
+  sample(n: number, x: Float32Array, opts: { rng: Rng }): Float32Array;
+  /** Log density of rows of theta [n, thetaDim] given one observation x [xDim], up to a constant in x. */
+  logProb(theta: Float32Array, x: Float32Array): Float64Array;
+}
+
+/**
+ * The MCMC runs of a diagnostics report (NLE/NRE posteriors): one run per test observation,
+ * their convergence counted over the observations rather than warned about one by one.
+ */
+export interface McmcRunsSummary {
+  /** Which estimator's potential was sampled. */
+  estimator: "nle" | "nre";
+  sampler: McmcMethod;
+  chains: number;
+  drawsPerChain: number;
+  /** As passed (null: runMcmc's default, docs/mcmc.md). */
+  warmup: number | null;
+  thin: number | null;
+  /** An observation is counted in highRhat when its largest R̂ exceeds this. */
+  rhatThreshold: number;
+  /** … and in lowEss when its smallest bulk ESS is below essFraction × chains × drawsPerChain. */
+  essFraction: number;
+  /** Per test observation: the largest rank-normalised split R̂ over the parameters (null: undefined). */
+  maxRhat: (number | null)[];
+  /** Per test observation: the smallest bulk ESS over the parameters. */
+  minEss: number[];
+  /** Observations with R̂ above rhatThreshold, with R̂ undefined (fewer than 4 draws per chain), with low ESS. */
+  highRhat: number;
+  undefinedRhat: number;
+  lowEss: number;
+  /** Median over the observations of (smallest bulk ESS) / L: near 1, the draws are nearly independent. */
+  medianEssPerDraw: number;
+  /** Observations with any other MCMC warning (stuck chains, divergences, NaN potentials, …), and the first such warning. */
+  otherWarnings: number;
+  firstOtherWarning: string | null;
 }
 
 /** Everything runDiagnostics computes; plain numbers, arrays, strings and nulls (JSON-safe). */
@@ -54,8 +116,15 @@ export interface DiagnosticsReport {
   seed: number;
   /** Name of every definition used, so a report can be read without the code. */
   definitions: Record<string, string>;
-  /** Leakage acceptance rate per test (mean and minimum); 1 without a bounded prior. */
-  acceptance: { mean: number; min: number };
+  /**
+   * How the draws were made: "direct" (NPE: flow draws, leakage outside the prior rejected), "mcmc"
+   * (NLE/NRE: one MCMC run per test observation, see `mcmc`), "custom" (another DiagnosablePosterior).
+   */
+  sampler: "direct" | "mcmc" | "custom";
+  /** NPE: leakage acceptance rate per test (mean and minimum; 1 without a bounded prior); null for other samplers. */
+  acceptance: { mean: number; min: number } | null;
+  /** MCMC posteriors: the runs' settings and convergence over the test observations; null otherwise. */
+  mcmc: McmcRunsSummary | null;
   sbc: SbcResult;
   rankHistogram: RankHistogram;
   ecdf: EcdfBands;
@@ -86,22 +155,56 @@ export const DIAGNOSTIC_DEFINITIONS: Record<string, string> = {
     "see verdict.ts: coverage tol max(0.05, 1.63/√N); pulls width 1 ± max(0.1, 3/√(2N)), |mean| > max(0.2, 3/√N); KS p < 0.01",
 };
 
+/** The definitions that differ (expectedCoverage) or are added (mcmc) for MCMC posteriors (NLE/NRE). */
+const MCMC_DEFINITIONS: Record<string, string> = {
+  expectedCoverage:
+    "HPD expected coverage as sbi: r* = #draws with log q > log q(θ*) over L; EC(1−α) = mean[r* ≤ 1−α]; log q = the MCMC potential (log posterior up to a constant per observation, which cancels in r*)",
+  mcmc: "one MCMC run per test observation on the potential log p(θ) + log q(x | θ) (NLE) or log p(θ) + log r(x, θ) (NRE), SIR start, L draws over all chains; rank-normalised split R̂ and bulk ESS per parameter (Vehtari et al. 2021, arXiv:1903.08008). SBC ranks, coverage and TARP assume nearly independent draws: strongly autocorrelated draws (ESS/L ≪ 1) pile ranks at the ends (Talts et al. 2018), so thin the chains (--thin) when medianEssPerDraw is small",
+};
+
+/** Draws [N, L, P] with their log densities [N, L] and those of θ* [N], however they were made. */
+interface TestDraws {
+  draws: Float32Array;
+  lpDraws: Float64Array;
+  lpTrue: Float64Array;
+  acceptance: { mean: number; min: number } | null;
+  mcmc: McmcRunsSummary | null;
+  seconds: { sampling: number; logProb: number };
+}
+
+/** Observations and draws shared by the three samplers. */
+interface DrawRequest {
+  theta: Float32Array;
+  x: Float32Array;
+  N: number;
+  L: number;
+  rng: Rng;
+  chunk: number;
+  progress: (p: DiagnosticsProgress) => void;
+}
+
 /**
- * Calibration diagnostics of an amortized posterior on N test pairs (θ*_i, x_i) simulated from the
- * prior: draws L samples for every x_i (Posterior.sampleBatched, with the flow's log q of each
- * draw from the same pass), evaluates log q(θ*_i | x_i) in one batched call (normalizeLeakage:
- * false: the leakage constant cancels within one observation), then runs SBC, HPD and
- * central-interval coverage, TARP and pulls and classifies each.
+ * Calibration diagnostics of a posterior on N test pairs (θ*_i, x_i) simulated from the prior:
+ * draws L samples for every x_i, evaluates log q(θ*_i | x_i) and log q of the draws up to a
+ * constant per observation, then runs SBC, HPD and central-interval coverage, TARP and pulls and
+ * classifies each. How the draws are made depends on the posterior:
+ * - NPE (`Posterior`): Posterior.sampleBatched with the flow's log q of each draw from the same
+ *   pass; log q(θ*_i | x_i) in one batched call (normalizeLeakage: false: the leakage constant
+ *   cancels within one observation); the leakage acceptance is reported.
+ * - NLE / NRE (`McmcPosterior`): one MCMC run per observation (opts.mcmc), log q = the potential;
+ *   the runs' R̂ and ESS are counted over the observations (report.mcmc) and summarised in one
+ *   warning instead of one per observation.
+ * - any other DiagnosablePosterior: sample and logProb per observation.
  *
  * @param posterior the posterior q(θ | x) to check.
  * @param thetaTrue true parameters [N, P] (drawn from the prior).
  * @param xs observations [N, D] simulated from thetaTrue.
- * @param opts numSamples L, seed, onProgress and per-diagnostic settings.
+ * @param opts numSamples L, seed, onProgress, MCMC settings and per-diagnostic settings.
  * @see Talts et al. 2018, arXiv:1804.06788; Hermans et al. 2022, arXiv:2110.06581;
  *   Lemos et al. 2023, arXiv:2302.03026.
  */
 export function runDiagnostics(
-  posterior: Posterior,
+  posterior: DiagnosablePosterior,
   thetaTrue: ArrayLike<number>,
   xs: ArrayLike<number>,
   opts: DiagnosticsOptions,
@@ -133,29 +236,22 @@ export function runDiagnostics(
     bandSeed = master.forkSeed();
   const progress = opts.onProgress ?? (() => undefined);
 
-  let t0 = performance.now();
-  const draws = new Float32Array(N * L * P),
-    lpDraws = new Float64Array(N * L),
-    rates = new Float64Array(N);
-  for (let s = 0; s < N; s += chunk) {
-    const m = Math.min(chunk, N - s);
-    const r = posterior.sampleBatched(L, x32.subarray(s * D, (s + m) * D), m, { rng: sampleRng, withLogProb: true });
-    draws.set(r.samples, s * L * P);
-    lpDraws.set(r.logProbs!, s * L);
-    rates.set(r.acceptanceRates, s);
-    progress({ stage: "sampling", done: s + m, total: N });
-  }
-  const tSampling = (performance.now() - t0) / 1e3;
-  t0 = performance.now();
-  const lpTrue = posterior.logProb(theta32, x32, { normalizeLeakage: false });
-  const tLogProb = (performance.now() - t0) / 1e3;
+  const request: DrawRequest = { theta: theta32, x: x32, N, L, rng: sampleRng, chunk, progress };
+  const sampler = posterior instanceof Posterior ? "direct" : posterior instanceof McmcPosterior ? "mcmc" : "custom";
+  const t =
+    posterior instanceof Posterior
+      ? drawDirect(posterior, request)
+      : posterior instanceof McmcPosterior
+        ? drawMcmc(posterior, request, opts.mcmc ?? {})
+        : drawCustom(posterior, request);
+  const { draws, lpDraws, lpTrue } = t;
   progress({ stage: "log-prob", done: N, total: N });
 
-  t0 = performance.now();
+  const t0 = performance.now();
   const samples: CalibrationSamples = { thetaTrue: theta32, draws, numTests: N, numSamples: L, numParams: P };
   const names =
     posterior.parameterNames.length === P
-      ? posterior.parameterNames
+      ? [...posterior.parameterNames]
       : Array.from({ length: P }, (_, i) => `parameter_${i + 1}`);
   const sorted = sortedMarginals(samples);
   const sbcResult = sbc(samples, { seed: jitterSeed });
@@ -181,20 +277,16 @@ export function runDiagnostics(
   }
   const tDiag = (performance.now() - t0) / 1e3;
   progress({ stage: "diagnostics", done: N, total: N });
-  let rateSum = 0,
-    rateMin = Infinity;
-  for (const r of rates) {
-    rateSum += r;
-    rateMin = Math.min(rateMin, r);
-  }
   return {
     schema: "nsbi-diagnostics/1",
     numTests: N,
     numSamples: L,
     parameterNames: [...names],
     seed,
-    definitions: { ...DIAGNOSTIC_DEFINITIONS },
-    acceptance: { mean: rateSum / N, min: rateMin },
+    definitions: { ...DIAGNOSTIC_DEFINITIONS, ...(sampler === "mcmc" ? MCMC_DEFINITIONS : {}) },
+    sampler,
+    acceptance: t.acceptance,
+    mcmc: t.mcmc,
     sbc: sbcResult,
     rankHistogram: histogram,
     ecdf,
@@ -205,6 +297,198 @@ export function runDiagnostics(
     pulls: pullResult,
     verdicts,
     overall: overallVerdict(verdicts),
-    seconds: { sampling: tSampling, logProb: tLogProb, diagnostics: tDiag },
+    seconds: { ...t.seconds, diagnostics: tDiag },
   };
+}
+
+/** NPE: batched flow draws with log q from the same pass, leakage rejected and its rate reported. */
+function drawDirect(posterior: Posterior, q: DrawRequest): TestDraws {
+  const { N, L, chunk } = q,
+    P = posterior.thetaDim,
+    D = posterior.xDim;
+  let t0 = performance.now();
+  const draws = new Float32Array(N * L * P),
+    lpDraws = new Float64Array(N * L),
+    rates = new Float64Array(N);
+  for (let s = 0; s < N; s += chunk) {
+    const m = Math.min(chunk, N - s);
+    const r = posterior.sampleBatched(L, q.x.subarray(s * D, (s + m) * D), m, { rng: q.rng, withLogProb: true });
+    draws.set(r.samples, s * L * P);
+    lpDraws.set(r.logProbs!, s * L);
+    rates.set(r.acceptanceRates, s);
+    q.progress({ stage: "sampling", done: s + m, total: N });
+  }
+  const sampling = (performance.now() - t0) / 1e3;
+  t0 = performance.now();
+  const lpTrue = posterior.logProb(q.theta, q.x, { normalizeLeakage: false });
+  const logProb = (performance.now() - t0) / 1e3;
+  let rateSum = 0,
+    rateMin = Infinity;
+  for (const r of rates) {
+    rateSum += r;
+    rateMin = Math.min(rateMin, r);
+  }
+  return {
+    draws,
+    lpDraws,
+    lpTrue,
+    acceptance: { mean: rateSum / N, min: rateMin },
+    mcmc: null,
+    seconds: { sampling, logProb },
+  };
+}
+
+/** The R̂ above which, and the ESS fraction of the kept draws below which, an MCMC run is counted (runMcmc's warning rules). */
+const RHAT_THRESHOLD = 1.01,
+  ESS_FRACTION = 0.1;
+
+/**
+ * NLE/NRE: one MCMC run per observation, all from the one generator in observation order (so the
+ * draws do not depend on the progress granularity); log q of θ* and of the draws = the potential,
+ * in one call per observation. The runs' own warnings are collected, counted and summarised in one.
+ */
+function drawMcmc(posterior: McmcPosterior, q: DrawRequest, settings: McmcDiagnosticsOptions): TestDraws {
+  const { N, L } = q,
+    P = posterior.thetaDim,
+    D = posterior.xDim;
+  const rhatThreshold = settings.rhatThreshold ?? RHAT_THRESHOLD,
+    essFraction = settings.essWarningFraction ?? ESS_FRACTION;
+  const draws = new Float32Array(N * L * P),
+    lpDraws = new Float64Array(N * L),
+    lpTrue = new Float64Array(N);
+  const maxRhat: (number | null)[] = [],
+    minEss: number[] = [];
+  let highRhat = 0,
+    undefinedRhat = 0,
+    lowEss = 0,
+    otherWarnings = 0,
+    firstOtherWarning: string | null = null,
+    chains = 0,
+    drawsPerChain = 0,
+    method: McmcMethod = settings.method ?? "slice",
+    sampling = 0,
+    logProb = 0;
+  const rows = new Float32Array((L + 1) * P);
+  // every run warns on its own; here they are counted over the observations and summarised once
+  const previous = setWarningHandler((m) => {
+    if (!m.startsWith("mcmc:")) previous(m);
+  });
+  try {
+    for (let i = 0; i < N; i++) {
+      const x = q.x.subarray(i * D, (i + 1) * D);
+      let t0 = performance.now();
+      let r: McmcResult;
+      try {
+        r = posterior.sampleWithInfo(L, x, { ...settings, rhatThreshold, essWarningFraction: essFraction, rng: q.rng });
+      } catch (e) {
+        // e.g. a potential that is −Infinity at every start candidate: say which test it was
+        if (e instanceof NsbiInputError) throw new NsbiInputError(`test observation ${i}: ${e.message}`);
+        throw e;
+      }
+      sampling += (performance.now() - t0) / 1e3;
+      draws.set(r.samples, i * L * P);
+      t0 = performance.now();
+      rows.set(q.theta.subarray(i * P, (i + 1) * P), 0);
+      rows.set(r.samples, P);
+      const lp = posterior.logProb(rows, x);
+      logProb += (performance.now() - t0) / 1e3;
+      lpTrue[i] = lp[0];
+      lpDraws.set(lp.subarray(1), i * L);
+
+      const d = r.diagnostics;
+      chains = r.numChains;
+      drawsPerChain = r.drawsPerChain;
+      method = r.method;
+      const rhatUndefined = d.rhat.some((v) => Number.isNaN(v));
+      maxRhat.push(rhatUndefined ? null : d.maxRhat);
+      minEss.push(d.minEss);
+      if (rhatUndefined) undefinedRhat++;
+      else if (d.maxRhat > rhatThreshold) highRhat++;
+      if (d.minEss < essFraction * r.numChains * r.drawsPerChain) lowEss++;
+      const other = r.warnings.filter((w) => !/^mcmc: (R-hat|bulk ESS) /.test(w));
+      if (other.length > 0) {
+        otherWarnings++;
+        firstOtherWarning ??= `test ${i}: ${other[0]}`;
+      }
+      q.progress({ stage: "sampling", done: i + 1, total: N });
+    }
+  } finally {
+    setWarningHandler(previous);
+  }
+  const essPerDraw = minEss.map((e) => e / L).sort((a, b) => a - b);
+  const summary: McmcRunsSummary = {
+    estimator: posterior.method,
+    sampler: method,
+    chains,
+    drawsPerChain,
+    warmup: settings.warmup ?? null,
+    thin: settings.thin ?? null,
+    rhatThreshold,
+    essFraction,
+    maxRhat,
+    minEss,
+    highRhat,
+    undefinedRhat,
+    lowEss,
+    medianEssPerDraw: quantileSorted(essPerDraw, 0.5),
+    otherWarnings,
+    firstOtherWarning,
+  };
+  const problems = mcmcProblems(summary, N);
+  if (problems.length > 0) warn(`mcmc: over the ${N} test observations: ${problems.join("; ")}`);
+  return { draws, lpDraws, lpTrue, acceptance: null, mcmc: summary, seconds: { sampling, logProb } };
+}
+
+/**
+ * The convergence problems of a report's MCMC runs, one phrase each (empty: none), counted over
+ * the test observations: what the diagnose command and the HTML report show.
+ */
+export function mcmcProblems(m: McmcRunsSummary, numTests: number): string[] {
+  const out: string[] = [];
+  const of = `of ${numTests}`;
+  if (m.highRhat > 0) {
+    const worst = Math.max(...m.maxRhat.map((v) => v ?? 0));
+    out.push(
+      `R-hat > ${m.rhatThreshold} in ${m.highRhat} ${of} (largest ${worst.toFixed(3)}): chains disagree (several modes, or too few draws per chain: raise --warmup or --num-samples)`,
+    );
+  }
+  if (m.undefinedRhat > 0)
+    out.push(`R-hat undefined in ${m.undefinedRhat} ${of} (fewer than 4 draws per chain: raise --num-samples)`);
+  if (m.lowEss > 0)
+    out.push(
+      `bulk ESS < ${m.essFraction} × kept draws in ${m.lowEss} ${of} (smallest ${Math.round(Math.min(...m.minEss))}): autocorrelated draws distort SBC ranks; raise --thin`,
+    );
+  if (m.otherWarnings > 0) out.push(`other MCMC warnings in ${m.otherWarnings} ${of} (first: ${m.firstOtherWarning})`);
+  return out;
+}
+
+/** Any other posterior: its own sample and logProb, one observation at a time. */
+function drawCustom(posterior: DiagnosablePosterior, q: DrawRequest): TestDraws {
+  const { N, L } = q,
+    P = posterior.thetaDim,
+    D = posterior.xDim;
+  const draws = new Float32Array(N * L * P),
+    lpDraws = new Float64Array(N * L),
+    lpTrue = new Float64Array(N);
+  let sampling = 0,
+    logProb = 0;
+  const rows = new Float32Array((L + 1) * P);
+  for (let i = 0; i < N; i++) {
+    const x = q.x.subarray(i * D, (i + 1) * D);
+    let t0 = performance.now();
+    const s = posterior.sample(L, x, { rng: q.rng });
+    if (s.length !== L * P)
+      throw new NsbiInputError(`runDiagnostics: posterior.sample returned ${s.length} values, expected ${L} × ${P}`);
+    sampling += (performance.now() - t0) / 1e3;
+    draws.set(s, i * L * P);
+    t0 = performance.now();
+    rows.set(q.theta.subarray(i * P, (i + 1) * P), 0);
+    rows.set(s, P);
+    const lp = posterior.logProb(rows, x);
+    logProb += (performance.now() - t0) / 1e3;
+    lpTrue[i] = lp[0];
+    lpDraws.set(lp.subarray(1), i * L);
+    q.progress({ stage: "sampling", done: i + 1, total: N });
+  }
+  return { draws, lpDraws, lpTrue, acceptance: null, mcmc: null, seconds: { sampling, logProb } };
 }

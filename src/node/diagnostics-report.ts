@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { DiagnosticsReport } from "../diagnostics/run-diagnostics.js";
+import { type DiagnosticsReport, mcmcProblems } from "../diagnostics/run-diagnostics.js";
 import type { Verdict } from "../diagnostics/verdict.js";
 import { diagnosticsFigures } from "../plots/diagnostics-figures.js";
 import type { ParameterLabel } from "../plots/plot-spec.js";
@@ -63,12 +63,53 @@ export function diagnosticsSections(r: DiagnosticsReport): ReportSection[] {
             ["TARP: largest |ECP − α|", num(Math.abs(r.tarp.maxDeviation))],
             ["TARP: KS p-value", num(r.tarp.ks.pValue, 4)],
             ...names.map((n, p) => [`SBC KS p-value (${n})`, num(r.sbc.ks[p].pValue, 4)]),
-            ["leakage acceptance (mean / min)", `${num(r.acceptance.mean)} / ${num(r.acceptance.min)}`],
+            ...(r.acceptance
+              ? [["leakage acceptance (mean / min)", `${num(r.acceptance.mean)} / ${num(r.acceptance.min)}`]]
+              : []),
           ],
         },
       ],
     },
+    ...mcmcSection(r),
     { title: "Definitions", text: Object.entries(r.definitions).map(([k, v]) => `${k}: ${v}`) },
+  ];
+}
+
+/** NLE/NRE: the MCMC runs' settings and convergence over the test observations (none for NPE). */
+function mcmcSection(r: DiagnosticsReport): ReportSection[] {
+  const m = r.mcmc;
+  if (!m) return [];
+  const N = r.numTests;
+  const rhats = m.maxRhat.filter((v): v is number => v !== null);
+  const problems = mcmcProblems(m, N);
+  return [
+    {
+      title: "MCMC convergence (one run per test observation)",
+      text: [
+        problems.length === 0
+          ? `All ${N} runs converged by the rules below (R-hat ≤ ${m.rhatThreshold}, bulk ESS ≥ ${m.essFraction} × kept draws, no other MCMC warning).`
+          : `Over the ${N} test observations: ${problems.join("; ")}. The SBC, coverage and TARP of those observations rest on these draws.`,
+        "Counts are of test observations; log q in the HPD coverage is the MCMC potential (unnormalised: the constant cancels within one observation).",
+      ],
+      tables: [
+        {
+          header: ["item", "value"],
+          rows: [
+            ["estimator / sampler", `${m.estimator.toUpperCase()} / ${m.sampler}`],
+            [
+              "chains × draws per chain (warm-up, thin)",
+              `${m.chains} × ${m.drawsPerChain} (${m.warmup ?? "default"}, ${m.thin ?? "default"})`,
+            ],
+            [`observations with R-hat > ${m.rhatThreshold}`, `${m.highRhat} of ${N}`],
+            ["observations with R-hat undefined", `${m.undefinedRhat} of ${N}`],
+            [`observations with bulk ESS < ${m.essFraction} × kept draws`, `${m.lowEss} of ${N}`],
+            ["observations with other MCMC warnings", `${m.otherWarnings} of ${N}`],
+            ["largest R-hat", rhats.length > 0 ? num(Math.max(...rhats)) : "–"],
+            ["median over observations of smallest ESS / draws", num(m.medianEssPerDraw)],
+          ],
+        },
+      ],
+    },
   ];
 }
 
@@ -96,7 +137,10 @@ export async function writeDiagnosticsReport(
       title: opts.title ?? "nsbi calibration diagnostics",
       subtitle: [
         ...(opts.subtitle ?? []),
-        `${r.numTests} test simulations × ${r.numSamples} posterior draws, seed ${r.seed}; overall: ${r.overall}`,
+        `${r.numTests} test simulations × ${r.numSamples} posterior draws${r.mcmc ? ` (${r.mcmc.estimator.toUpperCase()}, ${r.mcmc.sampler} MCMC)` : ""}, seed ${r.seed}; overall: ${r.overall}`,
+        ...(r.mcmc && mcmcProblems(r.mcmc, r.numTests).length > 0
+          ? ["MCMC convergence problems in some test observations: see the MCMC section below"]
+          : []),
       ],
       verdicts: r.verdicts.map(verdictLine),
       sections,
