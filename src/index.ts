@@ -91,6 +91,10 @@ export {
   type DiagnosticsReport,
   type DiagnosticsOptions,
   type DiagnosticsProgress,
+  type DiagnosablePosterior,
+  type McmcRunsSummary,
+  type McmcDiagnosticsOptions,
+  mcmcProblems,
 } from "./diagnostics/run-diagnostics.js";
 export { c2st, type C2stResult } from "./diagnostics/c2st.js";
 export {
@@ -164,3 +168,70 @@ export { encodeNpy, decodeNpy } from "./io/npy.js";
 export { encodeNpz, decodeNpz } from "./io/npz.js";
 export { parseCsv, formatCsv, type CsvTable } from "./io/csv.js";
 export { encodeSafetensors, decodeSafetensors } from "./io/safetensors.js";
+
+// campaigns: studies as job lists keyed by content (docs/campaigns.md)
+export { makeJob, jobKey, CAMPAIGN_FORMAT_VERSION, type Job, type JobSpec } from "./campaigns/job.js";
+export { JobKindRegistry, type JobKind, type JobContext } from "./campaigns/job-kind.js";
+export { defineCampaign, parseCampaign, type Campaign } from "./campaigns/campaign.js";
+export type { ArtifactRef, ArtifactStore } from "./campaigns/artifact.js";
+export type {
+  CampaignExecutor,
+  CampaignSummary,
+  CampaignProgress,
+  CampaignEvent,
+  RunOptions,
+  JobDispatcher,
+} from "./campaigns/executor.js";
+export type { CampaignStore } from "./campaigns/store.js";
+export type { CampaignManifest } from "./campaigns/manifest.js";
+export { runCampaign } from "./campaigns/run-campaign.js";
+export { runEnvelope, type JobEnvelope, type JobOutcome } from "./campaigns/job-envelope.js";
+export { InProcessExecutor } from "./campaigns/in-process-executor.js";
+export { MemoryCampaignStore } from "./campaigns/memory-store.js";
+export { progressLine } from "./campaigns/progress-line.js";
+
+// signal strength with a nuisance: profile likelihood of two-component mixtures (docs/profile-likelihood.md)
+export type {
+  MixtureComponents,
+  ComponentValues,
+  ComponentValuesWithGradient,
+} from "./inference/mixture/mixture-components.js";
+export {
+  buildComponentTable,
+  componentTableFromValues,
+  type ComponentTable,
+} from "./inference/mixture/component-table.js";
+export { drawBootstrapCounts, type EventWeights } from "./inference/mixture/bootstrap-counts.js";
+export { weighTable, type WeightedTable } from "./inference/mixture/weighted-table.js";
+export { mixtureNll } from "./inference/mixture/mixture-nll.js";
+export { signalFraction, signalRatio } from "./inference/mixture/signal-fraction.js";
+export {
+  fitProfileLikelihood,
+  type ProfileLikelihoodFit,
+  type ProfileLikelihoodOptions,
+} from "./inference/mixture/profile-likelihood.js";
+export {
+  intervalWidth,
+  intervalCovers,
+  type LikelihoodInterval,
+  type IntervalEnd,
+} from "./inference/mixture/likelihood-interval.js";
+export {
+  deltaNllContours,
+  CONTOUR_LEVELS_2D,
+  type DeltaNllContours,
+} from "./inference/mixture/delta-nll-contours.js";
+export { nllSurface, type NllSurface } from "./inference/mixture/nll-surface.js";
+export { likelihoodOverlap, type LikelihoodOverlap } from "./inference/mixture/overlap.js";
+export {
+  fitMixtureByGradient,
+  type GradientFitOptions,
+  type GradientFitResult,
+} from "./inference/mixture/gradient-fit.js";
+export {
+  evaluateBootstraps,
+  type BootstrapEvaluationOptions,
+  type BootstrapOutcome,
+  type SetEvaluation,
+  type OverlapGridOptions,
+} from "./inference/mixture/bootstrap-evaluation.js";
