@@ -1,4 +1,4 @@
-import { brentRoot } from "./brent-root.js";
+import { brentRoot } from "../../numerics/brent-root.js";
 import { interpolateQuartic, type QuarticMinimum } from "./quartic-interpolation.js";
 import { type LikelihoodInterval, likelihoodInterval } from "./likelihood-interval.js";
 

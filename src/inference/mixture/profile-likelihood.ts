@@ -1,5 +1,5 @@
 import { NsbiInputError } from "../../errors.js";
-import { brentRoot } from "./brent-root.js";
+import { brentRoot } from "../../numerics/brent-root.js";
 import { gridProfileInterval } from "./grid-profile-interval.js";
 import { type IntervalEnd, type LikelihoodInterval, likelihoodInterval } from "./likelihood-interval.js";
 import { type MuProfiledNll, nllProfiledOverMu } from "./mu-profiled-nll.js";

@@ -1,7 +1,7 @@
 // Local quartic interpolation, its minimum and the grid-profile interval against known quartics;
 // Brent's root finder against closed-form roots.
 import { describe, expect, test } from "vitest";
-import { brentRoot } from "./brent-root.js";
+import { brentRoot } from "../../numerics/brent-root.js";
 import { gridProfileInterval } from "./grid-profile-interval.js";
 import {
   interpolateQuartic,

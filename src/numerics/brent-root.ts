@@ -1,4 +1,4 @@
-import { NsbiInputError } from "../../errors.js";
+import { NsbiInputError } from "../errors.js";
 
 /**
  * A root of a continuous function on a bracket [a, b] with f(a), f(b) of opposite signs (or one zero),
