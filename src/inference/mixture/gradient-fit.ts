@@ -20,7 +20,8 @@ export interface GradientFitOptions {
   zStart?: number;
   /** upper end of the μ range (default ∞); the lower end is μ = 0 */
   muMax?: number;
-  /** step of the central difference of ∂NLL/∂z that gives ∂²NLL/∂z² (default 1e-4 × range) */
+  /** step of the central difference of ∂NLL/∂z that gives ∂²NLL/∂z² (default 1e-4 × range; for ReLU
+   *  networks use a step of the order of the z interval, see docs/profile-likelihood.md) */
   zStep?: number;
   /** stop when a z step is below this (default 1e-9 × range) */
   zTolerance?: number;

@@ -1,5 +1,6 @@
 import { NsbiInputError } from "../../errors.js";
 import { brentRoot } from "../../numerics/brent-root.js";
+import { goldenSectionMinimize } from "../../numerics/golden-section.js";
 import { gridProfileInterval } from "./grid-profile-interval.js";
 import { type IntervalEnd, type LikelihoodInterval, likelihoodInterval } from "./likelihood-interval.js";
 import { type MuProfiledNll, nllProfiledOverMu } from "./mu-profiled-nll.js";
@@ -66,13 +67,10 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
   const zMinimum = quarticMinimumNear(zGrid, zProfile.nll, j0);
   const zInterval = gridProfileInterval(zGrid, zProfile.nll, j0, zMinimum, level);
 
-  // μ: profile over z (quartic) evaluated at any f, following the z-minimum from grid index j0
-  let hint = j0;
-  const profile = (f: number): ZProfiledNll => {
-    const r = nllProfiledOverZ(wt, f, hint);
-    hint = r.center;
-    return r;
-  };
+  // μ: profile over z (quartic around the global grid minimum) at any f. Always the global minimum:
+  // following a local one from a hint made the profile depend on the order of evaluation, and with
+  // several local minima in z (a poorly trained model) Brent's bracket then failed.
+  const profile = (f: number): ZProfiledNll => nllProfiledOverZ(wt, f);
   const c0 = zProfile.curvature[j0];
   const step0 = c0 > 0 && Number.isFinite(c0) ? 1 / Math.sqrt(c0) : 0.01 * fMax;
   const f0 = zProfile.fraction[j0];
@@ -82,32 +80,61 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
     const r = profile(f);
     return Number.isFinite(r.nll) ? r.dNllDf : f < 0.5 * fMax ? -HUGE : HUGE;
   };
+  // A local minimum of NLL_p in [lo, hi] (slope < 0 at lo, > 0 at hi): golden section on the values
+  // (the profile is a minimum over z, so its slope can jump down at a kink, and a root of the slope
+  // could be such a kink, a local maximum), then, where the slope changes sign smoothly across the
+  // final bracket, Brent on the slope for full precision.
+  const profileMinimum = (lo: number, hi: number): number => {
+    const tol = 1e-4 * Math.min(step0, hi - lo);
+    const g = goldenSectionMinimize((f) => Math.min(profile(f).nll, HUGE), lo, hi, tol);
+    const a = Math.max(lo, g.x - tol),
+      b = Math.min(hi, g.x + tol);
+    const sa = slope(a),
+      sb = slope(b);
+    if (sa < 0 && sb > 0) {
+      const root = brentRoot(slope, a, b, 1e-10 * step0);
+      if (profile(root).nll <= g.value) return root;
+    }
+    return g.x;
+  };
   // μ̂: the root of dNLL_p/df, bracketed by steps of doubling length from the grid fit's f0 (reaching
   // 0 or fMax without a sign change is a boundary minimum), then Brent
-  let fHat = Math.min(Math.max(f0, 0), fMax);
-  const s0 = slope(fHat);
-  if (s0 !== 0) {
+  const localMinimumFrom = (start: number): number => {
+    let fHat = Math.min(Math.max(start, 0), fMax);
+    const s0 = slope(fHat);
+    if (s0 === 0) return fHat;
     const up = s0 < 0,
       bound = up ? fMax : 0;
     let a = fHat,
       step = step0;
     for (;;) {
       const b = up ? Math.min(a + step, fMax) : Math.max(a - step, 0);
-      if (b === a) {
-        fHat = bound;
-        break;
-      }
+      if (b === a) return bound;
       const s = slope(b);
-      if (up ? s >= 0 : s <= 0) {
-        fHat = brentRoot(slope, Math.min(a, b), Math.max(a, b), 1e-10 * step0);
-        break;
-      }
-      if (b === bound) {
-        fHat = bound;
-        break;
-      }
+      if (up ? s >= 0 : s <= 0) return profileMinimum(Math.min(a, b), Math.max(a, b));
+      if (b === bound) return bound;
       a = b;
       step *= 2;
+    }
+  };
+  // Start from the grid arg-min's f and from the f of every other local minimum of the z profile
+  // (a poorly trained model can have several branches); keep the lowest.
+  let fHat = localMinimumFrom(f0),
+    fHatNll = profile(fHat).nll;
+  for (let j = 0; j < nz; j++) {
+    const v = zProfile.nll[j];
+    if (
+      j === j0 ||
+      !Number.isFinite(v) ||
+      (j > 0 && zProfile.nll[j - 1] < v) ||
+      (j < nz - 1 && zProfile.nll[j + 1] < v)
+    )
+      continue;
+    const f = localMinimumFrom(zProfile.fraction[j]),
+      nll = profile(f).nll;
+    if (nll < fHatNll) {
+      fHat = f;
+      fHatNll = nll;
     }
   }
   const best = profile(fHat);
@@ -124,7 +151,6 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
       const b = direction > 0 ? Math.min(a + step, fMax) : Math.max(a - step, 0);
       const e = excess(b);
       if (e >= 0) {
-        hint = best.center;
         return { f: e === 0 ? b : brentRoot(excess, Math.min(a, b), Math.max(a, b), 1e-9 * step0), end: "crossing" };
       }
       if (b === bound) return { f: bound, end: direction > 0 ? "range-end" : "physical-boundary" };
@@ -132,9 +158,7 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
       step *= 2;
     }
   };
-  hint = best.center;
   const lo = crossing(-1);
-  hint = best.center;
   const hi = crossing(1);
   const muInterval = likelihoodInterval(signalRatio(fHat), signalRatio(lo.f), signalRatio(hi.f), lo.end, hi.end);
 
@@ -151,7 +175,6 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
     const mu = new Float64Array(points),
       deltaNll = new Float64Array(points),
       z = new Float64Array(points);
-    hint = best.center;
     for (let i = 0; i < points; i++) {
       mu[i] = points === 1 ? muHat : from + ((to - from) * i) / (points - 1);
       const r = profile(signalFraction(mu[i]));

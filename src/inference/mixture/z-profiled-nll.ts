@@ -46,7 +46,22 @@ export function nllProfiledOverZ(wt: WeightedTable, f: number, hint = -1): ZProf
   };
   let c = 0;
   if (hint < 0 || hint >= nz) {
-    for (let j = 1; j < nz; j++) if (at(j) < at(c)) c = j;
+    // the global minimum of the interpolant: the quartic minimum near every local minimum of the grid
+    // values, the smallest of them (the quartic near the grid's arg-min alone can miss a lower dip
+    // between grid points elsewhere, which made the profile jump as f changed)
+    for (let j = 0; j < nz; j++) at(j);
+    let best: { m: ReturnType<typeof quarticMinimumNear>; c: number } | null = null;
+    for (let j = 0; j < nz; j++) {
+      if (!Number.isFinite(values[j])) continue;
+      if ((j > 0 && values[j - 1] < values[j]) || (j < nz - 1 && values[j + 1] < values[j])) continue;
+      const m = quarticMinimumNear(wt.zGrid, values, j);
+      if (best === null || m.value < best.m.value) best = { m, c: j };
+    }
+    if (best !== null) {
+      const g = evaluateQuartic(quarticThroughStencil(wt.zGrid, gradients, best.m.stencilStart), best.m.x);
+      return { nll: best.m.value, z: best.m.x, dNllDf: g, center: best.c };
+    }
+    for (let j = 1; j < nz; j++) if (values[j] < values[c]) c = j; // only non-finite values
   } else {
     c = hint;
     for (;;) {
