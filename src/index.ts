@@ -235,3 +235,58 @@ export {
   type SetEvaluation,
   type OverlapGridOptions,
 } from "./inference/mixture/bootstrap-evaluation.js";
+
+// signal strength with a nuisance: simulators, DLE / LRE models, the evaluation protocol and the study
+// (Sluijter, Diefenbacher, Bhimji, Nachman 2025; docs/mixture-models.md, docs/mixture-study.md)
+export type { MixtureSimulator } from "./workflows/mixture/mixture-simulator.js";
+export {
+  GaussianMixtureSimulator,
+  type GaussianMixtureSimulatorOptions,
+} from "./workflows/mixture/gaussian-simulator.js";
+export { TesToySimulator } from "./workflows/mixture/tes-toy.js";
+export { GaussianKde2d, type GaussianKde2dOptions } from "./workflows/mixture/tes-toy-kde.js";
+export {
+  mixtureProtocol,
+  drawTestSet,
+  drawMixtureEvents,
+  drawIndependentDataset,
+  protocolDrawSeed,
+  PROTOCOL_MU_VALUES,
+  GAUSSIAN_PROTOCOL_Z_VALUES,
+  TES_PROTOCOL_Z_VALUES,
+  type MixtureProtocol,
+  type MixtureProtocolOptions,
+  type MixtureGridPoint,
+  type MixtureLabelling,
+  type MixtureEvents,
+  type MixtureTestSet,
+} from "./workflows/mixture/protocol.js";
+export {
+  trainDle,
+  DLE_FLOW_DEFAULTS,
+  DLE_EMBEDDING_DEFAULT,
+  DLE_TRAIN_DEFAULTS,
+  type DleOptions,
+} from "./workflows/mixture/dle.js";
+export { DleModel } from "./workflows/mixture/dle-model.js";
+export { trainLre, LRE_CLASSIFIER_DEFAULTS, LRE_TRAIN_DEFAULTS, type LreOptions } from "./workflows/mixture/lre.js";
+export { LreModel } from "./workflows/mixture/lre-model.js";
+export {
+  serializeMixtureModel,
+  deserializeMixtureModel,
+  MIXTURE_MODEL_FORMAT,
+  type MixtureModel,
+} from "./workflows/mixture/mixture-model-file.js";
+export {
+  parseStudyConfig,
+  STUDY_SCALES,
+  type MixtureStudyConfig,
+  type MixtureStudyConfigInput,
+} from "./workflows/mixture/study-config.js";
+export { buildStudyCampaign } from "./workflows/mixture/study-jobs.js";
+export {
+  aggregateStudyResults,
+  MIXTURE_STUDY_PAPER,
+  type MixtureStudyResults,
+} from "./workflows/mixture/study-results.js";
+export { fitMixtureEvents, type MixtureEventsFit } from "./workflows/mixture/study-fit.js";

@@ -34,3 +34,5 @@ export { twoThreadTraining, enableThreads } from "./node/parallel/threads.js";
 export { DiskCampaignStore, DiskArtifactStore } from "./node/campaigns/disk-store.js";
 export { LocalPoolExecutor, type LocalPoolOptions } from "./node/campaigns/local-executor.js";
 export { loadJobKinds } from "./node/campaigns/kinds-module.js";
+export { runMixtureStudy, type RunMixtureStudyOptions } from "./node/mixture-study.js";
+export { saveMixtureModel, loadMixtureModel } from "./node/mixture-study-models.js";

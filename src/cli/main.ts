@@ -43,6 +43,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(program: 
     summary: "the T2K CC0π generator-tuning workflow (see docs/t2k-model.md)",
     load: async () => (await import("./commands/t2k.js")).registerT2k,
   },
+  study: {
+    summary: "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025)",
+    load: async () => (await import("./commands/study.js")).registerStudy,
+  },
+  fit: {
+    summary: "frequentist fits: `fit mixture` (μ̂, ẑ and ΔNLL = ½ intervals of events under a DLE or LRE model)",
+    load: async () => (await import("./commands/fit.js")).registerFit,
+  },
 };
 
 /** Global options that take a value (their value is not a command name). */

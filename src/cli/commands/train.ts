@@ -25,6 +25,7 @@ import { readSimulationsFile, type SimulationsFile } from "../../node/simulation
 import { fraction, intList, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "../options.js";
 import { trainingBar } from "../progress.js";
 import { out, runAction, settings } from "../run-action.js";
+import { registerTrainMixture } from "./train-mixture.js";
 
 /** The flags addTrainingOptions defines. */
 interface TrainingFlags {
@@ -292,6 +293,7 @@ export function registerTrain(program: Command): void {
       reportTraining(h, o.out);
     }),
   );
+  registerTrainMixture(train);
 }
 
 function flowOptions(o: TrainNpeOptions) {

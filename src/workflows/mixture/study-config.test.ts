@@ -1,0 +1,106 @@
+import { describe, expect, test } from "vitest";
+import { NsbiInputError } from "../../errors.js";
+import { parseStudyConfig, STUDY_SCALES } from "./study-config.js";
+import { buildStudyCampaign, studyJobSeed, trainerDefaults } from "./study-jobs.js";
+import { modelDistribution } from "./study-results.js";
+
+describe("parseStudyConfig", () => {
+  test("an empty config is the quick Gaussian study at both distances, with the paper's protocol shape", () => {
+    const c = parseStudyConfig({}, "s.json");
+    expect(c.simulator).toBe("gaussian");
+    expect(c.distances).toEqual([2, 0.5]);
+    expect(c.methods).toEqual(["dle", "lre"]);
+    expect(c.scale).toBe("quick");
+    expect(c.modelsPerMethod).toBe(2);
+    expect(c.trainingEvents).toBe(20_000);
+    expect(c.referenceEvents).toBe(20_000);
+    expect(c.protocol).toEqual({
+      labelling: "per-event",
+      muValues: [0.1, 0.2, 0.3],
+      setsPerPoint: 1,
+      k: 9,
+      datasetSize: 1000,
+      bootstraps: 20,
+    });
+  });
+
+  test("the scale presets, and fields of the file over the preset, --scale over the file", () => {
+    expect(parseStudyConfig({ scale: "paper" }, "s").trainingEvents).toBe(1_000_000);
+    expect(parseStudyConfig({ scale: "paper" }, "s").modelsPerMethod).toBe(30);
+    expect(parseStudyConfig({ scale: "default" }, "s").protocol.bootstraps).toBe(100);
+    expect(parseStudyConfig({ scale: "paper", modelsPerMethod: 4 }, "s").modelsPerMethod).toBe(4);
+    expect(parseStudyConfig({ scale: "paper" }, "s", { scale: "quick" }).trainingEvents).toBe(
+      STUDY_SCALES.quick.trainingEvents,
+    );
+    const tes = parseStudyConfig({ simulator: "tes-toy", protocol: { labelling: "fixed-count" } }, "s");
+    expect(tes.distances).toEqual([]);
+    expect(tes.protocol.labelling).toBe("fixed-count");
+  });
+
+  test.each([
+    [{ simulator: "higgs" }, /s\.json': simulator: expected "gaussian" or "tes-toy", got "higgs"/],
+    [{ task: "two_moons" }, /unknown field 'task'/],
+    [{ modelsPerMethod: -1 }, /modelsPerMethod: expected an integer in \[1, 1000\], got -1/],
+    [{ trainingEvents: 2.5e7 }, /trainingEvents: expected an integer in \[100, 10000000\]/],
+    [{ protocol: { k: 0 } }, /protocol\.k: expected an integer in \[1, 1000\], got 0/],
+    [{ protocol: { datasetSize: 100_000, k: 1000 } }, /at most 10\^7 events per set/],
+    [{ protocol: { extra: 1 } }, /unknown field 'protocol\.extra'/],
+    [{ distances: [2, 2] }, /distances\[1\] = 2 is repeated/],
+    [{ distances: [-2] }, /distances\.0: expected r in \(0, 100\]/],
+    [{ methods: ["dle", "npe"] }, /methods\.1: expected "dle" or "lre"/],
+    [{ simulator: "tes-toy", distances: [2] }, /TES toy has no distance/],
+    [{ scale: "huge" }, /scale: expected "quick", "default" or "paper"/],
+    [[1, 2], /expected a JSON object/],
+  ])("%j is refused naming the field", (value, re) => {
+    expect(() => parseStudyConfig(value, "s.json")).toThrow(NsbiInputError);
+    expect(() => parseStudyConfig(value, "s.json")).toThrow(re);
+  });
+});
+
+describe("the study campaign", () => {
+  test("per distance: the truth, and per method and model a training and its evaluation", () => {
+    const config = parseStudyConfig({ modelsPerMethod: 3 }, "s");
+    const { campaign, roles } = buildStudyCampaign(config, "file:///k.js");
+    // 2 distances × (1 truth + 2 methods × 3 models × 2 jobs)
+    expect(campaign.jobs).toHaveLength(2 * (1 + 2 * 3 * 2));
+    const keys = new Set(campaign.jobs.map((j) => j.key));
+    expect(keys.size).toBe(campaign.jobs.length);
+    for (const job of campaign.jobs) {
+      const role = roles.get(job.key)!;
+      if (role.kind === "evaluate" && role.method !== "truth") {
+        expect(job.dependsOn).toHaveLength(1);
+        expect(roles.get(job.dependsOn[0])).toEqual({ ...role, kind: "train" });
+      } else expect(job.dependsOn).toEqual([]);
+      // the trainers' defaults are part of a training's key: changed defaults never reuse old models
+      if (role.kind === "train")
+        expect((job.config as { defaults: unknown }).defaults).toEqual(trainerDefaults(role.method as "dle" | "lre"));
+    }
+    // equal config, equal keys (resume finds them); another seed changes every training
+    const again = buildStudyCampaign(config, "file:///elsewhere.js").campaign.jobs.map((j) => j.key);
+    expect(again).toEqual(campaign.jobs.map((j) => j.key));
+    const other = buildStudyCampaign({ ...config, seed: 2 }, "k").campaign.jobs;
+    expect(other.filter((j) => keys.has(j.key))).toEqual([]);
+  });
+
+  test("training seeds differ between models, methods and distances", () => {
+    const seeds = new Set<number>();
+    for (const r of [2, 0.5])
+      for (const m of ["dle", "lre"]) for (let i = 0; i < 30; i++) seeds.add(studyJobSeed(1, "gaussian", r, m, i));
+    expect(seeds.size).toBe(120);
+    for (const s of seeds) expect(Number.isSafeInteger(s) && s >= 0).toBe(true);
+  });
+});
+
+describe("modelDistribution", () => {
+  test("median and the 16% / 84% quantiles by hand (type 7), unbounded values counted apart", () => {
+    // sorted 1..11: h = 10·q; median 6, 16%: h = 1.6 → 2.6, 84%: h = 8.4 → 9.4
+    const values = [5, 3, 11, 1, 9, 7, 2, 4, 10, 8, 6];
+    const d = modelDistribution([...values, null]);
+    expect(d.n).toBe(11);
+    expect(d.unbounded).toBe(1);
+    expect(d.median).toBeCloseTo(6, 12);
+    expect(d.low).toBeCloseTo(2.6, 12);
+    expect(d.high).toBeCloseTo(9.4, 12);
+    expect(modelDistribution([null])).toEqual({ n: 0, unbounded: 1, median: null, low: null, high: null });
+  });
+});

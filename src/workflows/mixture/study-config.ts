@@ -1,0 +1,238 @@
+import { z } from "zod";
+import { NsbiInputError } from "../../errors.js";
+import type { MixtureLabelling } from "./protocol.js";
+
+/**
+ * The configuration of a signal-strength study (Sluijter, Diefenbacher, Bhimji, Nachman 2025,
+ * "Discriminative versus generative approaches to simulation-based inference", §3–4): which simulator,
+ * which distances, which methods, how many models of what size, and the evaluation protocol. A config
+ * file names a scale preset and overrides any of its fields; every size is bounded.
+ *
+ * ```json
+ * { "simulator": "gaussian", "distances": [2, 0.5], "methods": ["dle", "lre"], "scale": "quick", "seed": 1 }
+ * ```
+ */
+
+/** The study's simulators: the paper's Gaussian example (§3.1) or the TES toy standing in for its Higgs samples. */
+export type StudySimulatorName = "gaussian" | "tes-toy";
+/** The estimators compared; the true likelihood is always evaluated beside them. */
+export type StudyMethod = "dle" | "lre";
+/** Scale presets: a few minutes, the default study (≈ 40 min on 2 cores), the paper's. */
+export type StudyScale = "quick" | "default" | "paper";
+
+/** The protocol part of a study (see protocol.ts: mixtureProtocol). */
+export interface StudyProtocolConfig {
+  labelling: MixtureLabelling;
+  /** signal strengths μ (signal-to-background ratios) of the grid */
+  muValues: number[];
+  /** disjoint test sets per grid point */
+  setsPerPoint: number;
+  /** a test set holds k·M events */
+  k: number;
+  /** M: events per bootstrap dataset */
+  datasetSize: number;
+  /** B: bootstrap datasets per test set */
+  bootstraps: number;
+}
+
+/** A validated study configuration, every field filled in. */
+export interface MixtureStudyConfig {
+  simulator: StudySimulatorName;
+  /** Gaussian: the distances r of the components' means from the origin (2 = "large", 0.5 = "small"); TES toy: [] */
+  distances: number[];
+  methods: StudyMethod[];
+  scale: StudyScale;
+  /** N: trained models per method and distance */
+  modelsPerMethod: number;
+  /** simulated training events per model (half signal, half background) */
+  trainingEvents: number;
+  /** LRE's reference set at z0 (default = trainingEvents, as in the paper) */
+  referenceEvents: number;
+  /** at most this many epochs per network (null: the trainers' defaults) */
+  maxEpochs: number | null;
+  /** the fine-tuning stage of DLE/LRE training (default on) */
+  fineTune: boolean;
+  protocol: StudyProtocolConfig;
+  /** z-grid values per test set for the profile likelihood (placed around the fits, see study-jobs.ts) */
+  zGridSize: number;
+  /** the study seed: model seeds and every test set's seed derive from it */
+  seed: number;
+}
+
+/** The fields a preset sets. */
+type ScalePreset = Pick<MixtureStudyConfig, "modelsPerMethod" | "trainingEvents" | "zGridSize"> & {
+  protocol: Pick<StudyProtocolConfig, "setsPerPoint" | "bootstraps">;
+};
+
+/**
+ * The presets. quick: a smoke-sized study with the paper's protocol shrunk to 1 set per point and 20
+ * bootstraps (measured: 4.2 min of CPU in all, 5.7 min wall on the shared 2-core machine at load 5–9);
+ * default: N = 5 models of 200k events per method and distance with the full protocol (5 sets per point,
+ * 100 bootstraps); paper: N = 30 models of 1M events (§3.1).
+ *
+ * Why N = 5 for the default (target: < 45 min on 2 cores): measured CPU per test set of 9000 events with
+ * 100 bootstraps and 57 z values is 5.3 s for DLE, 3.0 s for LRE and 0.55 s for the truth (the networks'
+ * evaluation dominates and scales with the z grid; the truth's coverage and widths are identical to 4
+ * digits with 21 and 97 z values, so 41 are used); training 200k events costs ≈ 50 s (DLE) and ≈ 150 s
+ * (LRE, with the defaults of dle.ts/lre.ts) of CPU (scripts/mixture-learning-curves.mjs runs). With 45 sets
+ * per model and 2 distances that is ≈ 40 min on 2 cores for N = 5 and ≈ 80 min for N = 10.
+ */
+export const STUDY_SCALES: Readonly<Record<StudyScale, ScalePreset>> = Object.freeze({
+  quick: { modelsPerMethod: 2, trainingEvents: 20_000, zGridSize: 41, protocol: { setsPerPoint: 1, bootstraps: 20 } },
+  default: {
+    modelsPerMethod: 5,
+    trainingEvents: 200_000,
+    zGridSize: 41,
+    protocol: { setsPerPoint: 5, bootstraps: 100 },
+  },
+  paper: {
+    modelsPerMethod: 30,
+    trainingEvents: 1_000_000,
+    zGridSize: 57,
+    protocol: { setsPerPoint: 5, bootstraps: 100 },
+  },
+});
+
+/** The paper's two distances (§3.1). */
+export const GAUSSIAN_STUDY_DISTANCES: readonly number[] = Object.freeze([2, 0.5]);
+
+const int = (lo: number, hi: number) =>
+  z
+    .number({ error: "expected a number" })
+    .int({ error: "expected an integer" })
+    .min(lo, { error: `expected an integer in [${lo}, ${hi}]` })
+    .max(hi, { error: `expected an integer in [${lo}, ${hi}]` });
+
+const protocolSchema = z.strictObject({
+  labelling: z.enum(["per-event", "fixed-count"], { error: 'expected "per-event" or "fixed-count"' }).optional(),
+  muValues: z
+    .array(z.number().gt(0, { error: "expected μ in (0, 100]" }).max(100, { error: "expected μ in (0, 100]" }))
+    .min(1)
+    .max(20)
+    .optional(),
+  setsPerPoint: int(1, 1000).optional(),
+  k: int(1, 1000).optional(),
+  datasetSize: int(10, 100_000).optional(),
+  bootstraps: int(1, 10_000).optional(),
+});
+
+const configSchema = z.strictObject({
+  /** free text for people */
+  description: z.string().max(10_000).optional(),
+  simulator: z.enum(["gaussian", "tes-toy"], { error: 'expected "gaussian" or "tes-toy"' }).optional(),
+  distances: z
+    .array(z.number().gt(0, { error: "expected r in (0, 100]" }).max(100, { error: "expected r in (0, 100]" }))
+    .min(1)
+    .max(10)
+    .optional(),
+  methods: z
+    .array(z.enum(["dle", "lre"], { error: 'expected "dle" or "lre"' }))
+    .max(2)
+    .optional(),
+  scale: z.enum(["quick", "default", "paper"], { error: 'expected "quick", "default" or "paper"' }).optional(),
+  modelsPerMethod: int(1, 1000).optional(),
+  trainingEvents: int(100, 10_000_000).optional(),
+  referenceEvents: int(100, 10_000_000).optional(),
+  maxEpochs: int(1, 10_000).optional(),
+  fineTune: z.boolean({ error: "expected true or false" }).optional(),
+  protocol: protocolSchema.optional(),
+  zGridSize: int(9, 1001).optional(),
+  seed: int(0, 2 ** 31 - 1).optional(),
+});
+
+/** The JSON a study config file may hold (every field optional). */
+export type MixtureStudyConfigInput = z.input<typeof configSchema>;
+
+/** Overrides from the command line (they win over the file). */
+export interface StudyConfigOverrides {
+  scale?: StudyScale;
+}
+
+/**
+ * A study config from JSON (a config file's content), validated, the scale preset's values filled in
+ * where the file is silent. `where` names the file in messages.
+ * @throws NsbiInputError naming the field and what was expected (an unknown simulator, a negative or
+ *   oversized count, an unknown field, a repeated distance or method)
+ */
+export function parseStudyConfig(
+  value: unknown,
+  where: string,
+  overrides: StudyConfigOverrides = {},
+): MixtureStudyConfig {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new NsbiInputError(`study config '${where}': expected a JSON object`);
+  const r = configSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue.path.join(".");
+    const keys = (issue as { keys?: string[] }).keys;
+    if (issue.code === "unrecognized_keys" && keys)
+      throw new NsbiInputError(
+        `study config '${where}': unknown field ${keys.map((k) => `'${path ? `${path}.` : ""}${k}'`).join(", ")}`,
+      );
+    const got = valueAt(value, issue.path);
+    throw new NsbiInputError(
+      `study config '${where}': ${path || "(root)"}: ${issue.message}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`,
+    );
+  }
+  const c = r.data;
+  const scale = overrides.scale ?? c.scale ?? "quick";
+  if (!(scale in STUDY_SCALES))
+    throw new NsbiInputError(`study config '${where}': scale: expected "quick", "default" or "paper", got ${scale}`);
+  const preset = STUDY_SCALES[scale];
+  const simulator = c.simulator ?? "gaussian";
+  if (simulator === "tes-toy" && c.distances)
+    throw new NsbiInputError(
+      `study config '${where}': distances: the TES toy has no distance parameter (distances is for "gaussian")`,
+    );
+  const distances = simulator === "gaussian" ? [...(c.distances ?? GAUSSIAN_STUDY_DISTANCES)] : [];
+  noRepeats(distances, "distances", where);
+  const methods = [...(c.methods ?? ["dle", "lre"])] as StudyMethod[];
+  noRepeats(methods, "methods", where);
+  const p = c.protocol ?? {};
+  const muValues = [...(p.muValues ?? [0.1, 0.2, 0.3])];
+  noRepeats(muValues, "protocol.muValues", where);
+  const protocol: StudyProtocolConfig = {
+    labelling: p.labelling ?? "per-event",
+    muValues,
+    setsPerPoint: p.setsPerPoint ?? preset.protocol.setsPerPoint,
+    k: p.k ?? 9,
+    datasetSize: p.datasetSize ?? 1000,
+    bootstraps: p.bootstraps ?? preset.protocol.bootstraps,
+  };
+  if (protocol.k * protocol.datasetSize > 10_000_000)
+    throw new NsbiInputError(
+      `study config '${where}': protocol: k · datasetSize must be at most 10^7 events per set, got ${protocol.k * protocol.datasetSize}`,
+    );
+  const trainingEvents = c.trainingEvents ?? preset.trainingEvents;
+  return {
+    simulator,
+    distances,
+    methods,
+    scale,
+    modelsPerMethod: c.modelsPerMethod ?? preset.modelsPerMethod,
+    trainingEvents,
+    referenceEvents: c.referenceEvents ?? trainingEvents,
+    maxEpochs: c.maxEpochs ?? null,
+    fineTune: c.fineTune ?? true,
+    protocol,
+    zGridSize: c.zGridSize ?? preset.zGridSize,
+    seed: c.seed ?? 1,
+  };
+}
+
+function noRepeats(values: readonly unknown[], name: string, where: string): void {
+  values.forEach((v, i) => {
+    if (values.indexOf(v) !== i)
+      throw new NsbiInputError(`study config '${where}': ${name}[${i}] = ${JSON.stringify(v)} is repeated`);
+  });
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = value;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, test } from "vitest";
+import { GaussianMixtureSimulator } from "./gaussian-simulator.js";
+import { drawTestSet, GAUSSIAN_PROTOCOL_Z_VALUES, mixtureProtocol } from "./protocol.js";
+import { parseStudyConfig } from "./study-config.js";
+import { buildStudyCampaign, type EvaluateJobResult, evaluateOnProtocol, studyZGrid } from "./study-jobs.js";
+import { aggregateStudyResults } from "./study-results.js";
+
+const sim = new GaussianMixtureSimulator({ r: 2 });
+const protocol = mixtureProtocol({
+  seed: 5,
+  zValues: GAUSSIAN_PROTOCOL_Z_VALUES,
+  muValues: [0.2],
+  setsPerPoint: 1,
+  k: 3,
+  datasetSize: 300,
+  bootstraps: 6,
+});
+
+describe("evaluateOnProtocol", () => {
+  test("the truth evaluated as a model against itself: overlap exactly 1, the same intervals as the truth alone", () => {
+    const header = { method: "truth" as const, modelIndex: null };
+    const alone = evaluateOnProtocol({
+      simulator: sim,
+      model: sim.truth,
+      truth: sim.truth,
+      isTruth: true,
+      protocol,
+      zGridSize: 21,
+      header,
+    });
+    const asModel = evaluateOnProtocol({
+      simulator: sim,
+      model: sim.truth,
+      truth: sim.truth,
+      isTruth: false,
+      protocol,
+      zGridSize: 21,
+      header,
+    });
+    expect(alone.sets).toHaveLength(3);
+    for (const [i, s] of asModel.sets.entries()) {
+      expect(s.overlapMu).toBeCloseTo(1, 12);
+      expect(s.overlapZ).toBeCloseTo(1, 12);
+      expect(s.overlapTotal).toBeCloseTo(1, 12);
+      expect(s.coverageMu).toBe(alone.sets[i].coverageMu);
+      expect(s.widthZ).toBe(alone.sets[i].widthZ);
+      expect(alone.sets[i].overlapMu).toBeNull();
+    }
+    // averages are the plain means over sets
+    const mean = alone.sets.reduce((a, s) => a + (s.widthMu as number), 0) / 3;
+    expect(alone.averages.widthMu).toBeCloseTo(mean, 14);
+    // 300-event datasets at r = 2: the Fisher full width of μ is 0.0352·√(1000/300) ≈ 0.064 (docs/profile-likelihood.md)
+    expect(alone.averages.widthMu as number).toBeGreaterThan(0.064 * 0.8);
+    expect(alone.averages.widthMu as number).toBeLessThan(0.064 * 1.25);
+    expect(alone.example?.contours.levels).toEqual([1.15, 3.09]);
+    expect(alone.failedSets).toEqual([]);
+  });
+
+  test("the z grid holds the pilot fits' windows and is placed from the data", () => {
+    const point = protocol.points[1];
+    const set = drawTestSet(sim, protocol, point, 0);
+    const grid = studyZGrid({
+      components: [sim.truth],
+      events: set.events,
+      nEvents: set.nEvents,
+      subsetSize: 300,
+      zRange: sim.zRange,
+      size: 21,
+    });
+    expect(grid).toHaveLength(21);
+    // the M-event z half-width at r = 2 is ≈ 0.0324·√(1000/300)/2 ≈ 0.03: ±7 of them around ẑ ≈ z
+    const span = grid[20] - grid[0];
+    expect(span).toBeGreaterThan(14 * 0.03 * 0.7);
+    expect(span).toBeLessThan(14 * 0.03 * 1.4);
+    expect(grid[0]).toBeLessThan(point.z);
+    expect(grid[20]).toBeGreaterThan(point.z);
+  });
+});
+
+describe("aggregateStudyResults", () => {
+  test("Table 1 layout: the paper's values by distance and method, ours as distributions, the truth beside", () => {
+    const config = parseStudyConfig({ distances: [0.5], methods: ["dle"], modelsPerMethod: 3 }, "s");
+    const { roles } = buildStudyCampaign(config, "k");
+    const results = new Map<string, unknown>();
+    const averages = (c: number) => ({
+      coverageMu: c,
+      coverageZ: 0.5,
+      widthMu: 0.09,
+      widthZ: null,
+      openMu: 0,
+      openZ: 1,
+      overlapMu: 0.6,
+      overlapZ: 0.4,
+      overlapTotal: 0.3,
+    });
+    for (const [key, role] of roles) {
+      if (role.kind !== "evaluate") continue;
+      const c = role.method === "truth" ? 0.65 : [0.6, 0.7, 0.5][role.modelIndex as number];
+      results.set(key, {
+        method: role.method,
+        modelIndex: role.modelIndex,
+        averages: averages(c),
+        sets: [],
+      } as unknown as EvaluateJobResult);
+    }
+    const out = aggregateStudyResults(config, roles, results);
+    const d = out.distances[0];
+    expect(d.label).toBe("small distance (r = 0.5)");
+    expect(d.missing).toEqual([]);
+    const row = (m: string) => d.table1.find((r) => r.metric === m)!;
+    expect(row("coverageZ").paper).toEqual({ lre: 0.63, dle: 0.5 });
+    expect(row("coverageMu").ours.dle).toEqual({
+      n: 3,
+      unbounded: 0,
+      median: 0.6,
+      low: 0.5 + 0.32 * 0.1,
+      high: 0.6 + 0.68 * 0.1,
+    });
+    expect(row("coverageMu").truth).toBe(0.65);
+    expect(row("overlapMu").truth).toBe(1);
+    expect(row("widthZ").ours.dle?.unbounded).toBe(3);
+    expect(d.methods[0].models.map((m) => m.modelIndex)).toEqual([0, 1, 2]);
+  });
+});
