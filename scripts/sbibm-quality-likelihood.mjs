@@ -12,10 +12,16 @@
 //          [--methods nle,nre-a,nre-c] [--tasks two_moons,gaussian_linear] [--budget 10000] [--seeds 1[,2]]
 //          [--observations 1-10] [--samples 10000] [--net '{"hiddenFeatures":50}'] [--train '{"batchSize":50}']
 //          [--mcmc '{"warmup":200,"thin":2}'] [--reference-dir runs/quality/reference]
-//          [--out runs/quality-likelihood] [--dist dist] [--json all.json]
+//          [--out runs/quality-likelihood] [--dist dist] [--json all.json] [--kl] [--no-c2st]
 // --net goes to the NLE / NRE constructor, --train to train(), --mcmc to runMcmc (method, chains,
 // warmup, thin, initialization, ...). One JSON file per task × method × seed is written to --out
 // as soon as it is finished.
+// --kl (tasks with an exact posterior p: gaussian_linear, gaussian_linear_uniform, gaussian_mixture)
+// also scores the trained potential u(θ) = log q(x_o | θ) + log p(θ) (NLE) or log r̂ + log p(θ) (NRE)
+// without MCMC: KL(p ‖ q̂) of q̂ ∝ e^u, estimated from 4,000 exact posterior draws as
+// −E_p[d] + log E_p[e^d] with d = u − log p (normalisers cancel). It is cheap (no MCMC, no C2ST)
+// and tracks C2ST observation by observation, so it screens training settings over many seeds;
+// --no-c2st skips MCMC and C2ST (then only the KL is recorded).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -58,6 +64,34 @@ const outDir = opt("--out", "runs/quality-likelihood");
 const REF_SAMPLES = 10000;
 // --samples N (< 10,000) uses only the first N reference rows (and N posterior draws): for smoke tests.
 const maxRows = Number(opt("--samples", REF_SAMPLES));
+const withKl = args.includes("--kl"),
+  withC2st = !args.includes("--no-c2st");
+if (!withC2st && !withKl) throw new Error("--no-c2st needs --kl (nothing would be measured)");
+const KL_DRAWS = 4000;
+
+/**
+ * KL(p ‖ q̂) for the exact posterior p of observation x and q̂ ∝ exp(potential), from KL_DRAWS
+ * exact draws: with d = u − log p, KL = −E_p[d] + log E_p[e^d] (log-sum-exp for the second term).
+ */
+function exactKl(name, x, potential, num) {
+  const post = exactReferencePosterior(name, x),
+    n = KL_DRAWS;
+  const theta = post.sample(n, new Rng(500 + num));
+  const u = new Float64Array(n);
+  potential.logDensity(Float64Array.from(theta), n, u);
+  const lp = post.logProb(theta, n);
+  let mean = 0,
+    max = -Infinity;
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    d[i] = u[i] - lp[i];
+    mean += d[i] / n;
+    max = Math.max(max, d[i]);
+  }
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.exp(d[i] - max);
+  return -mean + max + Math.log(s / n);
+}
 
 /** Observation and reference samples of observation `num` of `task`, with where they come from. */
 function reference(task, num) {
@@ -137,9 +171,18 @@ for (const name of tasks) {
         if (r.ref.length / r.dim > maxRows) r.ref = r.ref.subarray(0, maxRows * r.dim);
         source = r.source;
         const n = r.ref.length / r.dim;
+        const potential = trained.potential(r.x);
+        const kl = withKl && exactReferenceTasks.includes(name) ? exactKl(name, r.x, potential, o) : null;
+        const row = { observation: o };
+        if (kl !== null) row.kl = +kl.toFixed(4);
+        if (!withC2st) {
+          perObservation.push(row);
+          process.stderr.write(`${name} ${method} seed ${seed} observation ${o}: KL(p ‖ q) ${kl.toFixed(4)}\n`);
+          continue;
+        }
         const tm = performance.now();
         const res = runMcmc({
-          potential: trained.potential(r.x),
+          potential,
           prior: task.prior,
           numSamples: n,
           rng: new Rng(1000 * seed + o),
@@ -149,7 +192,7 @@ for (const name of tasks) {
         const d = res.diagnostics;
         const acc = c2st(r.ref, res.samples, r.dim, { seed: o }).accuracy;
         perObservation.push({
-          observation: o,
+          ...row,
           c2st: +acc.toFixed(4),
           maxRhat: +d.maxRhat.toFixed(4),
           minEss: +d.minEss.toFixed(0),
@@ -160,11 +203,12 @@ for (const name of tasks) {
           warnings: res.warnings.length,
         });
         process.stderr.write(
-          `${name} ${method} seed ${seed} observation ${o}: C2ST ${acc.toFixed(4)}, R-hat max ${d.maxRhat.toFixed(3)}, ` +
-            `ESS min ${d.minEss.toFixed(0)}, MCMC ${mcmcS.toFixed(2)} s (${d.potentialCalls} calls)\n`,
+          `${name} ${method} seed ${seed} observation ${o}: C2ST ${acc.toFixed(4)}${kl !== null ? `, KL(p ‖ q) ${kl.toFixed(4)}` : ""}, ` +
+            `R-hat max ${d.maxRhat.toFixed(3)}, ESS min ${d.minEss.toFixed(0)}, MCMC ${mcmcS.toFixed(2)} s (${d.potentialCalls} calls)\n`,
         );
       }
-      const scores = perObservation.map((p) => p.c2st);
+      const scores = withC2st ? perObservation.map((p) => p.c2st) : [];
+      const kls = perObservation.filter((p) => p.kl !== undefined).map((p) => p.kl);
       const rec = {
         task: name,
         method,
@@ -184,26 +228,34 @@ for (const name of tasks) {
         c2st: scores,
         mean: +mean(scores).toFixed(4),
         sd: +sd(scores).toFixed(4),
-        meanMcmcSeconds: +mean(perObservation.map((p) => p.mcmcSeconds)).toFixed(2),
-        maxRhat: Math.max(...perObservation.map((p) => p.maxRhat)),
+        ...(kls.length > 0 ? { kl: kls, meanKl: +mean(kls).toFixed(4) } : {}),
+        meanMcmcSeconds: withC2st ? +mean(perObservation.map((p) => p.mcmcSeconds)).toFixed(2) : null,
+        maxRhat: withC2st ? Math.max(...perObservation.map((p) => p.maxRhat)) : null,
         loadAverage: (await import("node:os")).loadavg().map((v) => +v.toFixed(2)),
       };
       results.push(rec);
-      perSeed.push(rec.mean);
+      perSeed.push(withC2st ? rec.mean : rec.meanKl);
       const tag = Object.keys(net).length + Object.keys(train).length + Object.keys(mcmc).length > 0 ? "_custom" : "";
       fs.writeFileSync(
         path.join(outDir, `${name}_${method}_budget${budget}_seed${seed}${tag}_${Date.now()}.json`),
         JSON.stringify(rec, null, 1),
       );
-      console.log(
-        `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: C2ST ${rec.mean.toFixed(3)} ± ${rec.sd.toFixed(3)} (sd over observations; ` +
-          `${scores.map((v) => v.toFixed(3)).join(" ")}); R-hat max ${rec.maxRhat.toFixed(3)}; ${h.epochs} epochs (best ${h.bestEpoch}), ` +
-          `${trainS.toFixed(1)} s training, MCMC ${rec.meanMcmcSeconds} s per observation; reference: ${source}`,
-      );
+      const klText =
+        kls.length > 0 ? `KL(p ‖ q) mean ${rec.meanKl.toFixed(4)} (${kls.map((v) => v.toFixed(3)).join(" ")}); ` : "";
+      if (!withC2st)
+        console.log(
+          `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}${h.epochs} epochs (best ${h.bestEpoch}), ${trainS.toFixed(1)} s training`,
+        );
+      else
+        console.log(
+          `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}C2ST ${rec.mean.toFixed(3)} ± ${rec.sd.toFixed(3)} (sd over observations; ` +
+            `${scores.map((v) => v.toFixed(3)).join(" ")}); R-hat max ${rec.maxRhat.toFixed(3)}; ${h.epochs} epochs (best ${h.bestEpoch}), ` +
+            `${trainS.toFixed(1)} s training, MCMC ${rec.meanMcmcSeconds} s per observation; reference: ${source}`,
+        );
     }
     if (perSeed.length > 1)
       console.log(
-        `${name.padEnd(18)} ${method.padEnd(5)} over seeds ${seeds.join(",")}: mean C2ST ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`,
+        `${name.padEnd(18)} ${method.padEnd(5)} over seeds ${seeds.join(",")}: mean ${withC2st ? "C2ST" : "KL(p ‖ q)"} ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`,
       );
   }
 }

@@ -138,6 +138,25 @@ describe("c2st (sbibm definition)", () => {
     expect(c2st(small, big.subarray(0, 2000), 2, { seed: 3, maxEpochs: 5 }).subsampled).toBeUndefined();
   });
 
+  test("a few samples at 3e38 (a diverged chain) do not turn a separable pair into a false 0.5", () => {
+    // N(0, I) vs N(3, I) in 2-D: Bayes accuracy Φ(3√2/2) ≈ 0.983; both columns of 5 of 1,000 sample rows replaced by 3e38
+    // used to overflow the float32 classifier to NaN and score exactly 0.5
+    const rng = new Rng(5);
+    const reference = gaussian(1000, 2, 0, rng),
+      samples = gaussian(1000, 2, 3, rng);
+    for (let i = 0; i < 10; i++) samples[i] = 3e38;
+    const warnings: string[] = [];
+    const previous = setWarningHandler((m) => warnings.push(m));
+    let r;
+    try {
+      r = c2st(reference, samples, 2, { seed: 3, maxEpochs: 100 });
+    } finally {
+      setWarningHandler(previous);
+    }
+    expect(r.accuracy).toBeGreaterThan(0.95);
+    expect(warnings.some((w) => /10 values lie more than 10000 reference standard deviations/.test(w))).toBe(true);
+  });
+
   test("a one-sigma shift per coordinate is detected near the Bayes accuracy", () => {
     // optimal classifier for N(0, I) vs N(1, I) in 2-D: Φ(|μ|/2) = Φ(√2/2) ≈ 0.760
     const rng = new Rng(2);

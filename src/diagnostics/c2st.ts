@@ -26,6 +26,12 @@ export interface C2stOptions {
   balance?: boolean;
 }
 
+/**
+ * z-scored values are clipped to ±this: a sample far outside the reference (a diverged MCMC chain at
+ * 3e38) overflowed the float32 classifier to NaN, which scored a perfect-looking 0.5.
+ */
+const C2ST_CLIP = 1e4;
+
 export interface C2stResult {
   /** Mean held-out accuracy over the folds: 0.5 = indistinguishable, 1 = separable. */
   accuracy: number;
@@ -147,15 +153,24 @@ export function c2st(
   // data [n, dim] (reference rows first) and labels [n] live in the heap for batch gathering
   const dataPtr = heap.alloc(n * dim),
     labelPtr = heap.alloc(n);
+  let clipped = 0;
   {
     const f = heap.f32;
     for (let i = 0; i < n; i++) {
       const src = i < nR ? reference : samples,
         r = i < nR ? i : i - nR;
-      for (let j = 0; j < dim; j++) f[dataPtr + i * dim + j] = (src[r * dim + j] - mean[j]) / std[j];
+      for (let j = 0; j < dim; j++) {
+        const v = (src[r * dim + j] - mean[j]) / std[j];
+        if (Math.abs(v) > C2ST_CLIP) clipped++;
+        f[dataPtr + i * dim + j] = Math.max(-C2ST_CLIP, Math.min(C2ST_CLIP, v));
+      }
       f[labelPtr + i] = i < nR ? 0 : 1;
     }
   }
+  if (clipped > 0)
+    warn(
+      `c2st: ${clipped} values lie more than ${C2ST_CLIP} reference standard deviations from the reference mean; clipped to ±${C2ST_CLIP} (they are trivially separable; unclipped, they overflowed the classifier and scored a false 0.5)`,
+    );
   const rng = new Rng(seed);
   const perm = rng.permutation(n);
   const modelSeed = rng.forkSeed();
