@@ -100,7 +100,7 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
   // μ̂: the root of dNLL_p/df, bracketed by steps of doubling length from the grid fit's f0 (reaching
   // 0 or fMax without a sign change is a boundary minimum), then Brent
   const localMinimumFrom = (start: number): number => {
-    let fHat = Math.min(Math.max(start, 0), fMax);
+    const fHat = Math.min(Math.max(start, 0), fMax);
     const s0 = slope(fHat);
     if (s0 === 0) return fHat;
     const up = s0 < 0,
