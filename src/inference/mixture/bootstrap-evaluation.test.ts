@@ -6,40 +6,9 @@ import { normalCdf } from "../../numerics/normal.js";
 import { drawBootstrapCounts } from "./bootstrap-counts.js";
 import { evaluateBootstraps } from "./bootstrap-evaluation.js";
 import { buildComponentTable } from "./component-table.js";
-import type { ComponentValues, MixtureComponents } from "./mixture-components.js";
 import { fitProfileLikelihood } from "./profile-likelihood.js";
 import { weighTable } from "./weighted-table.js";
-
-/** X_back ~ N(r(cos z', sin z'), I), X_sig ~ N(−r(cos z', sin z'), I) with z' = z + shift (eqs. 6–7). */
-function gaussianRing(r: number, shift = 0): MixtureComponents {
-  return {
-    xDim: 2,
-    evaluate(events: Float64Array, n: number, z: number): ComponentValues {
-      const c = r * Math.cos(z + shift),
-        s = r * Math.sin(z + shift),
-        logSignal = new Float64Array(n),
-        logBackground = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const x = events[2 * i],
-          y = events[2 * i + 1];
-        logBackground[i] = -Math.log(2 * Math.PI) - 0.5 * ((x - c) ** 2 + (y - s) ** 2);
-        logSignal[i] = -Math.log(2 * Math.PI) - 0.5 * ((x + c) ** 2 + (y + s) ** 2);
-      }
-      return { logSignal, logBackground };
-    },
-  };
-}
-
-function sampleRing(rng: Rng, r: number, mu: number, z: number, n: number): Float64Array {
-  const out = new Float64Array(2 * n),
-    f = mu / (1 + mu);
-  for (let i = 0; i < n; i++) {
-    const sign = rng.uniform() < f ? -1 : 1;
-    out[2 * i] = sign * r * Math.cos(z) + rng.normal();
-    out[2 * i + 1] = sign * r * Math.sin(z) + rng.normal();
-  }
-  return out;
-}
+import { gaussianRing, sampleRing } from "../../testing/gaussian-ring.js";
 
 const zGrid = Array.from({ length: 41 }, (_, j) => (j * 0.5 * Math.PI) / 40);
 
@@ -48,7 +17,7 @@ describe("evaluateBootstraps", () => {
     const n = 1800,
       truth = { mu: 0.2, z: 0.35 * Math.PI };
     const events = sampleRing(new Rng(31), 0.5, truth.mu, truth.z, n);
-    const ring = gaussianRing(0.5);
+    const ring = gaussianRing(0.5, { gradient: false });
     const table = buildComponentTable({ components: ring, events, nEvents: n, zGrid });
     const rng = new Rng(32);
     const counts = Array.from({ length: 4 }, () => drawBootstrapCounts(rng, n, 200));
@@ -78,7 +47,12 @@ describe("evaluateBootstraps", () => {
     const n = 9000,
       truth = { mu: 0.2, z: 0.25 * Math.PI };
     const events = sampleRing(new Rng(41), 2, truth.mu, truth.z, n);
-    const reference = buildComponentTable({ components: gaussianRing(2), events, nEvents: n, zGrid });
+    const reference = buildComponentTable({
+      components: gaussianRing(2, { gradient: false }),
+      events,
+      nEvents: n,
+      zGrid,
+    });
     const rng = new Rng(42);
     const counts = Array.from({ length: 3 }, () => drawBootstrapCounts(rng, n, 1000));
     const self = evaluateBootstraps({ table: reference, reference, truth, counts });
@@ -87,7 +61,12 @@ describe("evaluateBootstraps", () => {
     expect(self.meanOverlap?.total).toBeCloseTo(1, 12);
     // the model's z is the truth's shifted by δ: its likelihood in z is the true one translated by −δ
     const delta = 0.012;
-    const shifted = buildComponentTable({ components: gaussianRing(2, delta), events, nEvents: n, zGrid });
+    const shifted = buildComponentTable({
+      components: gaussianRing(2, { shift: delta, gradient: false }),
+      events,
+      nEvents: n,
+      zGrid,
+    });
     const result = evaluateBootstraps({ table: shifted, reference, truth, counts, overlap: { zSubdivisions: 8 } });
     // the reference's fits from the first call give the same overlaps
     const reused = evaluateBootstraps({
@@ -110,9 +89,14 @@ describe("evaluateBootstraps", () => {
 
   test("bad input: no resamples, a reference on another grid", () => {
     const events = sampleRing(new Rng(1), 2, 0.2, 0.5, 100);
-    const table = buildComponentTable({ components: gaussianRing(2), events, nEvents: 100, zGrid });
+    const table = buildComponentTable({
+      components: gaussianRing(2, { gradient: false }),
+      events,
+      nEvents: 100,
+      zGrid,
+    });
     const other = buildComponentTable({
-      components: gaussianRing(2),
+      components: gaussianRing(2, { gradient: false }),
       events,
       nEvents: 100,
       zGrid: zGrid.map((z) => z + 0.01),

@@ -5,41 +5,11 @@ import { Rng } from "../../engine/rng.js";
 import { drawBootstrapCounts } from "./bootstrap-counts.js";
 import { buildComponentTable, componentTableFromValues } from "./component-table.js";
 import { fractionNll, fractionNllDerivatives, minimizeFractionNll } from "./fraction-nll.js";
-import type { ComponentValues, MixtureComponents } from "./mixture-components.js";
+import type { ComponentValues } from "./mixture-components.js";
 import { mixtureNll } from "./mixture-nll.js";
 import { nllProfiledOverMu } from "./mu-profiled-nll.js";
 import { type WeightedTable, weighTable } from "./weighted-table.js";
-
-/** X_back ~ N(r(cos z, sin z), I), X_sig ~ N(−r(cos z, sin z), I) (the paper's eqs. 6–7). */
-function gaussianRing(r: number): MixtureComponents {
-  return {
-    xDim: 2,
-    evaluate(events: Float64Array, n: number, z: number): ComponentValues {
-      const c = r * Math.cos(z),
-        s = r * Math.sin(z),
-        logSignal = new Float64Array(n),
-        logBackground = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const x = events[2 * i],
-          y = events[2 * i + 1];
-        logBackground[i] = -Math.log(2 * Math.PI) - 0.5 * ((x - c) ** 2 + (y - s) ** 2);
-        logSignal[i] = -Math.log(2 * Math.PI) - 0.5 * ((x + c) ** 2 + (y + s) ** 2);
-      }
-      return { logSignal, logBackground };
-    },
-  };
-}
-
-function sampleRing(rng: Rng, r: number, mu: number, z: number, n: number): Float64Array {
-  const out = new Float64Array(2 * n),
-    f = mu / (1 + mu);
-  for (let i = 0; i < n; i++) {
-    const sign = rng.uniform() < f ? -1 : 1;
-    out[2 * i] = sign * r * Math.cos(z) + rng.normal();
-    out[2 * i + 1] = sign * r * Math.sin(z) + rng.normal();
-  }
-  return out;
-}
+import { gaussianRing, sampleRing } from "../../testing/gaussian-ring.js";
 
 /** −Σ log(μ/(1+μ) N(x; −m, I) + 1/(1+μ) N(x; m, I)) written out directly. */
 function directNll(events: Float64Array, n: number, r: number, mu: number, z: number): number {
@@ -63,7 +33,9 @@ const zGrid = Array.from({ length: 9 }, (_, j) => 0.1 + 0.15 * j);
 describe("component table NLL", () => {
   test("equals the directly evaluated Gaussian mixture NLL at every μ and grid z", () => {
     const events = sampleRing(new Rng(1), 2, 0.2, 0.7, 500);
-    const wt = weighTable(buildComponentTable({ components: gaussianRing(2), events, nEvents: 500, zGrid }));
+    const wt = weighTable(
+      buildComponentTable({ components: gaussianRing(2, { gradient: false }), events, nEvents: 500, zGrid }),
+    );
     for (const mu of [0, 0.05, 0.2, 1, 30])
       for (let j = 0; j < zGrid.length; j += 2) {
         const direct = directNll(events, 500, 2, mu, zGrid[j]);
@@ -74,12 +46,14 @@ describe("component table NLL", () => {
   test("stays finite where the densities underflow (log-sum-exp): hand value for an event far out", () => {
     // one event at (60, 0), r = 2, z = 0: log p_back = −ln 2π − ½·58², log p_sig = −ln 2π − ½·62²,
     // so −log p = ln 2π + ½·58² − log(1/(1+μ) + μ/(1+μ) e^{−240})
-    const values: ComponentValues[] = zGrid.map((z) => gaussianRing(2).evaluate(Float64Array.of(60, 0), 1, z));
+    const values: ComponentValues[] = zGrid.map((z) =>
+      gaussianRing(2, { gradient: false }).evaluate(Float64Array.of(60, 0), 1, z),
+    );
     const table = componentTableFromValues({ zGrid, nEvents: 1, values });
     const t0 = componentTableFromValues({
       zGrid: [0, 1, 2, 3, 4],
       nEvents: 1,
-      values: [0, 1, 2, 3, 4].map(() => gaussianRing(2).evaluate(Float64Array.of(60, 0), 1, 0)),
+      values: [0, 1, 2, 3, 4].map(() => gaussianRing(2, { gradient: false }).evaluate(Float64Array.of(60, 0), 1, 0)),
     });
     const mu = 0.25;
     const expected = Math.log(2 * Math.PI) + 0.5 * 58 * 58 - Math.log(1 / (1 + mu) + (mu / (1 + mu)) * Math.exp(-240));
@@ -121,11 +95,11 @@ describe("bootstrap counts", () => {
       resampled[2 * k + 1] = events[2 * i + 1];
     }
     const weighted = weighTable(
-      buildComponentTable({ components: gaussianRing(2), events, nEvents: n, zGrid }),
+      buildComponentTable({ components: gaussianRing(2, { gradient: false }), events, nEvents: n, zGrid }),
       counts,
     );
     const explicit = weighTable(
-      buildComponentTable({ components: gaussianRing(2), events: resampled, nEvents: m, zGrid }),
+      buildComponentTable({ components: gaussianRing(2, { gradient: false }), events: resampled, nEvents: m, zGrid }),
     );
     expect(weighted.totalWeight).toBe(m);
     expect(weighted.nActive).toBeLessThan(m); // some events were drawn more than once
@@ -154,7 +128,9 @@ describe("bootstrap counts", () => {
 
 describe("minimisation over μ at fixed z", () => {
   const events = sampleRing(new Rng(4), 0.5, 0.15, 0.9, 400);
-  const wt = weighTable(buildComponentTable({ components: gaussianRing(0.5), events, nEvents: 400, zGrid }));
+  const wt = weighTable(
+    buildComponentTable({ components: gaussianRing(0.5, { gradient: false }), events, nEvents: 400, zGrid }),
+  );
   const n = wt.nActive;
 
   test("derivatives in the signal fraction match central differences", () => {

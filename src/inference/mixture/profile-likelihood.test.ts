@@ -4,46 +4,12 @@ import { describe, expect, test } from "vitest";
 import { Rng } from "../../engine/rng.js";
 import { buildComponentTable, componentTableFromValues } from "./component-table.js";
 import { deltaNllContours } from "./delta-nll-contours.js";
-import type { ComponentValuesWithGradient, MixtureComponents } from "./mixture-components.js";
 import { fitProfileLikelihood } from "./profile-likelihood.js";
 import { mixtureNll } from "./mixture-nll.js";
 import { signalFraction } from "./signal-fraction.js";
 import { weighTable } from "./weighted-table.js";
 import { nllProfiledOverZ } from "./z-profiled-nll.js";
-
-/** X_back ~ N(r(cos z, sin z), I), X_sig ~ N(−r(cos z, sin z), I) (the paper's eqs. 6–7), with ∂/∂z. */
-function gaussianRing(r: number): MixtureComponents {
-  const evaluateWithGradient = (events: Float64Array, n: number, z: number): ComponentValuesWithGradient => {
-    const c = r * Math.cos(z),
-      s = r * Math.sin(z),
-      logSignal = new Float64Array(n),
-      logBackground = new Float64Array(n),
-      dLogSignal = new Float64Array(n),
-      dLogBackground = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = events[2 * i],
-        y = events[2 * i + 1];
-      logBackground[i] = -Math.log(2 * Math.PI) - 0.5 * ((x - c) ** 2 + (y - s) ** 2);
-      logSignal[i] = -Math.log(2 * Math.PI) - 0.5 * ((x + c) ** 2 + (y + s) ** 2);
-      dLogBackground[i] = -x * s + y * c;
-      dLogSignal[i] = x * s - y * c;
-    }
-    return { logSignal, logBackground, dLogSignal, dLogBackground };
-  };
-  return { xDim: 2, evaluate: evaluateWithGradient, evaluateWithGradient };
-}
-
-/** n events of the mixture at (μ, z), each labelled signal with probability μ/(1+μ). */
-function sampleRing(rng: Rng, r: number, mu: number, z: number, n: number): Float64Array {
-  const out = new Float64Array(2 * n),
-    f = mu / (1 + mu);
-  for (let i = 0; i < n; i++) {
-    const sign = rng.uniform() < f ? -1 : 1;
-    out[2 * i] = sign * r * Math.cos(z) + rng.normal();
-    out[2 * i + 1] = sign * r * Math.sin(z) + rng.normal();
-  }
-  return out;
-}
+import { gaussianRing, sampleRing } from "../../testing/gaussian-ring.js";
 
 /**
  * Per-event Fisher information of (f, z) by midpoint quadrature on [−10, 10]², from the densities
