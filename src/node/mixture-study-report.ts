@@ -19,7 +19,12 @@ import {
 import { writeFileAtomic } from "./files.js";
 import { writeFigures } from "./write-figures.js";
 
-const METHOD_NAME: Record<StudyMethod | "truth", string> = { dle: "DLE", lre: "LRE", truth: "true likelihood" };
+const METHOD_NAME: Record<StudyMethod | "truth", string> = {
+  dle: "DLE",
+  lre: "LRE",
+  "lre-raw": "LRE without normalisation",
+  truth: "true likelihood",
+};
 
 /** A number for a table: 3 significant digits (coverages and overlaps 3 decimals). */
 function fmt(v: number | null | undefined, metric?: string): string {

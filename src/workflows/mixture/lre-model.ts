@@ -6,6 +6,7 @@ import type {
   ComponentValuesWithGradient,
   MixtureComponents,
 } from "../../inference/mixture/mixture-components.js";
+import { type LreNormalization, lreNormalizationAt } from "./lre-normalization.js";
 import { checkModelEvents, type TrainedOn } from "./mixture-model.js";
 
 /** Rows of class A (the component at z ~ U) and class B (the reference set) a classifier was trained on. */
@@ -18,6 +19,11 @@ export interface ClassCounts {
 export interface LreClassifier {
   network: NreNetwork;
   classCounts: ClassCounts;
+  /**
+   * log E_q[r̂(·, z)] on a z grid, subtracted so that the ratio is normalised at every z (lre-normalization.ts);
+   * absent or null: the raw corrected logit (models of format version 1).
+   */
+  normalization?: LreNormalization | null;
 }
 
 /**
@@ -30,7 +36,9 @@ export interface LreClassifier {
  *   q(x) = p(x | μ0 = 1, z0) = ½ p_sig(x | z0) + ½ p_back(x | z0),
  *
  * so both components are relative to the same per-event reference q(x_i) and eq. 4 combines them with
- * one denominator (the MixtureComponents contract allows exactly that: it cancels in every ΔNLL).
+ * one denominator (the MixtureComponents contract allows exactly that: it cancels in every ΔNLL). When a
+ * classifier carries a normalisation, log E_q[r̂_c(·, z)] is subtracted as well, so that each ratio
+ * integrates to one against q at every z, as a true ratio does (lre-normalization.ts).
  */
 export class LreModel implements MixtureComponents {
   readonly kind = "lre";
@@ -68,8 +76,8 @@ export class LreModel implements MixtureComponents {
   evaluate(events: Float64Array, nEvents: number, z: number): ComponentValues {
     checkModelEvents(events, nEvents, z, this.xDim, "LreModel.evaluate");
     return {
-      logSignal: logRatio(this.signal, events, nEvents, z, null),
-      logBackground: logRatio(this.background, events, nEvents, z, null),
+      logSignal: classifierLogRatio(this.signal, events, nEvents, z, null),
+      logBackground: classifierLogRatio(this.background, events, nEvents, z, null),
     };
   }
 
@@ -78,16 +86,16 @@ export class LreModel implements MixtureComponents {
     const dLogSignal = new Float64Array(nEvents),
       dLogBackground = new Float64Array(nEvents);
     return {
-      logSignal: logRatio(this.signal, events, nEvents, z, dLogSignal),
-      logBackground: logRatio(this.background, events, nEvents, z, dLogBackground),
+      logSignal: classifierLogRatio(this.signal, events, nEvents, z, dLogSignal),
+      logBackground: classifierLogRatio(this.background, events, nEvents, z, dLogBackground),
       dLogSignal,
       dLogBackground,
     };
   }
 }
 
-/** log r̂_c(x_i, z) per event, and with `grad` its ∂/∂z (in the original units of z). */
-function logRatio(
+/** log r̂_c(x_i, z) per event (normalised if the classifier has a normalisation), and with `grad` its ∂/∂z (in the original units of z). */
+export function classifierLogRatio(
   c: LreClassifier,
   events: Float64Array,
   n: number,
@@ -100,8 +108,9 @@ function logRatio(
     st = net.config.standardization;
   const zRows = new Float32Array(n).fill((z - st.thetaMean[0]) / st.thetaStd[0]);
   net.logits("rows", zRows, n, net.embed(events, n), out, grad);
-  const offset = LreModel.classPriorOffset(c.classCounts);
+  const norm = c.normalization ? lreNormalizationAt(c.normalization, z) : { value: 0, derivative: 0 };
+  const offset = LreModel.classPriorOffset(c.classCounts) + norm.value;
   for (let i = 0; i < n; i++) out[i] -= offset;
-  if (grad) for (let i = 0; i < n; i++) grad[i] /= st.thetaStd[0];
+  if (grad) for (let i = 0; i < n; i++) grad[i] = grad[i] / st.thetaStd[0] - norm.derivative;
   return out;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { MixtureComponents } from "../../inference/mixture/mixture-components.js";
 import {
-  absQuantile,
-  correlation,
+  gradientCorrelationWithTruth,
+  gradientVsDifferences,
   eventsAt,
   fitMuOnGrid,
   meanAbs,
@@ -11,6 +11,8 @@ import {
 } from "../../testing/mixture-fixtures.js";
 import { GaussianMixtureSimulator } from "./gaussian-simulator.js";
 import { trainLre } from "./lre.js";
+import { LreModel } from "./lre-model.js";
+import { lreNormalizationAt } from "./lre-normalization.js";
 
 const sim = new GaussianMixtureSimulator({ r: 2 });
 const truth = sim.truth;
@@ -87,40 +89,57 @@ describe("trainLre on the Gaussian example (r = 2, closed-form truth)", () => {
   });
 
   it("evaluateWithGradient: values equal evaluate's, ∂/∂z equals central differences of evaluate", () => {
-    const m = 256,
-      z = 0.3 * Math.PI,
-      h = 5e-4;
-    for (const component of ["signal", "background"] as const) {
-      const e = eventsAt(sim, component, m, z, 41);
-      const g = lre.evaluateWithGradient(e, m, z),
-        v = lre.evaluate(e, m, z),
-        up = lre.evaluate(e, m, z + h),
-        down = lre.evaluate(e, m, z - h);
-      for (const [value, grad, y, yUp, yDown] of [
-        [g.logSignal, g.dLogSignal, v.logSignal, up.logSignal, down.logSignal],
-        [g.logBackground, g.dLogBackground, v.logBackground, up.logBackground, down.logBackground],
-      ]) {
-        expect(meanAbs(minus(value, y))).toBeLessThan(1e-6);
-        const err = minus(
-          grad,
-          Float64Array.from(yUp, (u, i) => (u - yDown[i]) / (2 * h)),
-        );
-        // ReLU kinks make a few differences wrong; the bulk must agree (a missing 1/σ_z is off by > 50%)
-        expect(absQuantile(err, 0.5)).toBeLessThan(2e-3);
-        expect(absQuantile(err, 0.9)).toBeLessThan(2e-2);
-      }
+    for (const c of gradientVsDifferences(lre, sim, { z: 0.3 * Math.PI, h: 5e-4, m: 256, seed: 41 })) {
+      expect(c.valueError).toBeLessThan(1e-6);
+      // ReLU kinks make a few differences wrong; the bulk must agree (a missing 1/σ_z is off by > 50%)
+      expect(c.median).toBeLessThan(2e-3);
+      expect(c.q90).toBeLessThan(2e-2);
     }
   });
 
   it("the z-gradient tracks the true ∂/∂z log p_c (correlation > 0.9 on each component's events)", () => {
-    const z = Z[1];
-    for (const component of ["signal", "background"] as const) {
-      const e = eventsAt(sim, component, n, z, 51);
-      const g = lre.evaluateWithGradient(e, n, z),
-        t = truth.evaluateWithGradient!(e, n, z);
-      const [model, exact] =
-        component === "signal" ? [g.dLogSignal, t.dLogSignal] : [g.dLogBackground, t.dLogBackground];
-      expect(correlation(model, exact)).toBeGreaterThan(0.9);
+    for (const r of gradientCorrelationWithTruth(lre, truth, sim, { z: Z[1], n, seed: 51 }))
+      expect(r).toBeGreaterThan(0.9);
+  });
+
+  it("each normalised ratio integrates to one against q at every z (mean of r̂ over fresh q events)", () => {
+    // q = ½ p_sig(· | z0) + ½ p_back(· | z0): a fresh sample, independent of the calibration events
+    const m = 20_000,
+      half = m / 2;
+    const q = new Float64Array(2 * m);
+    q.set(eventsAt(sim, "signal", half, sim.z0, 61), 0);
+    q.set(eventsAt(sim, "background", half, sim.z0, 62), m);
+    for (const z of [0, ...Z, Math.PI / 2]) {
+      const v = lre.evaluate(q, m, z);
+      for (const logR of [v.logSignal, v.logBackground]) {
+        const r = Float64Array.from(logR, Math.exp);
+        let mean = 0,
+          sq = 0;
+        for (const x of r) mean += x / m;
+        for (const x of r) sq += (x - mean) ** 2;
+        const se = Math.sqrt(sq / (m - 1) / m);
+        // the calibration sample (20k events) has the same Monte-Carlo error as this one: 4 combined errors
+        expect(Math.abs(mean - 1)).toBeLessThan(4 * Math.SQRT2 * se);
+      }
+    }
+  });
+
+  it("subtracts the interpolated log E_q[r̂(·, z)] of each raw classifier, the same for every event", () => {
+    const raw = new LreModel(
+      { network: lre.signal.network, classCounts: lre.signal.classCounts },
+      { network: lre.background.network, classCounts: lre.background.classCounts },
+      lre.trainedOn,
+      lre.metadata,
+    );
+    const e = eventsAt(sim, "signal", 100, 0.4, 71);
+    const a = raw.evaluate(e, 100, 0.4),
+      b = lre.evaluate(e, 100, 0.4);
+    for (const c of ["signal", "background"] as const) {
+      const norm = lre[c].normalization;
+      if (!norm) throw new Error("trainLre normalises by default");
+      const shift = lreNormalizationAt(norm, 0.4).value;
+      const d = minus(c === "signal" ? a.logSignal : a.logBackground, c === "signal" ? b.logSignal : b.logBackground);
+      for (const v of d) expect(v).toBeCloseTo(shift, 5);
     }
   });
 

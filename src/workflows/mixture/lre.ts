@@ -4,7 +4,8 @@ import { NRE_CLASSIFIER_DEFAULTS, type NreClassifierConfig } from "../../estimat
 import type { TrainOptions } from "../../estimators/trainer.js";
 import type { KernelChoice } from "../../kernels/select.js";
 import { FINE_TUNE_DEFAULTS, type StageOptions } from "./dle.js";
-import { LreModel, type LreClassifier } from "./lre-model.js";
+import { classifierLogRatio, LreModel, type LreClassifier } from "./lre-model.js";
+import { estimateLreNormalization, LRE_NORMALIZATION_DEFAULTS } from "./lre-normalization.js";
 import type { MixtureSimulator } from "./mixture-simulator.js";
 import { trainedOnOf } from "./mixture-model.js";
 import {
@@ -45,6 +46,13 @@ export interface LreOptions {
    * flows', the classifiers' z-accuracy did not improve with it in the measurements (docs/mixture-models.md).
    */
   fineTune?: StageOptions | null;
+  /**
+   * Normalise each classifier's ratio at every z (E_q[r̂(·, z)] = 1, lre-normalization.ts) from a fresh
+   * calibration sample of the reference distribution: `events` (default = referenceEvents) and the z grid
+   * size (default LRE_NORMALIZATION_DEFAULTS.gridSize). Default on; null gives the raw classifiers of the
+   * paper's eq. 4, whose z is biased (docs/mixture-models.md).
+   */
+  normalization?: { events?: number; gridSize?: number } | null;
   /** Called with the model after each stage; it must not keep a copy. */
   onStage?: (stage: "main" | "fineTune", model: LreModel) => void;
   kernels?: KernelChoice;
@@ -80,18 +88,40 @@ export function trainLre(sim: MixtureSimulator, options: LreOptions): LreModel {
       ...(options.kernels ? { kernels: options.kernels } : {}),
     }),
   );
-  const [s, b] = trained.map((t): LreClassifier => ({ network: t.network, classCounts: t.classCounts }));
-  const model = new LreModel(s, b, trainedOnOf(sim, { trainingEvents: total, referenceEvents: nRef, seed }), {
-    signal: trained[0].metadata,
-    background: trained[1].metadata,
-  });
+  // drawn after the training's forks, so that the classifiers are those of a run without normalisation
+  const normalizing = options.normalization === null ? null : { ...definedEntries(options.normalization ?? {}) };
+  const calibration = normalizing
+    ? calibrationEvents(sim, positiveCount(normalizing.events ?? nRef, "LRE normalization events"), master.fork())
+    : null;
+  const trainedOn = trainedOnOf(sim, { trainingEvents: total, referenceEvents: nRef, seed });
+  const build = () => {
+    const [s, b] = trained.map((t): LreClassifier => {
+      const raw: LreClassifier = { network: t.network, classCounts: t.classCounts };
+      if (!calibration) return raw;
+      const normalization = estimateLreNormalization({
+        logRatio: (x, n, z) => classifierLogRatio(raw, x, n, z, null),
+        calibration,
+        zRange: sim.zRange,
+        gridSize: normalizing?.gridSize ?? LRE_NORMALIZATION_DEFAULTS.gridSize,
+      });
+      return { ...raw, normalization };
+    });
+    return new LreModel(s, b, trainedOn, { signal: trained[0].metadata, background: trained[1].metadata });
+  };
+  let model = build();
   options.onStage?.("main", model);
   if (options.fineTune) {
     const stage = { ...FINE_TUNE_DEFAULTS, ...definedEntries(options.fineTune) };
     for (const t of trained) t.continueTraining(stage);
+    model = build();
     options.onStage?.("fineTune", model);
   }
   return model;
+}
+
+/** A fresh sample of the reference distribution q = ½ p_sig(· | z0) + ½ p_back(· | z0), as float64 rows. */
+function calibrationEvents(sim: MixtureSimulator, n: number, rng: Rng): { x: Float64Array; n: number } {
+  return { x: Float64Array.from(simulateReference(sim, n, rng).x), n };
 }
 
 /** Class A (label 1) followed by class B (label 0); the trainer shuffles. */

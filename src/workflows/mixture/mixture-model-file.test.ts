@@ -57,6 +57,32 @@ describe("mixture model files (DLE and LRE)", () => {
     });
   }
 
+  it("lre: keeps each classifier's per-z normalisation; a format-1 file (without it) loads as the raw classifiers", () => {
+    const files = serializeMixtureModel(lre);
+    const back = deserializeMixtureModel(files);
+    if (back.kind !== "lre" || !lre.signal.normalization) throw new Error("expected a normalised LRE model");
+    expect(back.signal.normalization).toEqual(lre.signal.normalization);
+    expect(back.background.normalization).toEqual(lre.background.normalization);
+    const v1 = JSON.parse(files.config) as {
+      formatVersion: number;
+      components: Record<string, { normalization?: unknown }>;
+    };
+    v1.formatVersion = 1;
+    for (const c of Object.values(v1.components)) delete c.normalization;
+    const old = deserializeMixtureModel({ config: JSON.stringify(v1), weights: files.weights });
+    const z = 0.9,
+      want = lre.evaluate(events, 50, z).logSignal,
+      got = old.evaluate(events, 50, z).logSignal;
+    // raw = normalised + log E_q[r̂(·, z)], the same constant for every event
+    const shift = got[0] - want[0];
+    for (let i = 0; i < 50; i++) expect(got[i] - want[i]).toBeCloseTo(shift, 5);
+    expect(v1.formatVersion).toBe(1);
+    const v3 = { ...JSON.parse(files.config), formatVersion: 3 };
+    expect(() => deserializeMixtureModel({ config: JSON.stringify(v3), weights: files.weights })).toThrow(
+      /formatVersion/,
+    );
+  });
+
   it("lre: keeps the class counts of the eq. 3 correction", () => {
     const back = deserializeMixtureModel(serializeMixtureModel(lre));
     expect(back.kind === "lre" && back.signal.classCounts).toEqual({ a: 500, b: 600 });

@@ -19,7 +19,8 @@ import type { TrainedOn } from "./mixture-model.js";
 export type MixtureModel = DleModel | LreModel;
 
 export const MIXTURE_MODEL_FORMAT = "nsbi-mixture";
-export const MIXTURE_MODEL_FORMAT_VERSION = 1;
+/** 2: LRE classifiers carry their per-z normalisation; version-1 files (without it) still load. */
+export const MIXTURE_MODEL_FORMAT_VERSION = 2;
 
 const COMPONENTS = ["signal", "background"] as const;
 
@@ -52,6 +53,14 @@ const lreComponent = z.object({
   network: lreNetworkSchema,
   /** rows of class A (the component) and class B (the reference set): the eq. 3 correction */
   classCounts: z.object({ a: positive, b: positive }),
+  /** log E_q[r̂(·, z)] on an equally spaced z grid over zRange (lre-normalization.ts); null: none */
+  normalization: z
+    .object({
+      zRange: z.tuple([finite, finite]).refine(([a, b]) => a < b, "must be [low, high] with low < high"),
+      logMeanRatio: z.array(finite).min(5).max(10_001),
+    })
+    .nullable()
+    .optional(),
   training,
 });
 
@@ -67,7 +76,7 @@ const trainedOnSchema = z.object({
 
 const header = {
   format: z.literal(MIXTURE_MODEL_FORMAT),
-  formatVersion: z.literal(MIXTURE_MODEL_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(MIXTURE_MODEL_FORMAT_VERSION)]),
   nsbiVersion: z.string(),
   weights: z.string(),
   weightsSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits"),
@@ -135,11 +144,13 @@ export function serializeMixtureModel(model: MixtureModel): ModelFiles {
             signal: {
               network: model.signal.network.config as MixtureLreNetwork,
               classCounts: model.signal.classCounts,
+              normalization: model.signal.normalization ?? null,
               training: meta("signal"),
             },
             background: {
               network: model.background.network.config as MixtureLreNetwork,
               classCounts: model.background.classCounts,
+              normalization: model.background.normalization ?? null,
               training: meta("background"),
             },
           },
@@ -208,8 +219,16 @@ export function deserializeMixtureModel(
   return asFormatError(
     () =>
       new LreModel(
-        { network: s, classCounts: c.components.signal.classCounts },
-        { network: b, classCounts: c.components.background.classCounts },
+        {
+          network: s,
+          classCounts: c.components.signal.classCounts,
+          normalization: c.components.signal.normalization ?? null,
+        },
+        {
+          network: b,
+          classCounts: c.components.background.classCounts,
+          normalization: c.components.background.normalization ?? null,
+        },
         trainedOn,
         metadata,
       ),

@@ -47,7 +47,7 @@ describe("parseStudyConfig", () => {
     [{ protocol: { extra: 1 } }, /unknown field 'protocol\.extra'/],
     [{ distances: [2, 2] }, /distances\[1\] = 2 is repeated/],
     [{ distances: [-2] }, /distances\.0: expected r in \(0, 100\]/],
-    [{ methods: ["dle", "npe"] }, /methods\.1: expected "dle" or "lre"/],
+    [{ methods: ["dle", "npe"] }, /methods\.1: expected "dle", "lre" or "lre-raw"/],
     [{ simulator: "tes-toy", distances: [2] }, /TES toy has no distance/],
     [{ scale: "huge" }, /scale: expected "quick", "default" or "paper"/],
     [[1, 2], /expected a JSON object/],
@@ -80,6 +80,25 @@ describe("the study campaign", () => {
     expect(again).toEqual(campaign.jobs.map((j) => j.key));
     const other = buildStudyCampaign({ ...config, seed: 2 }, "k").campaign.jobs;
     expect(other.filter((j) => keys.has(j.key))).toEqual([]);
+  });
+
+  test('"lre-raw" evaluates the "lre" models: one training per model, two evaluations of it', () => {
+    const config = parseStudyConfig({ distances: [2], methods: ["lre", "lre-raw"], modelsPerMethod: 2 }, "s");
+    const { campaign, roles } = buildStudyCampaign(config, "k");
+    const trains = campaign.jobs.filter((j) => roles.get(j.key)?.kind === "train");
+    const evals = campaign.jobs.filter(
+      (j) => roles.get(j.key)?.kind === "evaluate" && roles.get(j.key)?.method !== "truth",
+    );
+    expect(trains).toHaveLength(2);
+    expect(evals).toHaveLength(4);
+    for (const t of trains) {
+      expect((t.config as { method: string }).method).toBe("lre");
+      const users = evals.filter((e) => e.dependsOn[0] === t.key).map((e) => roles.get(e.key)?.method);
+      expect(users.sort()).toEqual(["lre", "lre-raw"]);
+    }
+    // the same trainings as a study of "lre" alone
+    const alone = buildStudyCampaign({ ...config, methods: ["lre"] }, "k").campaign.jobs.map((j) => j.key);
+    for (const t of trains) expect(alone).toContain(t.key);
   });
 
   test("training seeds differ between models, methods and distances", () => {

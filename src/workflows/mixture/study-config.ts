@@ -15,8 +15,14 @@ import type { MixtureLabelling } from "./protocol.js";
 
 /** The study's simulators: the paper's Gaussian example (§3.1) or the TES toy standing in for its Higgs samples. */
 export type StudySimulatorName = "gaussian" | "tes-toy";
-/** The estimators compared; the true likelihood is always evaluated beside them. */
-export type StudyMethod = "dle" | "lre";
+/**
+ * The estimators compared; the true likelihood is always evaluated beside them. "lre-raw" is the LRE
+ * models of "lre" evaluated without their per-z normalisation (the paper's eq. 4 as written; no extra
+ * training): it shows what the normalisation does (docs/mixture-models.md).
+ */
+export type StudyMethod = "dle" | "lre" | "lre-raw";
+/** The methods that train models of their own. */
+export type TrainedMethod = "dle" | "lre";
 /** Scale presets: a few minutes, the default study (≈ 40 min on 2 cores), the paper's. */
 export type StudyScale = "quick" | "default" | "paper";
 
@@ -73,16 +79,18 @@ type ScalePreset = Pick<MixtureStudyConfig, "modelsPerMethod" | "trainingEvents"
  * Why N = 5 for the default (target: < 45 min on 2 cores): measured CPU per test set of 9000 events with
  * 100 bootstraps and 57 z values is 5.3 s for DLE, 3.0 s for LRE and 0.55 s for the truth (the networks'
  * evaluation dominates and scales with the z grid; the truth's coverage and widths are identical to 4
- * digits with 21 and 97 z values, so 41 are used); training 200k events costs ≈ 50 s (DLE) and ≈ 150 s
- * (LRE, with the defaults of dle.ts/lre.ts) of CPU (scripts/mixture-learning-curves.mjs runs). With 45 sets
- * per model and 2 distances that is ≈ 40 min on 2 cores for N = 5 and ≈ 80 min for N = 10.
+ * digits with 21 and 97 z values); training 200k events costs ≈ 50 s (DLE) and ≈ 150 s (LRE, with the
+ * defaults of dle.ts/lre.ts) of CPU (scripts/mixture-learning-curves.mjs runs). The first default-scale run
+ * with 41 z values took 56 min on 2 cores (BENCHMARKS.md, "Mixture study"), evaluation 60 % of it; 29 values
+ * (a spacing of half an M-event standard error over the grid's ±7 of them) bring N = 5 to ≈ 45 min. N = 10
+ * would take ≈ 90 min: use --workers on more cores, or the BullMQ executor.
  */
 export const STUDY_SCALES: Readonly<Record<StudyScale, ScalePreset>> = Object.freeze({
   quick: { modelsPerMethod: 2, trainingEvents: 20_000, zGridSize: 41, protocol: { setsPerPoint: 1, bootstraps: 20 } },
   default: {
     modelsPerMethod: 5,
     trainingEvents: 200_000,
-    zGridSize: 41,
+    zGridSize: 29,
     protocol: { setsPerPoint: 5, bootstraps: 100 },
   },
   paper: {
@@ -126,8 +134,8 @@ const configSchema = z.strictObject({
     .max(10)
     .optional(),
   methods: z
-    .array(z.enum(["dle", "lre"], { error: 'expected "dle" or "lre"' }))
-    .max(2)
+    .array(z.enum(["dle", "lre", "lre-raw"], { error: 'expected "dle", "lre" or "lre-raw"' }))
+    .max(3)
     .optional(),
   scale: z.enum(["quick", "default", "paper"], { error: 'expected "quick", "default" or "paper"' }).optional(),
   modelsPerMethod: int(1, 1000).optional(),

@@ -108,7 +108,7 @@ describe("aggregateStudyResults", () => {
     expect(d.label).toBe("small distance (r = 0.5)");
     expect(d.missing).toEqual([]);
     const row = (m: string) => d.table1.find((r) => r.metric === m)!;
-    expect(row("coverageZ").paper).toEqual({ lre: 0.63, dle: 0.5 });
+    expect(row("coverageZ").paper).toEqual({ lre: 0.63, "lre-raw": 0.63, dle: 0.5 });
     expect(row("coverageMu").ours.dle).toEqual({
       n: 3,
       unbounded: 0,

@@ -13,6 +13,8 @@ import { sha256Hex } from "../../io/sha256.js";
 import { DLE_EMBEDDING_DEFAULT, DLE_FLOW_DEFAULTS, DLE_TRAIN_DEFAULTS, FINE_TUNE_DEFAULTS, trainDle } from "./dle.js";
 import { GaussianMixtureSimulator } from "./gaussian-simulator.js";
 import { LRE_CLASSIFIER_DEFAULTS, LRE_TRAIN_DEFAULTS, trainLre } from "./lre.js";
+import { LRE_NORMALIZATION_DEFAULTS } from "./lre-normalization.js";
+import { type LreClassifier, LreModel } from "./lre-model.js";
 import { deserializeMixtureModel, serializeMixtureModel } from "./mixture-model-file.js";
 import type { MixtureSimulator } from "./mixture-simulator.js";
 import {
@@ -25,7 +27,7 @@ import {
   TES_PROTOCOL_Z_VALUES,
   testSetBootstrapCounts,
 } from "./protocol.js";
-import type { MixtureStudyConfig, StudyMethod, StudySimulatorName } from "./study-config.js";
+import type { MixtureStudyConfig, StudyMethod, StudySimulatorName, TrainedMethod } from "./study-config.js";
 import { TesToySimulator } from "./tes-toy.js";
 
 /**
@@ -54,7 +56,7 @@ export function studySimulator(spec: StudySimulatorSpec): MixtureSimulator {
 
 /** Config of a training job. */
 export interface TrainJobConfig extends StudySimulatorSpec {
-  method: StudyMethod;
+  method: TrainedMethod;
   modelIndex: number;
   trainingEvents: number;
   referenceEvents: number;
@@ -68,7 +70,7 @@ export interface TrainJobConfig extends StudySimulatorSpec {
 }
 
 /** The architecture and training defaults a method's training uses (see dle.ts, lre.ts). */
-export function trainerDefaults(method: StudyMethod): unknown {
+export function trainerDefaults(method: TrainedMethod): unknown {
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
   return method === "dle"
     ? plain({
@@ -77,12 +79,17 @@ export function trainerDefaults(method: StudyMethod): unknown {
         training: DLE_TRAIN_DEFAULTS,
         fineTune: FINE_TUNE_DEFAULTS,
       })
-    : plain({ classifier: LRE_CLASSIFIER_DEFAULTS, training: LRE_TRAIN_DEFAULTS, fineTune: FINE_TUNE_DEFAULTS });
+    : plain({
+        classifier: LRE_CLASSIFIER_DEFAULTS,
+        training: LRE_TRAIN_DEFAULTS,
+        fineTune: FINE_TUNE_DEFAULTS,
+        normalization: LRE_NORMALIZATION_DEFAULTS,
+      });
 }
 
 /** Result of a training job: the model as two artifacts (config.json and model.safetensors bytes). */
 export interface TrainJobResult {
-  method: StudyMethod;
+  method: TrainedMethod;
   modelIndex: number;
   config: ArtifactRef;
   weights: ArtifactRef;
@@ -218,7 +225,10 @@ export const evaluateStudyModelKind: JobKind<EvaluateJobConfig, EvaluateJobResul
     const sim = studySimulator(config);
     const truth = sim.truth;
     if (!truth) throw new NsbiInputError(`simulator ${sim.name} has no true likelihood`);
-    const model = config.method === "truth" ? truth : await loadTrainedModel(inputs[0], ctx);
+    const model =
+      config.method === "truth"
+        ? truth
+        : await loadTrainedModel(inputs[0], ctx, { withoutNormalization: config.method === "lre-raw" });
     return evaluateOnProtocol({
       simulator: sim,
       model,
@@ -232,13 +242,24 @@ export const evaluateStudyModelKind: JobKind<EvaluateJobConfig, EvaluateJobResul
   },
 };
 
-async function loadTrainedModel(input: unknown, ctx: JobContext): Promise<MixtureComponents> {
+async function loadTrainedModel(
+  input: unknown,
+  ctx: JobContext,
+  opts: { withoutNormalization: boolean },
+): Promise<MixtureComponents> {
   const r = input as Partial<TrainJobResult> | undefined;
   if (!r?.config || !r.weights)
     throw new NsbiFormatError("evaluation job: its input is not the result of a training job");
   const config = new TextDecoder().decode(await ctx.artifacts.get(r.config));
   const weights = await ctx.artifacts.get(r.weights);
-  return deserializeMixtureModel({ config, weights }, { source: `artifact ${r.weights.$artifact.slice(0, 12)}` });
+  const model = deserializeMixtureModel(
+    { config, weights },
+    { source: `artifact ${r.weights.$artifact.slice(0, 12)}` },
+  );
+  if (!opts.withoutNormalization) return model;
+  if (model.kind !== "lre") throw new NsbiFormatError("evaluation job 'lre-raw': its input is not an LRE model");
+  const raw = (c: LreClassifier): LreClassifier => ({ network: c.network, classCounts: c.classCounts });
+  return new LreModel(raw(model.signal), raw(model.background), model.trainedOn, model.metadata);
 }
 
 /** The protocol of an evaluation job. */
@@ -513,19 +534,21 @@ export function buildStudyCampaign(config: MixtureStudyConfig, kindsModule: stri
     roles.set(truthJob.key, { kind: "evaluate", r, method: "truth", modelIndex: null });
     for (const method of config.methods)
       for (let i = 0; i < config.modelsPerMethod; i++) {
+        // "lre-raw" evaluates the models of "lre": the same training job (equal keys are kept once)
+        const trained: TrainedMethod = method === "lre-raw" ? "lre" : method;
         const train = makeJob(trainStudyModelKind, {
           config: {
             ...spec,
-            method,
+            method: trained,
             modelIndex: i,
             trainingEvents: config.trainingEvents,
             referenceEvents: config.referenceEvents,
             maxEpochs: config.maxEpochs,
             fineTune: config.fineTune,
-            defaults: trainerDefaults(method),
+            defaults: trainerDefaults(trained),
           },
-          seed: studyJobSeed(config.seed, config.simulator, r, method, i),
-          label: `train ${method} #${i} ${where}`,
+          seed: studyJobSeed(config.seed, config.simulator, r, trained, i),
+          label: `train ${trained} #${i} ${where}`,
         });
         const evaluate = makeJob(evaluateStudyModelKind, {
           config: evalConfig(method, i),
@@ -533,8 +556,11 @@ export function buildStudyCampaign(config: MixtureStudyConfig, kindsModule: stri
           dependsOn: [train],
           label: `evaluate ${method} #${i} ${where}`,
         });
-        jobs.push(train, evaluate);
-        roles.set(train.key, { kind: "train", r, method, modelIndex: i });
+        if (!roles.has(train.key)) {
+          jobs.push(train);
+          roles.set(train.key, { kind: "train", r, method: trained, modelIndex: i });
+        }
+        jobs.push(evaluate);
         roles.set(evaluate.key, { kind: "evaluate", r, method, modelIndex: i });
       }
   }
