@@ -5,7 +5,7 @@ import { allocVector } from "../engine/tensor.js";
 import { createKernels, resolveKernelPath, type KernelChoice } from "../kernels/select.js";
 import { checkNreNetworkSize, NreNetwork, type NreClassifierConfig, type NreNetworkConfig } from "./nre-network.js";
 import { columnStats } from "./training-data.js";
-import type { TrainingMetadata } from "./training-metadata.js";
+import { type StagedTrainingMetadata, settleContinuedStage } from "./training-metadata.js";
 import {
   resolveTrainOptions,
   splitData,
@@ -35,17 +35,6 @@ export interface BinaryClassifierTrainArgs {
   /** Trainer options; `seed` draws the split, the initial weights and the shuffles. */
   options?: TrainOptions;
   kernels?: KernelChoice;
-}
-
-/** Training metadata with the stages that continued the first one (continueTraining). */
-export type StagedTrainingMetadata = TrainingMetadata & { continued: ContinuedStage[] };
-
-/** One continued training stage: its options, length and whether its weights were kept. */
-export interface ContinuedStage {
-  learningRate: number;
-  epochs: number;
-  bestValidationLoss: number;
-  kept: boolean;
 }
 
 /** A trained classifier with the class counts its logit was trained under. */
@@ -147,22 +136,12 @@ export function trainBinaryClassifier(args: BinaryClassifierTrainArgs): TrainedB
     continueTraining(stage) {
       const before = net.store.snapshot();
       const h = run(stage, stageRng.fork());
-      const kept = h.bestValidationLoss < metadata.bestValidationLoss;
-      metadata.continued.push({
+      settleContinuedStage({
+        metadata,
+        history: h,
         learningRate: stage.learningRate ?? o.learningRate,
-        epochs: h.epochs,
-        bestValidationLoss: h.bestValidationLoss,
-        kept,
+        restore: () => net.store.restore(before),
       });
-      if (!kept) net.store.restore(before);
-      else {
-        metadata.bestEpoch = metadata.epochs + h.bestEpoch;
-        metadata.bestValidationLoss = h.bestValidationLoss;
-        metadata.stopReason = h.stopReason;
-      }
-      metadata.epochs += h.epochs;
-      metadata.steps += h.steps;
-      metadata.seconds += h.seconds;
       return h;
     },
   };

@@ -115,3 +115,70 @@ export function mixtureEventsAt(sim: ComponentSampler, z: number, mu: number, n:
   out.set(background, signal.length);
   return out;
 }
+
+interface ComponentGradientModel extends ComponentModel {
+  evaluateWithGradient?(
+    events: Float64Array,
+    n: number,
+    z: number,
+  ): { logSignal: Float64Array; logBackground: Float64Array; dLogSignal: Float64Array; dLogBackground: Float64Array };
+}
+
+/** How a model's z-gradient compares with central differences of its own evaluate, per component. */
+export interface GradientCheck {
+  component: "signal" | "background";
+  /** mean |value of evaluateWithGradient − value of evaluate| */
+  valueError: number;
+  /** median and 90% quantile of |gradient − central difference| */
+  median: number;
+  q90: number;
+  /** mean |central difference| (a scale for the tail) */
+  meanAbsDifference: number;
+}
+
+/** evaluateWithGradient against central differences (step h) of evaluate on m events of each component at z. */
+export function gradientVsDifferences(
+  model: ComponentGradientModel,
+  sim: ComponentSampler,
+  o: { z: number; h: number; m: number; seed: number },
+): GradientCheck[] {
+  if (!model.evaluateWithGradient) throw new Error("the model has no evaluateWithGradient");
+  return (["signal", "background"] as const).map((component) => {
+    const e = eventsAt(sim, component, o.m, o.z, o.seed);
+    const g = model.evaluateWithGradient!(e, o.m, o.z),
+      v = model.evaluate(e, o.m, o.z),
+      up = model.evaluate(e, o.m, o.z + o.h),
+      down = model.evaluate(e, o.m, o.z - o.h);
+    const [value, grad, y, yUp, yDown] =
+      component === "signal"
+        ? [g.logSignal, g.dLogSignal, v.logSignal, up.logSignal, down.logSignal]
+        : [g.logBackground, g.dLogBackground, v.logBackground, up.logBackground, down.logBackground];
+    const fd = Float64Array.from(yUp, (u, i) => (u - yDown[i]) / (2 * o.h));
+    const err = minus(grad, fd);
+    return {
+      component,
+      valueError: meanAbs(minus(value, y)),
+      median: absQuantile(err, 0.5),
+      q90: absQuantile(err, 0.9),
+      meanAbsDifference: meanAbs(fd),
+    };
+  });
+}
+
+/** Correlation of a model's ∂/∂z log p_c with the truth's on n events of each component at z. */
+export function gradientCorrelationWithTruth(
+  model: ComponentGradientModel,
+  truth: ComponentGradientModel,
+  sim: ComponentSampler,
+  o: { z: number; n: number; seed: number },
+): number[] {
+  if (!model.evaluateWithGradient || !truth.evaluateWithGradient) throw new Error("evaluateWithGradient needed");
+  return (["signal", "background"] as const).map((component) => {
+    const e = eventsAt(sim, component, o.n, o.z, o.seed);
+    const g = model.evaluateWithGradient!(e, o.n, o.z),
+      t = truth.evaluateWithGradient!(e, o.n, o.z);
+    return component === "signal"
+      ? correlation(g.dLogSignal, t.dLogSignal)
+      : correlation(g.dLogBackground, t.dLogBackground);
+  });
+}

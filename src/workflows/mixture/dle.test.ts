@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { MixtureComponents } from "../../inference/mixture/mixture-components.js";
 import {
-  absQuantile,
-  correlation,
+  gradientCorrelationWithTruth,
+  gradientVsDifferences,
   eventsAt,
   fitMuOnGrid,
   logMixture,
@@ -70,40 +70,18 @@ describe("trainDle on the Gaussian example (r = 2, closed-form truth)", () => {
   });
 
   it("evaluateWithGradient: values equal evaluate's, ∂/∂z equals central differences of evaluate", () => {
-    const m = 256,
-      z = 0.3 * Math.PI,
-      h = 2e-3;
-    for (const component of ["signal", "background"] as const) {
-      const e = eventsAt(sim, component, m, z, 41);
-      const g = dle.evaluateWithGradient(e, m, z),
-        v = dle.evaluate(e, m, z),
-        up = dle.evaluate(e, m, z + h),
-        down = dle.evaluate(e, m, z - h);
-      for (const [value, grad, y, yUp, yDown] of [
-        [g.logSignal, g.dLogSignal, v.logSignal, up.logSignal, down.logSignal],
-        [g.logBackground, g.dLogBackground, v.logBackground, up.logBackground, down.logBackground],
-      ]) {
-        expect(meanAbs(minus(value, y))).toBeLessThan(1e-5);
-        const fd = Float64Array.from(yUp, (u, i) => (u - yDown[i]) / (2 * h));
-        const err = minus(grad, fd);
-        // the networks are piecewise smooth (ReLU, spline bins): a difference across a kink is off, so
-        // the bulk is checked tightly (a missing 1/σ_z would be off by > 50%) and the tail loosely
-        expect(absQuantile(err, 0.5)).toBeLessThan(1e-3);
-        expect(absQuantile(err, 0.9)).toBeLessThan(1e-2 * (1 + meanAbs(fd)));
-      }
+    for (const c of gradientVsDifferences(dle, sim, { z: 0.3 * Math.PI, h: 2e-3, m: 256, seed: 41 })) {
+      expect(c.valueError).toBeLessThan(1e-5);
+      // the networks are piecewise smooth (ReLU, spline bins): a difference across a kink is off, so
+      // the bulk is checked tightly (a missing 1/σ_z would be off by > 50%) and the tail loosely
+      expect(c.median).toBeLessThan(1e-3);
+      expect(c.q90).toBeLessThan(1e-2 * (1 + c.meanAbsDifference));
     }
   });
 
   it("the z-gradient tracks the true ∂/∂z log p (correlation > 0.95 on each component's events)", () => {
-    const z = Z[1];
-    for (const component of ["signal", "background"] as const) {
-      const e = eventsAt(sim, component, n, z, 51);
-      const g = dle.evaluateWithGradient(e, n, z),
-        t = truth.evaluateWithGradient!(e, n, z);
-      const [model, exact] =
-        component === "signal" ? [g.dLogSignal, t.dLogSignal] : [g.dLogBackground, t.dLogBackground];
-      expect(correlation(model, exact)).toBeGreaterThan(0.95);
-    }
+    for (const r of gradientCorrelationWithTruth(dle, truth, sim, { z: Z[1], n, seed: 51 }))
+      expect(r).toBeGreaterThan(0.95);
   });
 
   it("records the fine-tuning stage of each flow (at a tenth of the learning rate)", () => {

@@ -1,9 +1,8 @@
 import { Rng } from "../../engine/rng.js";
-import type { ContinuedStage } from "../../estimators/binary-classifier-training.js";
 import type { NleNetwork } from "../../estimators/nle-network.js";
 import { npeLoss } from "../../estimators/npe-loss.js";
 import { splitData, trainLoop, type TrainOptions } from "../../estimators/trainer.js";
-import type { TrainingMetadata } from "../../estimators/training-metadata.js";
+import { type StagedTrainingMetadata, settleContinuedStage } from "../../estimators/training-metadata.js";
 import type { FlowOptions } from "../../flows/flow-config.js";
 import { NLE } from "../../inference/nle.js";
 import type { KernelChoice } from "../../kernels/select.js";
@@ -103,7 +102,7 @@ export function trainDle(sim: MixtureSimulator, options: DleOptions): DleModel {
     nle.appendSimulations(events.z, events.x, `${sim.name} ${component} events`);
     const flowSeed = master.forkSeed();
     nle.train({ ...training, seed: flowSeed });
-    const metadata: StagedMetadata = { ...nle.metadata!, continued: [] };
+    const metadata: StagedTrainingMetadata = { ...nle.metadata!, continued: [] };
     return { network: nle.buildLikelihood(), metadata, events, flowSeed };
   });
   const model = new DleModel(
@@ -121,9 +120,6 @@ export function trainDle(sim: MixtureSimulator, options: DleOptions): DleModel {
   return model;
 }
 
-/** NLE's training metadata with the continued stages. */
-type StagedMetadata = TrainingMetadata & { continued: ContinuedStage[] };
-
 /**
  * Continue training a flow that NLE.train fitted with `seed`, from its current weights, on the same rows
  * and the same training/validation split (NPE.train draws the split first from Rng(seed)). Keeps the new
@@ -133,7 +129,7 @@ function continueFlowTraining(
   net: NleNetwork,
   events: TrainingEvents,
   seed: number,
-  metadata: StagedMetadata,
+  metadata: StagedTrainingMetadata,
   stage: StageOptions,
 ): void {
   const core = net.core,
@@ -154,20 +150,10 @@ function continueFlowTraining(
     shuffleRng: master.fork(),
     lossOffset: -core.thetaLogJacobian,
   });
-  const kept = h.bestValidationLoss < metadata.bestValidationLoss;
-  metadata.continued.push({
+  settleContinuedStage({
+    metadata,
+    history: h,
     learningRate: stage.learningRate ?? o.learningRate,
-    epochs: h.epochs,
-    bestValidationLoss: h.bestValidationLoss,
-    kept,
+    restore: () => core.store.restore(before),
   });
-  if (!kept) core.store.restore(before);
-  else {
-    metadata.bestEpoch = metadata.epochs + h.bestEpoch;
-    metadata.bestValidationLoss = h.bestValidationLoss;
-    metadata.stopReason = h.stopReason;
-  }
-  metadata.epochs += h.epochs;
-  metadata.steps += h.steps;
-  metadata.seconds += h.seconds;
 }
