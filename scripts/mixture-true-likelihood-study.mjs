@@ -17,7 +17,10 @@
 // usage: npx tsc -p tsconfig.json --outDir /tmp/nsbi-dist &&
 //   nice -n 10 node scripts/mixture-true-likelihood-study.mjs --dist /tmp/nsbi-dist
 //     [--simulator gaussian|tes] [--r 2,0.5] [--labelling per-event,fixed-count] [--modes k9,k1,independent] [--runs 1] [--seed 20250]
-//     [--sets 5] [--bootstraps 100] [--M 1000] [--json out.json]
+//     [--sets 5] [--bootstraps 100] [--M 1000] [--json out.json] [--plot fig3.svg]
+// Modes: kN (N = 1..100: B bootstrap datasets of M events from each set of N·M events) or independent.
+// The paper's Fig. 3 (coverage against k): --modes k1,k2,k3,k5,9,k15,independent --plot fig3.svg draws
+// coverage against k per distance and parameter, with the large-sample value 2Φ(1/√(1 + 1/k)) − 1.
 // --simulator tes runs the TES toy's true likelihood on the TES grid (no spec values to compare with).
 // --runs N pools N studies with seeds seed, seed+1, ... (N × 45 sets).
 import fs from "node:fs";
@@ -46,6 +49,7 @@ const { buildComponentTable } = await load("inference/mixture/component-table.js
 const { weighTable } = await load("inference/mixture/weighted-table.js");
 const { fitProfileLikelihood } = await load("inference/mixture/profile-likelihood.js");
 const { evaluateBootstraps } = await load("inference/mixture/bootstrap-evaluation.js");
+const { normalCdf } = await load("numerics/normal.js");
 
 const simulatorName = opt("--simulator", "gaussian");
 if (simulatorName !== "gaussian" && simulatorName !== "tes") throw new Error("--simulator: gaussian or tes");
@@ -59,8 +63,16 @@ const sets = Number(opt("--sets", "5"));
 const bootstraps = Number(opt("--bootstraps", "100"));
 const M = Number(opt("--M", "1000"));
 const jsonOut = opt("--json", null);
-for (const m of modes)
-  if (!["k9", "k1", "independent"].includes(m)) throw new Error(`--modes: unknown mode ${m} (k9, k1, independent)`);
+const plotOut = opt("--plot", null);
+/** k of a mode "kN", or null for "independent". */
+const kOf = (mode) => (mode === "independent" ? null : Number(mode.slice(1)));
+for (const m of modes) {
+  const k = m === "independent" ? null : /^k\d+$/.test(m) ? Number(m.slice(1)) : Number.NaN;
+  if (!(k === null || (k >= 1 && k <= 100)))
+    throw new Error(`--modes: unknown mode ${m} (kN with N in 1..100, or independent)`);
+}
+/** The large-sample coverage of a ΔNLL = ½ interval on bootstrap datasets drawn from kM events. */
+const largeSample = (k) => 2 * normalCdf(1 / Math.sqrt(1 + 1 / k)) - 1;
 
 /** The spec's reference values (docs/mixture-study.md), by r, labelling and mode: [μ, z]. */
 const EXPECTED = {
@@ -94,7 +106,7 @@ function runConfiguration(r, labelling, mode) {
   const sim = r === "tes" ? new TesToySimulator() : new GaussianMixtureSimulator({ r });
   const perSet = [];
   for (let run = 0; run < runs; run++) {
-    const k = mode === "k1" ? 1 : 9;
+    const k = kOf(mode) ?? 9;
     const protocol = mixtureProtocol({
       seed: seed0 + run,
       zValues: r === "tes" ? TES_PROTOCOL_Z_VALUES : GAUSSIAN_PROTOCOL_Z_VALUES,
@@ -172,7 +184,10 @@ for (const labelling of labellings)
     for (const mode of modes) {
       const t0 = Date.now();
       const s = runConfiguration(r, labelling, mode);
-      const exp = labelling === "per-event" ? EXPECTED["per-event"][mode] : EXPECTED["fixed-count"][r]?.[mode];
+      const exp =
+        labelling === "per-event"
+          ? (EXPECTED["per-event"][mode] ?? [largeSample(kOf(mode)), largeSample(kOf(mode))])
+          : EXPECTED["fixed-count"][r]?.[mode];
       const row = {
         r,
         labelling,
@@ -192,8 +207,79 @@ for (const labelling of labellings)
       );
     }
 console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+if (plotOut) await writeKPlot(plotOut, rows);
 if (jsonOut) {
   const tmp = `${jsonOut}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify({ args, rows }, null, 2)}\n`);
   fs.renameSync(tmp, jsonOut);
+}
+
+/** The paper's Fig. 3: coverage against k, per distance (columns) and parameter (colour), ± 2 binomial s.e. */
+async function writeKPlot(file, rows) {
+  const { renderSvg } = await load("plots/render-svg.js");
+  const points = [];
+  for (const row of rows) {
+    const k = kOf(row.mode);
+    if (k === null) continue;
+    for (const [theta, c] of [
+      ["μ", row.mu],
+      ["z", row.z],
+    ])
+      points.push({
+        r: `r = ${row.r}`,
+        labelling: row.labelling,
+        theta,
+        k,
+        coverage: c.coverage,
+        low: c.coverage - 2 * c.binomialSe,
+        high: c.coverage + 2 * c.binomialSe,
+      });
+  }
+  const ks = [...new Set(points.map((p) => p.k))].sort((a, b) => a - b);
+  const curve = [];
+  for (let i = 0; i <= 60; i++) {
+    const k = ks[0] + ((ks[ks.length - 1] - ks[0]) * i) / 60;
+    curve.push({ k, coverage: largeSample(k), what: "large-sample 2Φ(1/√(1+1/k)) − 1" });
+  }
+  const independent = rows.filter((r) => r.mode === "independent");
+  const spec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: `True likelihood: coverage of the ΔNLL = ½ intervals against k (M = ${M}, B = ${bootstraps}, ${sets * runs} sets per grid point)`,
+      subtitle: `grey: the large-sample value 2Φ(1/√(1+1/k)) − 1; dashed: 0.683${independent.length ? ` (independent datasets measured: ${independent.map((r) => `r = ${r.r} μ ${f3(r.mu.coverage)}, z ${f3(r.z.coverage)}`).join("; ")})` : ""}; bars: ± 2 binomial s.e.`,
+    },
+    facet: { column: { field: "r", type: "nominal", title: null } },
+    data: { values: points },
+    spec: {
+      width: 300,
+      height: 240,
+      layer: [
+        { data: { values: curve }, mark: { type: "line", color: "#888" }, encoding: { x: { field: "k", type: "quantitative" }, y: { field: "coverage", type: "quantitative" } } },
+        { data: { values: [{ y: 0.683 }] }, mark: { type: "rule", strokeDash: [4, 4], color: "#444" }, encoding: { y: { field: "y", type: "quantitative" } } },
+        {
+          mark: { type: "errorbar" },
+          encoding: {
+            x: { field: "k", type: "quantitative" },
+            y: { field: "low", type: "quantitative", title: "coverage" },
+            y2: { field: "high" },
+            color: { field: "theta", type: "nominal", title: "parameter" },
+          },
+        },
+        {
+          mark: { type: "line", point: true },
+          encoding: {
+            x: { field: "k", type: "quantitative", title: "k (pool of k·M events per set)" },
+            y: { field: "coverage", type: "quantitative", scale: { zero: false } },
+            color: { field: "theta", type: "nominal", title: "parameter" },
+            strokeDash: { field: "labelling", type: "nominal", title: "labels" },
+          },
+        },
+      ],
+    },
+  };
+  const svg = await renderSvg(spec);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, svg);
+  fs.renameSync(tmp, file);
+  console.log(`wrote ${file}`);
 }
