@@ -48,6 +48,7 @@ const TINY = {
   zGridSize: 21,
   protocol: { muValues: [0.2], setsPerPoint: 1, k: 3, datasetSize: 300, bootstraps: 5 },
   seed: 7,
+  kStudy: [1, 3],
 };
 
 /** r = 2 Gaussian mixture events at (μ, z) (the paper's eqs. 6–7), rows of a CSV with a header. */
@@ -81,7 +82,7 @@ describe("nsbi study mixture", () => {
       expect(Math.abs(v * 15 - Math.round(v * 15))).toBeLessThan(1e-9);
     // the paper's Table 1 beside ours, the truth as the third column
     const cov = d.table1.find((r: { metric: string }) => r.metric === "coverageMu");
-    expect(cov.paper).toEqual({ lre: 0.66, dle: 0.65 });
+    expect(cov.paper).toEqual({ lre: 0.66, "lre-raw": 0.66, dle: 0.65 });
     expect(cov.labelling).toBe("per-event");
     expect(cov.truth).toBe(d.truth.coverageMu);
     expect(cov.ours.lre.median).toBe(d.methods[0].models[0].averages.coverageMu);

@@ -50,6 +50,8 @@ describe("parseStudyConfig", () => {
     [{ methods: ["dle", "npe"] }, /methods\.1: expected "dle", "lre" or "lre-raw"/],
     [{ simulator: "tes-toy", distances: [2] }, /TES toy has no distance/],
     [{ scale: "huge" }, /scale: expected "quick", "default" or "paper"/],
+    [{ kStudy: [1, 1] }, /kStudy\[1\] = 1 is repeated/],
+    [{ kStudy: [0] }, /kStudy\.0: expected an integer in \[1, 50\]/],
     [[1, 2], /expected a JSON object/],
   ])("%j is refused naming the field", (value, re) => {
     expect(() => parseStudyConfig(value, "s.json")).toThrow(NsbiInputError);
@@ -61,8 +63,12 @@ describe("the study campaign", () => {
   test("per distance: the truth, and per method and model a training and its evaluation", () => {
     const config = parseStudyConfig({ modelsPerMethod: 3 }, "s");
     const { campaign, roles } = buildStudyCampaign(config, "file:///k.js");
-    // 2 distances × (1 truth + 2 methods × 3 models × 2 jobs)
-    expect(campaign.jobs).toHaveLength(2 * (1 + 2 * 3 * 2));
+    // 2 distances × (1 truth + 1 k study + 2 methods × 3 models × 2 jobs)
+    expect(campaign.jobs).toHaveLength(2 * (2 + 2 * 3 * 2));
+    expect(config.kStudy).toEqual([1, 2, 3, 5, 9]);
+    const kJobs = campaign.jobs.filter((j) => roles.get(j.key)?.kind === "k-study");
+    expect(kJobs.map((j) => (j.config as { ks: number[]; r: number }).r)).toEqual([2, 0.5]);
+    expect(buildStudyCampaign({ ...config, kStudy: [] }, "k").campaign.jobs).toHaveLength(2 * (1 + 2 * 3 * 2));
     const keys = new Set(campaign.jobs.map((j) => j.key));
     expect(keys.size).toBe(campaign.jobs.length);
     for (const job of campaign.jobs) {

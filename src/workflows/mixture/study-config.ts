@@ -63,6 +63,8 @@ export interface MixtureStudyConfig {
   zGridSize: number;
   /** the study seed: model seeds and every test set's seed derive from it */
   seed: number;
+  /** k values of the true likelihood's k study (the paper's Fig. 3: coverage against k); [] skips it */
+  kStudy: number[];
 }
 
 /** The fields a preset sets. */
@@ -146,6 +148,7 @@ const configSchema = z.strictObject({
   protocol: protocolSchema.optional(),
   zGridSize: int(9, 1001).optional(),
   seed: int(0, 2 ** 31 - 1).optional(),
+  kStudy: z.array(int(1, 50)).max(12).optional(),
 });
 
 /** The JSON a study config file may hold (every field optional). */
@@ -226,7 +229,15 @@ export function parseStudyConfig(
     protocol,
     zGridSize: c.zGridSize ?? preset.zGridSize,
     seed: c.seed ?? 1,
+    kStudy: kStudyValues(c.kStudy, where),
   };
+}
+
+/** The k study's k values (default 1, 2, 3, 5, 9), sorted, without repeats (k ≤ 50, M ≤ 10^5: ≤ 5·10^6 events a set). */
+function kStudyValues(ks: readonly number[] | undefined, where: string): number[] {
+  const values = [...(ks ?? [1, 2, 3, 5, 9])];
+  noRepeats(values, "kStudy", where);
+  return values.sort((a, b) => a - b);
 }
 
 function noRepeats(values: readonly unknown[], name: string, where: string): void {

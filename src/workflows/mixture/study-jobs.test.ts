@@ -2,7 +2,13 @@ import { describe, expect, test } from "vitest";
 import { GaussianMixtureSimulator } from "./gaussian-simulator.js";
 import { drawTestSet, GAUSSIAN_PROTOCOL_Z_VALUES, mixtureProtocol } from "./protocol.js";
 import { parseStudyConfig } from "./study-config.js";
-import { buildStudyCampaign, type EvaluateJobResult, evaluateOnProtocol, studyZGrid } from "./study-jobs.js";
+import {
+  buildStudyCampaign,
+  type EvaluateJobResult,
+  evaluateOnProtocol,
+  kStudyKind,
+  studyZGrid,
+} from "./study-jobs.js";
 import { aggregateStudyResults } from "./study-results.js";
 
 const sim = new GaussianMixtureSimulator({ r: 2 });
@@ -74,6 +80,53 @@ describe("evaluateOnProtocol", () => {
     expect(span).toBeLessThan(14 * 0.03 * 1.4);
     expect(grid[0]).toBeLessThan(point.z);
     expect(grid[20]).toBeGreaterThan(point.z);
+  });
+});
+
+describe("the k study job", () => {
+  test("evaluates the truth with each k (k·M events per set): equal to the protocol evaluated at that k", async () => {
+    const small = {
+      seed: 5,
+      labelling: "per-event" as const,
+      muValues: [0.2],
+      setsPerPoint: 1,
+      k: 9,
+      datasetSize: 300,
+      bootstraps: 6,
+    };
+    const ctx = {
+      progress: () => {},
+      artifacts: { put: async () => ({ $artifact: "", bytes: 0 }), get: async () => new Uint8Array() },
+    };
+    const out = await kStudyKind.run(
+      { simulator: "gaussian", r: 2, protocol: small, zGridSize: 21, ks: [1, 3] },
+      0,
+      [],
+      ctx as never,
+    );
+    expect(out.points.map((p) => p.k)).toEqual([1, 3]);
+    for (const p of out.points) {
+      const direct = evaluateOnProtocol({
+        simulator: sim,
+        model: sim.truth,
+        truth: sim.truth,
+        isTruth: true,
+        protocol: mixtureProtocol({ ...small, k: p.k, zValues: GAUSSIAN_PROTOCOL_Z_VALUES }),
+        zGridSize: 21,
+        header: { method: "truth", modelIndex: null },
+      });
+      expect(p.coverageMu).toBe(direct.averages.coverageMu);
+      expect(p.coverageZ).toBe(direct.averages.coverageZ);
+      expect(p.sets).toBe(3);
+      // between-set s.e. by hand from the per-set coverages
+      const c = direct.sets.map((s) => s.coverageMu),
+        m = c.reduce((a, b) => a + b, 0) / 3;
+      expect(p.seMu).toBeCloseTo(Math.sqrt(c.reduce((a, b) => a + (b - m) ** 2, 0) / 2 / 3), 12);
+    }
+    // k changes the pools: k = 1 and k = 3 are not the same evaluation
+    expect(
+      out.points[0].coverageMu !== out.points[1].coverageMu || out.points[0].coverageZ !== out.points[1].coverageZ,
+    ).toBe(true);
   });
 });
 

@@ -485,6 +485,70 @@ function linspace(a: number, b: number, n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 }
 
+/** Config of the k-study job of a distance: the true likelihood under the protocol at each k. */
+export interface KStudyJobConfig extends StudySimulatorSpec {
+  protocol: EvaluateJobConfig["protocol"];
+  zGridSize: number;
+  ks: number[];
+}
+
+/** The truth's coverage at one k: pooled over the test sets, with the between-set standard error. */
+export interface KStudyPoint {
+  k: number;
+  coverageMu: number;
+  coverageZ: number;
+  seMu: number;
+  seZ: number;
+  sets: number;
+}
+
+export interface KStudyJobResult {
+  points: KStudyPoint[];
+}
+
+/**
+ * The k study (the paper's Fig. 3): the true likelihood's coverage when each test set holds k·M events
+ * and the bootstrap datasets of M events are drawn from it — the protocol's own under-coverage, against
+ * which every model is measured. Standard errors are between sets (bootstraps of one set share events).
+ */
+export const kStudyKind: JobKind<KStudyJobConfig, KStudyJobResult> = {
+  kind: "mixture-study-k",
+  version: 1,
+  async run(config, _seed, _inputs, ctx) {
+    const sim = studySimulator(config);
+    const truth = sim.truth;
+    if (!truth) throw new NsbiInputError(`simulator ${sim.name} has no true likelihood`);
+    const points: KStudyPoint[] = [];
+    for (const [i, k] of config.ks.entries()) {
+      ctx.progress(i / config.ks.length, `k = ${k}`);
+      const r = evaluateOnProtocol({
+        simulator: sim,
+        model: truth,
+        truth,
+        isTruth: true,
+        protocol: studyProtocol({ ...config, protocol: { ...config.protocol, k }, method: "truth", modelIndex: null }),
+        zGridSize: config.zGridSize,
+        header: { method: "truth", modelIndex: null },
+      });
+      const se = (get: (s: SetMetrics) => number) => {
+        const n = r.sets.length,
+          m = r.sets.reduce((a, s) => a + get(s), 0) / n;
+        const v = r.sets.reduce((a, s) => a + (get(s) - m) ** 2, 0) / Math.max(1, n - 1);
+        return Math.sqrt(v / n);
+      };
+      points.push({
+        k,
+        coverageMu: r.averages.coverageMu,
+        coverageZ: r.averages.coverageZ,
+        seMu: se((s) => s.coverageMu),
+        seZ: se((s) => s.coverageZ),
+        sets: r.sets.length,
+      });
+    }
+    return { points };
+  },
+};
+
 /** A job seed from the study seed and the job's identity (the first 32 bits of a SHA-256). */
 export function studyJobSeed(...parts: (string | number | null)[]): number {
   const hex = sha256Hex(new TextEncoder().encode(parts.map((p) => JSON.stringify(p)).join("|")));
@@ -493,7 +557,7 @@ export function studyJobSeed(...parts: (string | number | null)[]): number {
 
 /** What a job of the campaign is, for the statistics. */
 export interface StudyJobRole {
-  kind: "train" | "evaluate";
+  kind: "train" | "evaluate" | "k-study";
   /** the Gaussian distance, or null for the TES toy */
   r: number | null;
   method: StudyMethod | "truth";
@@ -532,6 +596,15 @@ export function buildStudyCampaign(config: MixtureStudyConfig, kindsModule: stri
     });
     jobs.push(truthJob);
     roles.set(truthJob.key, { kind: "evaluate", r, method: "truth", modelIndex: null });
+    if (config.kStudy.length > 0) {
+      const kJob = makeJob(kStudyKind, {
+        config: { ...spec, protocol, zGridSize: config.zGridSize, ks: config.kStudy },
+        seed: 0,
+        label: `k study ${where}`,
+      });
+      jobs.push(kJob);
+      roles.set(kJob.key, { kind: "k-study", r, method: "truth", modelIndex: null });
+    }
     for (const method of config.methods)
       for (let i = 0; i < config.modelsPerMethod; i++) {
         // "lre-raw" evaluates the models of "lre": the same training job (equal keys are kept once)

@@ -4,6 +4,8 @@ import type { MixtureStudyConfig, StudyMethod, TrainedMethod } from "./study-con
 import type {
   EvaluateJobResult,
   FailedSet,
+  KStudyJobResult,
+  KStudyPoint,
   LikelihoodExample,
   MetricAverages,
   SetMetrics,
@@ -133,6 +135,8 @@ export interface DistanceResults {
   examples: { method: StudyMethod | "truth"; modelIndex: number | null; example: LikelihoodExample }[];
   /** evaluations that did not finish (failed or not yet run) */
   missing: string[];
+  /** the true likelihood's coverage against k (Fig. 3), null when not run or not finished */
+  kStudy: KStudyPoint[] | null;
 }
 
 export interface MixtureStudyResults {
@@ -172,6 +176,10 @@ export function aggregateStudyResults(
         .filter((e) => !e.result)
         .map((e) => (e.role.method === "truth" ? "truth" : `${e.role.method} #${e.role.modelIndex}`));
       const truthResult = evaluations.find((e) => e.role.method === "truth")?.result;
+      let kStudy: KStudyPoint[] | null = null;
+      for (const [key, role] of roles)
+        if (role.kind === "k-study" && role.r === r)
+          kStudy = (results.get(key) as KStudyJobResult | undefined)?.points ?? null;
       const methods: MethodResults[] = config.methods.map((method) => {
         const models = evaluations
           .filter((e) => e.role.method === method && e.result)
@@ -234,6 +242,7 @@ export function aggregateStudyResults(
         table1,
         examples,
         missing,
+        kStudy,
       };
     }),
   };
