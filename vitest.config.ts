@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "web/**/*.test.ts"],
     testTimeout: 60_000,
     // CLI test files build their fixtures (simulate, train) in beforeAll hooks by spawning the
     // built CLI; on a busy machine that exceeds vitest's 10 s default, so hooks get the tests' budget.

@@ -1,0 +1,104 @@
+/**
+ * Messages between the page and the posterior worker (src/worker.ts). The worker owns the model:
+ * it deserialises it, samples it, summarises the draws and builds and compiles the corner plot, so
+ * the page only draws; a request that fails leaves the worker's last good model in place.
+ */
+import type { PosteriorSummary } from "../../src/inference/summary.js";
+import type { KernelChoice } from "../../src/kernels/select.js";
+
+export type { KernelChoice };
+
+/** What the page needs to know about a loaded model. */
+export interface ModelInfo {
+  /** Where it came from (a URL or "files"), for messages. */
+  source: string;
+  parameterNames: string[];
+  /** Units per parameter ("" when none). */
+  units: string[];
+  thetaDim: number;
+  xDim: number;
+  /** The kernel path the worker runs (e.g. "wasm-relaxed-simd"). */
+  kernelPath: string;
+  /** The prior's box, when it is a BoxUniform. */
+  priorBox: { low: number[]; high: number[] } | null;
+  /** The z-scoring mean of x stored with the network: the training simulations' mean. */
+  xMean: number[];
+  /** A 4-parameter, 58-bin model with the T2K tune's parameter names. */
+  isT2k: boolean;
+  /** One line about the training (rows, epochs, best validation loss), or "" when unknown. */
+  training: string;
+}
+
+/** The T2K posterior predictive at one observation. */
+export interface T2kPredictive {
+  /** Prediction of the forward model at the posterior mean [58]. */
+  atMean: number[];
+  /** 16% and 84% quantiles per bin of the predictions of `draws` posterior draws [58]. */
+  low: number[];
+  high: number[];
+  draws: number;
+  /** χ² of the posterior-mean prediction against the observation, full covariance and diagonal only. */
+  chi2Full: number;
+  chi2Diagonal: number;
+  ms: number;
+}
+
+export type WorkerRequest =
+  | { type: "load"; id: number; config: string; weights: Uint8Array; source: string; kernels: KernelChoice }
+  | {
+      type: "sample";
+      id: number;
+      /** The observation [xDim]. */
+      x: Float32Array;
+      n: number;
+      seed: number;
+    };
+
+export interface SampleTimings {
+  sampleMs: number;
+  summaryMs: number;
+  specMs: number;
+  compileMs: number;
+  /** Vega's dataflow and SVG drawing, in the worker. */
+  drawMs: number;
+}
+
+export type WorkerReply =
+  | { type: "loaded"; id: number; info: ModelInfo; ms: number }
+  /** Sent as soon as the draws are summarised, before the corner plot is drawn. */
+  | { type: "summary"; id: number; summary: PosteriorSummary }
+  | {
+      type: "posterior";
+      id: number;
+      summary: PosteriorSummary;
+      /** The draws [n, thetaDim]. */
+      samples: Float32Array;
+      n: number;
+      acceptanceRate: number;
+      /** The library's warnings while sampling (e.g. most draws outside the prior). */
+      warnings: string[];
+      /** The corner plot, SVG text. */
+      svg: string;
+      timings: SampleTimings;
+    }
+  | { type: "error"; id: number; request: "load" | "sample"; message: string };
+
+/** To the predictive worker (T2K models): the draws of one posterior and its observation, or no draws (data only). */
+export interface PredictiveRequest {
+  id: number;
+  samples: Float32Array | null;
+  n: number;
+  mean: number[];
+  observation: Float32Array;
+}
+
+export type PredictiveReply =
+  | {
+      type: "predictive";
+      id: number;
+      predictive: T2kPredictive | null;
+      /** The plot of the 9 slices, SVG text. */
+      svg: string;
+      plotMs: number;
+    }
+  | { type: "predictive-error"; id: number; message: string };
