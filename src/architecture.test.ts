@@ -24,11 +24,12 @@ const FLOORS: Record<string, number> = {
   campaigns: 7,
   node: 8,
   cli: 9,
-  // the package entries: "." (index.ts, node.ts) and "./engine" (engine-api.ts, engine-api-node.ts)
+  // the package entries: "." (index.ts, node.ts), "./engine" (engine-api.ts, engine-api-node.ts), "./cluster"
   "node.ts": 10,
   "index.ts": 10,
   "engine-api.ts": 10,
   "engine-api-node.ts": 10,
+  "cluster.ts": 10,
 };
 /** Files that may use node:* (the Node side). */
 const NODE_SIDE = (f: string) =>
@@ -36,6 +37,7 @@ const NODE_SIDE = (f: string) =>
   f.startsWith("cli/") ||
   f === "node.ts" ||
   f === "engine-api-node.ts" ||
+  f === "cluster.ts" ||
   f === "workflows/tasks/sbibm-reference.ts";
 
 function files(dir: string): string[] {

@@ -47,6 +47,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(program: 
     summary: "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025)",
     load: async () => (await import("./commands/study.js")).registerStudy,
   },
+  campaign: {
+    summary: "run, resume and inspect campaigns of jobs on local processes or on `nsbi worker`s through Redis",
+    load: async () => (await import("./commands/campaign.js")).registerCampaign,
+  },
+  worker: {
+    summary: "run campaign jobs from Redis (BullMQ) on this machine, for `nsbi campaign run --redis`",
+    load: async () => (await import("./commands/worker.js")).registerWorker,
+  },
   fit: {
     summary: "frequentist fits: `fit mixture` (μ̂, ẑ and ΔNLL = ½ intervals of events under a DLE or LRE model)",
     load: async () => (await import("./commands/fit.js")).registerFit,
@@ -93,6 +101,8 @@ const program = new Command("nsbi")
   .hook("preAction", (cmd) => {
     const g = cmd.opts<{ kernels: KernelChoice; threads: string; quiet?: boolean }>();
     settings.kernels = g.kernels;
+    // campaign workers are child processes (local pool, `nsbi worker`): they read the choice from the environment
+    if (g.kernels !== "auto") process.env.NSBI_KERNELS = g.kernels;
     settings.threads = Number(g.threads);
     out.quiet = !!g.quiet;
   });

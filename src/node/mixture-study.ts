@@ -34,8 +34,17 @@ export interface RunMixtureStudyOptions {
   out: string;
   /** continue the study already in `out` (otherwise `out` must not hold one) */
   resume?: boolean;
-  /** worker processes (default: the number of cores) */
+  /** worker processes (default: the number of cores); ignored with `redis` */
   workers?: number;
+  /**
+   * Run the jobs on `nsbi worker` processes through this Redis (BullMQ; docs/campaigns.md) instead of
+   * the local pool. The workers must reach the study folder (a shared file system).
+   */
+  redis?: string;
+  /** With `redis`: also serve the artifacts over HTTP at "host:port", for workers without the shared folder. */
+  serveArtifacts?: string;
+  /** Told what a Redis run waits for (no worker yet). */
+  onWaiting?: (message: string) => void;
   onProgress?: (progress: CampaignProgress, event: CampaignEvent) => void;
   /** stop the run (running jobs are abandoned; a later --resume continues) */
   signal?: AbortSignal;
@@ -83,7 +92,14 @@ export async function runMixtureStudy(opts: RunMixtureStudyOptions): Promise<Mix
   const { campaign, roles } = buildStudyCampaign(config, KINDS_MODULE);
   const store = DiskCampaignStore.open(join(out, STUDY_FILES.campaign), "--out");
   if (!existing) writeFileAtomic(configPath, `${JSON.stringify(config, null, 1)}\n`);
-  const executor = new LocalPoolExecutor({ concurrency: opts.workers, workerOutput: "ignore" });
+  // BullMQ is loaded only when used (it takes a while to import)
+  const executor = opts.redis
+    ? new (await import("./campaigns/bullmq-dispatcher.js")).BullMqExecutor({
+        redis: opts.redis,
+        serveArtifacts: opts.serveArtifacts,
+        onWaiting: opts.onWaiting,
+      })
+    : new LocalPoolExecutor({ concurrency: opts.workers, workerOutput: "ignore" });
   const summary = await executor.run(campaign, store, { onProgress: opts.onProgress, signal: opts.signal });
   const results = aggregateStudyResults(config, roles, summary.results);
   await writeModels(out, store, roles, summary.results);

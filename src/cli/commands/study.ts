@@ -16,6 +16,8 @@ interface StudyMixtureOptions {
   resume: boolean;
   scale?: StudyScale;
   workers: number;
+  redis?: string;
+  serveArtifacts?: string;
 }
 
 /** Read and validate a study config file (one `nsbi: error:` line naming the file and field otherwise). */
@@ -52,6 +54,14 @@ export function registerStudy(program: Command): void {
       ).choices(["quick", "default", "paper"]),
     )
     .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
+    .option(
+      "--redis <url>",
+      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
+    )
+    .option(
+      "--serve-artifacts <host:port>",
+      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
+    )
     .action(
       runAction(async (o: StudyMixtureOptions) => {
         // with --resume and no --config/--scale the folder's own config is used
@@ -64,6 +74,9 @@ export function registerStudy(program: Command): void {
           out: o.out,
           resume: o.resume,
           workers: o.workers,
+          redis: o.redis,
+          serveArtifacts: o.serveArtifacts,
+          onWaiting: (m) => out.info(m),
           onProgress: (p, e) => {
             if (e.type === "resumed" && e.count > 0) out.info(`${e.count} jobs already done in '${o.out}'`);
             if (process.stderr.isTTY) {
