@@ -270,7 +270,18 @@ export {
 } from "./workflows/mixture/dle.js";
 export { DleModel } from "./workflows/mixture/dle-model.js";
 export { trainLre, LRE_CLASSIFIER_DEFAULTS, LRE_TRAIN_DEFAULTS, type LreOptions } from "./workflows/mixture/lre.js";
-export { LreModel } from "./workflows/mixture/lre-model.js";
+export { LreModel, type LreClassifier } from "./workflows/mixture/lre-model.js";
+export {
+  estimateLreNormalization,
+  lreNormalizationAt,
+  LRE_NORMALIZATION_DEFAULTS,
+  type LreNormalization,
+} from "./workflows/mixture/lre-normalization.js";
+export {
+  coverageAgainstKPlot,
+  largeSampleBootstrapCoverage,
+  type CoverageAtK,
+} from "./plots/coverage-against-k-plot.js";
 export {
   serializeMixtureModel,
   deserializeMixtureModel,
@@ -290,3 +301,52 @@ export {
   type MixtureStudyResults,
 } from "./workflows/mixture/study-results.js";
 export { fitMixtureEvents, type MixtureEventsFit } from "./workflows/mixture/study-fit.js";
+
+// w_i f_i ensembles (arXiv 2506.00113): weights over frozen log-ratio networks, sandwich errors, Gong–Samaniego
+export { basisValues, ensembleLogRatio, type BasisValues } from "./inference/ensemble-weights/basis-values.js";
+export { symmetrisedMlcLoss, type EnsembleFitData, type MlcLossValue } from "./inference/ensemble-weights/mlc-loss.js";
+export {
+  fitEnsembleWeights,
+  type EnsembleWeightsFit,
+  type FitEnsembleWeightsOptions,
+} from "./inference/ensemble-weights/fit-ensemble-weights.js";
+export { sandwichCovariance, type SandwichCovariance } from "./inference/ensemble-weights/sandwich-covariance.js";
+export {
+  logRatioWithUncertainty,
+  type LogRatioWithUncertainty,
+} from "./inference/ensemble-weights/log-ratio-uncertainty.js";
+export {
+  fitMixtureFraction,
+  mixtureFractionLogLikelihood,
+  type MixtureFractionFit,
+} from "./inference/ensemble-weights/mixture-fraction.js";
+export {
+  gongSamaniego,
+  type GongSamaniegoInput,
+  type GongSamaniegoResult,
+} from "./inference/ensemble-weights/gong-samaniego.js";
+export {
+  ensembleMixtureFraction,
+  mixtureFractionCrossDerivative,
+  likelihoodZ,
+  type EnsembleMixtureFraction,
+} from "./inference/ensemble-weights/ensemble-mixture-fraction.js";
+export {
+  TwoGaussianToy,
+  TWO_GAUSSIAN_TOY_DEFAULTS,
+  TWO_GAUSSIAN_TOY_QUADRATIC,
+  type Gaussian2,
+} from "./workflows/ensemble-study/two-gaussian-toy.js";
+export { LogRatioEnsemble } from "./workflows/ensemble-study/log-ratio-ensemble.js";
+export {
+  trainLogRatioEnsemble,
+  ENSEMBLE_CLASSIFIER_DEFAULTS,
+  ENSEMBLE_TRAIN_DEFAULTS,
+  type TrainLogRatioEnsembleOptions,
+} from "./workflows/ensemble-study/train-log-ratio-ensemble.js";
+export {
+  runPseudoExperiment,
+  fitWeightsOnFreshSet,
+  type PseudoExperimentResult,
+  type MethodEstimate,
+} from "./workflows/ensemble-study/pseudo-experiment.js";
