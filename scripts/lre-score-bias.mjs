@@ -60,5 +60,7 @@ for (const zs of [0.15 * Math.PI, 0.25 * Math.PI, 0.35 * Math.PI])
     const sd = Math.sqrt(vt);
     const fmt = (v) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
     const b = (mdl) => fmt((meanScore(mdl, ev, zs, key) - mt) / sd);
-    console.log(`| ${(zs / Math.PI).toFixed(2)}π | ${comp} | ${mt.toFixed(4)} (sd ${sd.toFixed(3)}) | ${b(raw)} | ${b(model)} |`);
+    console.log(
+      `| ${(zs / Math.PI).toFixed(2)}π | ${comp} | ${mt.toFixed(4)} (sd ${sd.toFixed(3)}) | ${b(raw)} | ${b(model)} |`,
+    );
   }

@@ -254,8 +254,16 @@ async function writeKPlot(file, rows) {
       width: 300,
       height: 240,
       layer: [
-        { data: { values: curve }, mark: { type: "line", color: "#888" }, encoding: { x: { field: "k", type: "quantitative" }, y: { field: "coverage", type: "quantitative" } } },
-        { data: { values: [{ y: 0.683 }] }, mark: { type: "rule", strokeDash: [4, 4], color: "#444" }, encoding: { y: { field: "y", type: "quantitative" } } },
+        {
+          data: { values: curve },
+          mark: { type: "line", color: "#888" },
+          encoding: { x: { field: "k", type: "quantitative" }, y: { field: "coverage", type: "quantitative" } },
+        },
+        {
+          data: { values: [{ y: 0.683 }] },
+          mark: { type: "rule", strokeDash: [4, 4], color: "#444" },
+          encoding: { y: { field: "y", type: "quantitative" } },
+        },
         {
           mark: { type: "errorbar" },
           encoding: {
