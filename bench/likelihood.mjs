@@ -12,23 +12,21 @@
 //    200 warm-up, resample init; NRE_A with the same settings). The nsbi MCMC uses sbi's
 //    observation (θ_o = (0.3, −0.2) simulated by smoke.py) when sbi ran, else one of our own.
 // Prints one JSON line (last line of stdout).
-// usage: node --experimental-wasm-relaxed-simd bench/likelihood.mjs [--dist DIR] [--epochs 20] [--no-sbi] [--reps 3]
+// usage: node --experimental-wasm-relaxed-simd bench/likelihood.mjs [--help] [--dist DIR] [--epochs 20] [--no-sbi] [--reps 3]
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "../scripts/lib/args.mjs";
+import { defaultDist, distLoader } from "../scripts/lib/dist-loader.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
-const dist = path.resolve(opt("--dist", path.join(here, "..", "dist")));
+const { opt, has } = parseArgs(import.meta.url);
+const dist = path.resolve(opt("--dist", defaultDist));
 const epochs = Number(opt("--epochs", 20));
 const reps = Number(opt("--reps", 3));
-const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
+const load = distLoader(dist);
 const { NLE } = await load("inference/nle.js");
 const { NRE } = await load("inference/nre.js");
 const { nlePotential } = await load("inference/nle-potential.js");
@@ -44,7 +42,7 @@ const result = { node: process.version, epochs, loadBefore: os.loadavg().map((v)
 const python = "/usr/bin/python3",
   sbiRef = path.resolve(here, "..", "..", "shared", "tools", "sbi-reference");
 let sbi = null;
-if (args.includes("--no-sbi")) log("sbi skipped (--no-sbi)");
+if (has("--no-sbi")) log("sbi skipped (--no-sbi)");
 else if (!fs.existsSync(python) || !fs.existsSync(path.join(sbiRef, "smoke.py")))
   log("python3 or sbi-reference missing; sbi skipped");
 else {

@@ -4,11 +4,12 @@
 // samples with runMcmc (default vectorized slice sampler, docs/mcmc.md) on nlePotential /
 // nrePotential and score C2ST (sbibm definition) against 10,000 reference samples. Per observation
 // it records C2ST, the largest R-hat, the smallest bulk ESS, MCMC seconds and potential calls.
-// Mirrors scripts/sbibm-quality.mjs (NPE); references as there (sbibm's shipped samples for
-// two_moons, gaussian_linear, slcp, ...; exact posteriors on synthetic observations for
+// Shares its task, reference and scoring loop with scripts/sbibm-quality.mjs (NPE), in
+// scripts/lib/sbibm-quality-loop.mjs; references as there (sbibm's shipped samples for two_moons,
+// gaussian_linear, slcp, ...; exact posteriors on synthetic observations for
 // gaussian_linear_uniform and gaussian_mixture; files under --reference-dir otherwise).
 //
-// usage: npm run build && node --experimental-wasm-relaxed-simd scripts/sbibm-quality-likelihood.mjs
+// usage: npm run build && node --experimental-wasm-relaxed-simd scripts/sbibm-quality-likelihood.mjs [--help]
 //          [--methods nle,nre-a,nre-c] [--tasks two_moons,gaussian_linear] [--budget 10000] [--seeds 1[,2]]
 //          [--observations 1-10] [--samples 10000] [--net '{"hiddenFeatures":50}'] [--train '{"batchSize":50}']
 //          [--mcmc '{"warmup":200,"thin":2}'] [--reference-dir runs/quality/reference]
@@ -24,30 +25,27 @@
 // --no-c2st skips MCMC and C2ST (then only the KL is recorded).
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "./lib/args.mjs";
+import { distLoader } from "./lib/dist-loader.mjs";
+import {
+  loadQualityModules,
+  mean,
+  observationRange,
+  REF_SAMPLES,
+  runQualityLoop,
+  sd,
+} from "./lib/sbibm-quality-loop.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
-// Modules are imported one by one from a build folder (default the repository's dist/), so the
-// script keeps working while the public index is being edited and can run against another build.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(opt("--dist", path.join(here, "..", "dist")));
-const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
+const { opt, has } = parseArgs(import.meta.url);
+const load = distLoader(opt("--dist"));
+const modules = await loadQualityModules(load);
 const { NLE } = await load("inference/nle.js");
 const { NRE } = await load("inference/nre.js");
 const { nlePotential } = await load("inference/nle-potential.js");
 const { nrePotential } = await load("inference/nre-potential.js");
 const { runMcmc } = await load("inference/mcmc/run-mcmc.js");
-const { Rng } = await load("engine/rng.js");
 const { c2st } = await load("diagnostics/c2st.js");
-const { getTask } = await load("workflows/tasks/registry.js");
-const { loadObservation, loadReferenceSamples, referenceTasks } = await load("workflows/tasks/sbibm-reference.js");
-const { exactReferencePosterior, exactReferenceTasks, syntheticObservation } = await load(
-  "workflows/tasks/reference-posterior.js",
-);
+const { Rng, exactReferencePosterior, exactReferenceTasks } = modules;
 
 const budget = Number(opt("--budget", 10000));
 const seeds = opt("--seeds", opt("--seed", "1")).split(",").map(Number);
@@ -55,17 +53,16 @@ const tasks = opt("--tasks", "two_moons,gaussian_linear").split(",");
 const methods = opt("--methods", "nle,nre-a").split(",");
 for (const m of methods)
   if (!["nle", "nre-a", "nre-c", "bnre"].includes(m)) throw new Error(`--methods: unknown method ${m}`);
-const [o0, o1] = opt("--observations", "1-10").split("-").map(Number);
+const [o0, o1] = observationRange(opt("--observations", "1-10"));
 const net = JSON.parse(opt("--net", "{}"));
 const train = JSON.parse(opt("--train", "{}"));
 const mcmc = JSON.parse(opt("--mcmc", "{}"));
 const refDir = opt("--reference-dir", "runs/quality/reference");
 const outDir = opt("--out", "runs/quality-likelihood");
-const REF_SAMPLES = 10000;
 // --samples N (< 10,000) uses only the first N reference rows (and N posterior draws): for smoke tests.
 const maxRows = Number(opt("--samples", REF_SAMPLES));
-const withKl = args.includes("--kl"),
-  withC2st = !args.includes("--no-c2st");
+const withKl = has("--kl"),
+  withC2st = !has("--no-c2st");
 if (!withC2st && !withKl) throw new Error("--no-c2st needs --kl (nothing would be measured)");
 const KL_DRAWS = 4000;
 
@@ -93,35 +90,6 @@ function exactKl(name, x, potential, num) {
   return -mean + max + Math.log(s / n);
 }
 
-/** Observation and reference samples of observation `num` of `task`, with where they come from. */
-function reference(task, num) {
-  if (referenceTasks.includes(task)) {
-    const ref = loadReferenceSamples(task, num);
-    return { x: loadObservation(task, num), ref: ref.data, dim: ref.cols, source: "sbibm" };
-  }
-  if (exactReferenceTasks.includes(task)) {
-    const { x } = syntheticObservation(task, num);
-    const post = exactReferencePosterior(task, x);
-    return {
-      x,
-      ref: post.sample(REF_SAMPLES, new Rng(1000 + num)),
-      dim: post.dim,
-      source: "exact, synthetic observation",
-    };
-  }
-  const dir = path.join(refDir, task);
-  const read = (f) =>
-    fs
-      .readFileSync(path.join(dir, f), "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",").map(Number));
-  const rows = read(`reference_${num}.csv`),
-    x = Float32Array.from(read(`observation_${num}.csv`)[0]);
-  return { x, ref: Float32Array.from(rows.flat()), dim: rows[0].length, source: `file ${dir}` };
-}
-
 /** Train the method on the simulations; returns a function observation -> potential, and a description. */
 function trainMethod(method, task, theta, x, seed) {
   if (method === "nle") {
@@ -133,6 +101,7 @@ function trainMethod(method, task, theta, x, seed) {
       network: likelihood.config.flow
         ? { flow: likelihood.config.flow.type, transforms: likelihood.config.flow.transforms }
         : {},
+      prior: task.prior,
       potential: (xo) => nlePotential({ likelihood, prior: task.prior, observations: xo }),
     };
   }
@@ -142,122 +111,120 @@ function trainMethod(method, task, theta, x, seed) {
   return {
     history: h,
     network: { classifier: nre.classifierConfig(), loss: nre.lossConfig },
+    prior: task.prior,
     potential: (xo) => nrePotential({ ratio, prior: task.prior, observations: xo }),
   };
 }
 
-const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-const sd = (v) => (v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)) : 0);
-const results = [];
 fs.mkdirSync(outDir, { recursive: true });
-for (const name of tasks) {
-  for (const method of methods) {
-    const perSeed = [];
-    for (const seed of seeds) {
-      const task = getTask(name),
-        rng = new Rng(seed);
-      // the same simulations as scripts/sbibm-quality.mjs (NPE) for the same seed
-      const theta = task.prior.sample(budget, rng.fork());
-      const x = task.simulate(theta, budget, rng.fork());
-      const t0 = performance.now();
-      const trained = trainMethod(method, task, theta, x, seed);
-      const h = trained.history;
-      const trainS = (performance.now() - t0) / 1e3;
-      const perObservation = [];
-      let source = "";
-      const t1 = performance.now();
-      for (let o = o0; o <= (o1 ?? o0); o++) {
-        const r = reference(name, o);
-        if (r.ref.length / r.dim > maxRows) r.ref = r.ref.subarray(0, maxRows * r.dim);
-        source = r.source;
-        const n = r.ref.length / r.dim;
-        const potential = trained.potential(r.x);
-        const kl = withKl && exactReferenceTasks.includes(name) ? exactKl(name, r.x, potential, o) : null;
-        const row = { observation: o };
-        if (kl !== null) row.kl = +kl.toFixed(4);
-        if (!withC2st) {
-          perObservation.push(row);
-          process.stderr.write(`${name} ${method} seed ${seed} observation ${o}: KL(p ‖ q) ${kl.toFixed(4)}\n`);
-          continue;
-        }
-        const tm = performance.now();
-        const res = runMcmc({
-          potential,
-          prior: task.prior,
-          numSamples: n,
-          rng: new Rng(1000 * seed + o),
-          ...mcmc,
-        });
-        const mcmcS = (performance.now() - tm) / 1e3;
-        const d = res.diagnostics;
-        const acc = c2st(r.ref, res.samples, r.dim, { seed: o }).accuracy;
-        perObservation.push({
-          ...row,
-          c2st: +acc.toFixed(4),
-          maxRhat: +d.maxRhat.toFixed(4),
-          minEss: +d.minEss.toFixed(0),
-          mcmcSeconds: +mcmcS.toFixed(2),
-          potentialCalls: d.potentialCalls,
-          potentialRows: d.potentialEvaluations,
-          stuckChains: d.stuckChains.length,
-          warnings: res.warnings.length,
-        });
-        process.stderr.write(
-          `${name} ${method} seed ${seed} observation ${o}: C2ST ${acc.toFixed(4)}${kl !== null ? `, KL(p ‖ q) ${kl.toFixed(4)}` : ""}, ` +
-            `R-hat max ${d.maxRhat.toFixed(3)}, ESS min ${d.minEss.toFixed(0)}, MCMC ${mcmcS.toFixed(2)} s (${d.potentialCalls} calls)\n`,
-        );
-      }
-      const scores = withC2st ? perObservation.map((p) => p.c2st) : [];
-      const kls = perObservation.filter((p) => p.kl !== undefined).map((p) => p.kl);
-      const rec = {
-        task: name,
-        method,
-        budget,
-        seed,
-        network: trained.network,
-        netOptions: net,
-        trainOptions: train,
-        mcmcOptions: mcmc,
-        reference: source,
-        epochs: h.epochs,
-        bestEpoch: h.bestEpoch,
-        trainSeconds: +trainS.toFixed(1),
-        evaluationSeconds: +((performance.now() - t1) / 1e3).toFixed(0),
-        observations: `${o0}-${o1 ?? o0}`,
-        perObservation,
-        c2st: scores,
-        mean: +mean(scores).toFixed(4),
-        sd: +sd(scores).toFixed(4),
-        ...(kls.length > 0 ? { kl: kls, meanKl: +mean(kls).toFixed(4) } : {}),
-        meanMcmcSeconds: withC2st ? +mean(perObservation.map((p) => p.mcmcSeconds)).toFixed(2) : null,
-        maxRhat: withC2st ? Math.max(...perObservation.map((p) => p.maxRhat)) : null,
-        loadAverage: (await import("node:os")).loadavg().map((v) => +v.toFixed(2)),
-      };
-      results.push(rec);
-      perSeed.push(withC2st ? rec.mean : rec.meanKl);
-      const tag = Object.keys(net).length + Object.keys(train).length + Object.keys(mcmc).length > 0 ? "_custom" : "";
-      fs.writeFileSync(
-        path.join(outDir, `${name}_${method}_budget${budget}_seed${seed}${tag}_${Date.now()}.json`),
-        JSON.stringify(rec, null, 1),
-      );
-      const klText =
-        kls.length > 0 ? `KL(p ‖ q) mean ${rec.meanKl.toFixed(4)} (${kls.map((v) => v.toFixed(3)).join(" ")}); ` : "";
-      if (!withC2st)
-        console.log(
-          `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}${h.epochs} epochs (best ${h.bestEpoch}), ${trainS.toFixed(1)} s training`,
-        );
-      else
-        console.log(
-          `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}C2ST ${rec.mean.toFixed(3)} ± ${rec.sd.toFixed(3)} (sd over observations; ` +
-            `${scores.map((v) => v.toFixed(3)).join(" ")}); R-hat max ${rec.maxRhat.toFixed(3)}; ${h.epochs} epochs (best ${h.bestEpoch}), ` +
-            `${trainS.toFixed(1)} s training, MCMC ${rec.meanMcmcSeconds} s per observation; reference: ${source}`,
-        );
+const results = await runQualityLoop({
+  modules,
+  tasks,
+  variants: methods,
+  seeds,
+  budget,
+  observations: [o0, o1],
+  refDir,
+  maxRows,
+  train: ({ variant: method, task, theta, x, seed }) => trainMethod(method, task, theta, x, seed),
+  observe({ name, variant: method, seed, o, reference: r, trained }) {
+    const n = r.ref.length / r.dim;
+    const potential = trained.potential(r.x);
+    const kl = withKl && exactReferenceTasks.includes(name) ? exactKl(name, r.x, potential, o) : null;
+    const row = { observation: o };
+    if (kl !== null) row.kl = +kl.toFixed(4);
+    if (!withC2st) {
+      process.stderr.write(`${name} ${method} seed ${seed} observation ${o}: KL(p ‖ q) ${kl.toFixed(4)}\n`);
+      return row;
     }
-    if (perSeed.length > 1)
+    const tm = performance.now();
+    const res = runMcmc({
+      potential,
+      prior: trained.prior,
+      numSamples: n,
+      rng: new Rng(1000 * seed + o),
+      ...mcmc,
+    });
+    const mcmcS = (performance.now() - tm) / 1e3;
+    const d = res.diagnostics;
+    const acc = c2st(r.ref, res.samples, r.dim, { seed: o }).accuracy;
+    process.stderr.write(
+      `${name} ${method} seed ${seed} observation ${o}: C2ST ${acc.toFixed(4)}${kl !== null ? `, KL(p ‖ q) ${kl.toFixed(4)}` : ""}, ` +
+        `R-hat max ${d.maxRhat.toFixed(3)}, ESS min ${d.minEss.toFixed(0)}, MCMC ${mcmcS.toFixed(2)} s (${d.potentialCalls} calls)\n`,
+    );
+    return {
+      ...row,
+      c2st: +acc.toFixed(4),
+      maxRhat: +d.maxRhat.toFixed(4),
+      minEss: +d.minEss.toFixed(0),
+      mcmcSeconds: +mcmcS.toFixed(2),
+      potentialCalls: d.potentialCalls,
+      potentialRows: d.potentialEvaluations,
+      stuckChains: d.stuckChains.length,
+      warnings: res.warnings.length,
+    };
+  },
+  async finish({
+    name,
+    variant: method,
+    seed,
+    trained,
+    rows: perObservation,
+    source,
+    trainSeconds: trainS,
+    evaluationSeconds,
+  }) {
+    const h = trained.history;
+    const scores = withC2st ? perObservation.map((p) => p.c2st) : [];
+    const kls = perObservation.filter((p) => p.kl !== undefined).map((p) => p.kl);
+    const rec = {
+      task: name,
+      method,
+      budget,
+      seed,
+      network: trained.network,
+      netOptions: net,
+      trainOptions: train,
+      mcmcOptions: mcmc,
+      reference: source,
+      epochs: h.epochs,
+      bestEpoch: h.bestEpoch,
+      trainSeconds: +trainS.toFixed(1),
+      evaluationSeconds: +evaluationSeconds.toFixed(0),
+      observations: `${o0}-${o1}`,
+      perObservation,
+      c2st: scores,
+      mean: +mean(scores).toFixed(4),
+      sd: +sd(scores).toFixed(4),
+      ...(kls.length > 0 ? { kl: kls, meanKl: +mean(kls).toFixed(4) } : {}),
+      meanMcmcSeconds: withC2st ? +mean(perObservation.map((p) => p.mcmcSeconds)).toFixed(2) : null,
+      maxRhat: withC2st ? Math.max(...perObservation.map((p) => p.maxRhat)) : null,
+      loadAverage: (await import("node:os")).loadavg().map((v) => +v.toFixed(2)),
+    };
+    const tag = Object.keys(net).length + Object.keys(train).length + Object.keys(mcmc).length > 0 ? "_custom" : "";
+    fs.writeFileSync(
+      path.join(outDir, `${name}_${method}_budget${budget}_seed${seed}${tag}_${Date.now()}.json`),
+      JSON.stringify(rec, null, 1),
+    );
+    const klText =
+      kls.length > 0 ? `KL(p ‖ q) mean ${rec.meanKl.toFixed(4)} (${kls.map((v) => v.toFixed(3)).join(" ")}); ` : "";
+    if (!withC2st)
       console.log(
-        `${name.padEnd(18)} ${method.padEnd(5)} over seeds ${seeds.join(",")}: mean ${withC2st ? "C2ST" : "KL(p ‖ q)"} ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`,
+        `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}${h.epochs} epochs (best ${h.bestEpoch}), ${trainS.toFixed(1)} s training`,
       );
-  }
-}
+    else
+      console.log(
+        `${name.padEnd(18)} ${method.padEnd(5)} budget ${budget} seed ${seed}: ${klText}C2ST ${rec.mean.toFixed(3)} ± ${rec.sd.toFixed(3)} (sd over observations; ` +
+          `${scores.map((v) => v.toFixed(3)).join(" ")}); R-hat max ${rec.maxRhat.toFixed(3)}; ${h.epochs} epochs (best ${h.bestEpoch}), ` +
+          `${trainS.toFixed(1)} s training, MCMC ${rec.meanMcmcSeconds} s per observation; reference: ${source}`,
+      );
+    return { record: rec, score: withC2st ? rec.mean : rec.meanKl };
+  },
+  overSeeds({ name, variant: method, scores: perSeed }) {
+    console.log(
+      `${name.padEnd(18)} ${method.padEnd(5)} over seeds ${seeds.join(",")}: mean ${withC2st ? "C2ST" : "KL(p ‖ q)"} ${mean(perSeed).toFixed(3)} ± ${sd(perSeed).toFixed(3)} (sd)`,
+    );
+  },
+});
 const out = opt("--json");
 if (out) fs.writeFileSync(out, JSON.stringify(results, null, 1));

@@ -31,6 +31,12 @@ export interface NreNetworkConfig {
   embedding: { sizes: number[]; activation: ActivationName } | null;
   classifier: NreClassifierConfig;
   standardization: Standardization;
+  /**
+   * Per-parameter range [min, max] of the training θ (original units). Beyond it the classifier
+   * only extrapolates (a ReLU logit linearly, without bound); nrePotential holds log r constant
+   * there. Absent in models saved before it was recorded.
+   */
+  thetaRange?: { min: number[]; max: number[] };
 }
 
 /** sbi 0.27's classifier defaults (build_resnet_classifier / build_mlp_classifier). */
@@ -168,6 +174,12 @@ export class NreNetwork {
     }
     if (st.thetaStd.some((v) => v <= 0) || st.xStd.some((v) => v <= 0))
       throw new NsbiInputError("standardization: standard deviations must be positive");
+    if (c.thetaRange) {
+      const { min, max } = c.thetaRange;
+      const ok = (v: number, j: number) => Number.isFinite(v) && Number.isFinite(max[j]) && v <= max[j];
+      if (min.length !== c.thetaDim || max.length !== c.thetaDim || !min.every(ok))
+        throw new NsbiInputError(`thetaRange: expected ${c.thetaDim} finite pairs min <= max`);
+    }
     this.store = new ParamStore(kernels);
     if (c.embedding) {
       if (c.embedding.sizes[0] !== c.xDim)

@@ -40,6 +40,7 @@ const nreNetworkSchema = z.object({
     xMean: z.array(finite),
     xStd: z.array(finite),
   }),
+  thetaRange: z.object({ min: z.array(finite), max: z.array(finite) }).optional(),
 });
 
 const nreModelConfigSchema = z.object({

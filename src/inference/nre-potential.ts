@@ -18,7 +18,8 @@ export interface NrePotentialOptions {
  * RatioBasedPotential), batched over the rows (chains) the sampler passes, with its gradient
  * for HMC (the classifier's by backpropagation, the prior's in closed form). The observations
  * are embedded once; rows outside the prior's support get −Infinity without a network pass.
- * θ rows are float64 and z-scored in float64 before the float32 network sees them.
+ * θ rows are float64 and z-scored in float64 before the float32 network sees them. Beyond the
+ * range of the training θ (a model's `thetaRange`) log r is held at its value on the range's edge.
  */
 export function nrePotential(o: NrePotentialOptions): Potential {
   const ratio = o.ratio,
@@ -32,8 +33,33 @@ export function nrePotential(o: NrePotentialOptions): Potential {
     throw new NsbiInputError(`observations: ${xo.length} values, expected rows of ${D} (xDim)`);
   const N = xo.length / D;
   const obs = ratio.embedObservations(xo, N, "observations");
+  const range = ratio.network.config.thetaRange;
+  if (!range)
+    return priorPlusDataPotential(prior, {
+      logDensity: (theta, m, out) => ratio.logRatioIid(obs, N, theta, m, out),
+      gradient: (theta, m, outLog, outGrad) => ratio.logRatioIidGradient(obs, N, theta, m, outLog, outGrad),
+    });
+  // Outside the training θ the classifier only extrapolates, and a ReLU logit grows linearly
+  // without bound: with a heavy-tailed prior (LogNormal: log p ~ −(log θ)²) log r + log p(θ) was
+  // then not normalizable, chains ran off to θ ~ 1e37 and the float32 network returned NaN
+  // (lotka_volterra, issue #11). Held constant beyond the range, log r is bounded and the
+  // potential's tails are the prior's.
+  const { min, max } = range;
+  let clamped = new Float64Array(0);
+  const clamp = (theta: Float64Array, m: number): Float64Array => {
+    if (clamped.length < m * P) clamped = new Float64Array(m * P);
+    for (let i = 0; i < m * P; i++) {
+      const j = i % P;
+      clamped[i] = Math.min(max[j], Math.max(min[j], theta[i]));
+    }
+    return clamped.subarray(0, m * P);
+  };
   return priorPlusDataPotential(prior, {
-    logDensity: (theta, m, out) => ratio.logRatioIid(obs, N, theta, m, out),
-    gradient: (theta, m, outLog, outGrad) => ratio.logRatioIidGradient(obs, N, theta, m, outLog, outGrad),
+    logDensity: (theta, m, out) => ratio.logRatioIid(obs, N, clamp(theta, m), m, out),
+    gradient: (theta, m, outLog, outGrad) => {
+      ratio.logRatioIidGradient(obs, N, clamp(theta, m), m, outLog, outGrad);
+      // a clamped coordinate does not move log r
+      for (let i = 0; i < m * P; i++) if (clamped[i] !== theta[i]) outGrad[i] = 0;
+    },
   });
 }

@@ -190,6 +190,7 @@ export class NRE {
       embedding: emb ? { sizes: [data.xDim, ...emb], activation: this.options.embeddingActivation ?? "relu" } : null,
       classifier: this.classifierConfig(),
       standardization: { thetaMean: th.mean, thetaStd: th.std, xMean: xs.mean, xStd: xs.std },
+      thetaRange: columnRange(data.theta, data.thetaDim, split.train),
     };
     const loss = makeLoss(this.lossConfig);
     checkNreNetworkSize(config, o.batchSize, loss.atoms, "training");
@@ -291,4 +292,17 @@ export function makeLoss(c: NreLossConfig): ContrastiveLoss {
   if (c.type === "nre-a") return nreALoss(c.numContrastive);
   if (c.type === "nre-c") return nreCLoss(c.numClasses, c.gamma);
   return bnreLoss(c.regularization);
+}
+
+/** Per-column [min, max] over the given rows (the θ range the classifier was trained on). */
+function columnRange(data: Float32Array, dim: number, rows: ArrayLike<number>): { min: number[]; max: number[] } {
+  const min = new Array<number>(dim).fill(Infinity),
+    max = new Array<number>(dim).fill(-Infinity);
+  for (let i = 0; i < rows.length; i++)
+    for (let j = 0; j < dim; j++) {
+      const v = data[rows[i] * dim + j];
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
+    }
+  return { min, max };
 }
