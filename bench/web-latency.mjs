@@ -22,7 +22,7 @@ if (!browser) {
   console.log(CHROMIUM_MISSING);
   process.exit(0);
 }
-ensureWebBuild((m) => console.log(m));
+await ensureWebBuild((m) => console.log(m));
 const server = await startPreview();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });

@@ -117,7 +117,7 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
   let meanAtData: number[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild((m) => console.log(m));
+    await ensureWebBuild((m) => console.log(m));
     const server = await startPreview();
     stopServer = server.stop;
     url = server.url;

@@ -2,7 +2,7 @@
 // (bench/web-latency.mjs): build web/dist/ when it is missing or older than its sources, serve it
 // with `vite preview` on a free loopback port, and launch Debian's Chromium through playwright-core
 // (no browser download: /usr/bin/chromium from apt).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -43,19 +43,28 @@ function newestSource() {
 }
 
 /**
- * Build web/dist/ with Vite unless it is newer than every source.
+ * Build web/dist/ with Vite unless it is newer than every source. Asynchronous on purpose: a
+ * synchronous build blocks a vitest worker's event loop for as long as it runs, and past 60 s vitest
+ * reports its own RPC calls as timed out ("Timeout calling onTaskUpdate") and fails the run.
  * @param {(line: string) => void} [log]
- * @returns {string} the dist folder
+ * @returns {Promise<string>} the dist folder
  */
-export function ensureWebBuild(log = () => {}) {
+export async function ensureWebBuild(log = () => {}) {
   const index = join(WEB_DIST, "index.html");
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return WEB_DIST;
   log("building web/dist/ (vite build)…");
-  const r = spawnSync(process.execPath, [VITE, "build", "--config", CONFIG, "--logLevel", "warn"], {
+  const child = spawn(process.execPath, [VITE, "build", "--config", CONFIG, "--logLevel", "warn"], {
     cwd: REPO,
-    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  let output = "";
+  child.stdout.on("data", (b) => (output += b.toString()));
+  child.stderr.on("data", (b) => (output += b.toString()));
+  const code = await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (code !== 0) throw new Error(`vite build failed (exit ${code}):\n${output}`);
   return WEB_DIST;
 }
 
