@@ -27,7 +27,7 @@ import { writeFigures } from "./write-figures.js";
 const METHOD_NAME: Record<StudyMethod | "truth", string> = {
   dle: "DLE",
   lre: "LRE",
-  "lre-raw": "LRE without normalisation",
+  "lre-raw": "LRE raw",
   truth: "true likelihood",
 };
 
@@ -48,15 +48,17 @@ function fmtDistribution(d: ModelDistribution | undefined, metric: string): stri
 /** Table 1 of the paper beside ours, one distance. */
 function table1Section(d: DistanceResults, methods: StudyMethod[]): ReportSection {
   const paperShown = d.r === 2 || d.r === 0.5;
+  // the paper's LRE is shown once, beside our LRE (or beside the raw one when only that runs)
+  const withPaper = (m: StudyMethod) => paperShown && !(m === "lre-raw" && methods.includes("lre"));
   const header = [
     "",
-    ...methods.flatMap((m) => [...(paperShown ? [`paper ${METHOD_NAME[m]}`] : []), `ours ${METHOD_NAME[m]}`]),
+    ...methods.flatMap((m) => [...(withPaper(m) ? [`paper ${METHOD_NAME[m]}`] : []), `ours ${METHOD_NAME[m]}`]),
     "ours true likelihood",
   ];
   const rows = d.table1.map((row) => [
     row.name,
     ...methods.flatMap((m) => [
-      ...(paperShown ? [fmt(row.paper[m], row.metric)] : []),
+      ...(withPaper(m) ? [fmt(row.paper[m], row.metric)] : []),
       fmtDistribution(row.ours[m], row.metric),
     ]),
     fmt(row.truth, row.metric),
@@ -123,7 +125,7 @@ function distributionFigure(d: DistanceResults, name: string): NamedFigure | nul
   }
   if (d.truth) rows.push({ name: "true likelihood", values: d.table1.map((r) => r.truth ?? Number.NaN) });
   if (d.r === 2 || d.r === 0.5)
-    for (const m of d.methods)
+    for (const m of d.methods.filter((x) => x.method !== "lre-raw" || !d.methods.some((y) => y.method === "lre")))
       rows.push({
         name: `${METHOD_NAME[m.method]} (paper)`,
         values: d.table1.map((r) => r.paper[m.method] ?? Number.NaN),
