@@ -3,7 +3,7 @@
 // straight through, once SIGKILLed after its first stored result and resumed — must give byte-identical
 // results.json; a fit of the study's model to the user's own events; every bad input as one
 // `nsbi: error:` line with nothing written and nothing lost from a study already on disk.
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,24 +11,25 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Rng } from "../engine/rng.js";
+import { type NodeRun, runNode } from "../testing/run-node.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-mixture-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function nsbi(...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+function nsbi(...args: string[]): Promise<NodeRun> {
+  return runNode([cli, ...args], { cwd: dir, timeoutMs: 120_000 });
 }
 
-function ok(...args: string[]): SpawnSyncReturns<string> {
-  const r = nsbi(...args);
+async function ok(...args: string[]): Promise<NodeRun> {
+  const r = await nsbi(...args);
   expect(r.status, `nsbi ${args.join(" ")}\n${r.stderr}`).toBe(0);
   return r;
 }
 
 /** Exit 1 with exactly one line on stderr, `nsbi: error: …` matching re, and `out` (if given) not written. */
-function fails(re: RegExp, out: string | null, ...args: string[]): void {
-  const r = nsbi(...args);
+async function fails(re: RegExp, out: string | null, ...args: string[]): Promise<void> {
+  const r = await nsbi(...args);
   expect(r.status, r.stderr).toBe(1);
   const lines = r.stderr.trim().split("\n");
   expect(lines, r.stderr).toHaveLength(1);
@@ -71,7 +72,7 @@ beforeAll(() => {
 
 describe("nsbi study mixture", () => {
   test("a study killed after its first result resumes to results identical to an uninterrupted run", async () => {
-    ok("study", "mixture", "--config", "tiny.json", "--out", "straight", "--workers", "2");
+    await ok("study", "mixture", "--config", "tiny.json", "--out", "straight", "--workers", "2");
     const straight = readFileSync(join(dir, "straight", "results.json"), "utf8");
     const results = JSON.parse(straight);
     const d = results.distances[0];
@@ -107,14 +108,14 @@ describe("nsbi study mixture", () => {
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(3); // truth, train, evaluate: the kill came before the end
     expect(existsSync(join(dir, "killed", "results.json"))).toBe(false);
-    const resumed = ok("study", "mixture", "--out", "killed", "--resume", "--workers", "2");
+    const resumed = await ok("study", "mixture", "--out", "killed", "--resume", "--workers", "2");
     expect(resumed.stderr).toMatch(/jobs already done/);
     expect(readFileSync(join(dir, "killed", "results.json"), "utf8")).toBe(straight);
   }, 90_000);
 
-  test("bad configs: one error line naming the field, nothing written", () => {
+  test("bad configs: one error line naming the field, nothing written", async () => {
     writeFileSync(join(dir, "unknown.json"), JSON.stringify({ simulator: "higgs" }));
-    fails(
+    await fails(
       /unknown\.json.*simulator.*"gaussian" or "tes-toy".*"higgs"/,
       "o1",
       "study",
@@ -125,7 +126,7 @@ describe("nsbi study mixture", () => {
       "o1",
     );
     writeFileSync(join(dir, "negative.json"), JSON.stringify({ modelsPerMethod: -3 }));
-    fails(
+    await fails(
       /modelsPerMethod: expected an integer in \[1, 1000\], got -3/,
       "o2",
       "study",
@@ -136,20 +137,29 @@ describe("nsbi study mixture", () => {
       "o2",
     );
     writeFileSync(join(dir, "events-neg.json"), JSON.stringify({ protocol: { bootstraps: -1 } }));
-    fails(/protocol\.bootstraps/, "o3", "study", "mixture", "--config", "events-neg.json", "--out", "o3");
+    await fails(/protocol\.bootstraps/, "o3", "study", "mixture", "--config", "events-neg.json", "--out", "o3");
     writeFileSync(join(dir, "task.json"), JSON.stringify({ task: "two_moons" }));
-    fails(/unknown field 'task'/, "o4", "study", "mixture", "--config", "task.json", "--out", "o4");
-    fails(/--scale/, "o5", "study", "mixture", "--scale", "huge", "--out", "o5");
-    fails(/holds no study to resume/, null, "study", "mixture", "--resume", "--out", "empty-dir");
+    await fails(/unknown field 'task'/, "o4", "study", "mixture", "--config", "task.json", "--out", "o4");
+    await fails(/--scale/, "o5", "study", "mixture", "--scale", "huge", "--out", "o5");
+    await fails(/holds no study to resume/, null, "study", "mixture", "--resume", "--out", "empty-dir");
   });
 
-  test("a study folder is never overwritten: a second run without --resume fails and loses nothing", () => {
+  test("a study folder is never overwritten: a second run without --resume fails and loses nothing", async () => {
     mkdirSync(join(dir, "guard"), { recursive: true });
     writeFileSync(join(dir, "guard", "study-config.json"), readFileSync(join(dir, "straight", "study-config.json")));
     const before = readFileSync(join(dir, "guard", "study-config.json"), "utf8");
-    fails(/holds a study already; pass --resume/, null, "study", "mixture", "--config", "tiny.json", "--out", "guard");
+    await fails(
+      /holds a study already; pass --resume/,
+      null,
+      "study",
+      "mixture",
+      "--config",
+      "tiny.json",
+      "--out",
+      "guard",
+    );
     writeFileSync(join(dir, "other.json"), JSON.stringify({ ...TINY, seed: 8 }));
-    fails(/config differs/, null, "study", "mixture", "--config", "other.json", "--out", "guard", "--resume");
+    await fails(/config differs/, null, "study", "mixture", "--config", "other.json", "--out", "guard", "--resume");
     expect(readFileSync(join(dir, "guard", "study-config.json"), "utf8")).toBe(before);
     expect(existsSync(join(dir, "guard", "results.json"))).toBe(false);
   });
@@ -165,16 +175,16 @@ describe("--help", () => {
       ["fit", "mixture"],
       ["--model", "--events", "--out", "--z-grid"],
     ],
-  ])("nsbi %j --help", (cmd, flags) => {
-    const r = ok(...cmd, "--help");
+  ])("nsbi %j --help", async (cmd, flags) => {
+    const r = await ok(...cmd, "--help");
     expect(r.stdout).toMatch(new RegExp(`^Usage: nsbi ${cmd.join(" ")} `));
     for (const f of flags) expect(r.stdout).toContain(f);
   });
 });
 
 describe("nsbi fit mixture", () => {
-  test("the profile and the gradient fit agree on μ̂ and ẑ, and the interval matches the covariance", () => {
-    const r = ok("fit", "mixture", "--model", "straight/models/r2-lre-0", "--events", "events.csv");
+  test("the profile and the gradient fit agree on μ̂ and ẑ, and the interval matches the covariance", async () => {
+    const r = await ok("fit", "mixture", "--model", "straight/models/r2-lre-0", "--events", "events.csv");
     const fit = JSON.parse(r.stdout);
     expect(fit.method).toBe("lre");
     expect(fit.nEvents).toBe(1000);
@@ -192,15 +202,15 @@ describe("nsbi fit mixture", () => {
     // ΔNLL(z) is 0 at the fit and ≥ 0 elsewhere on the grid (up to interpolation)
     expect(Math.min(...fit.curves.z.deltaNll)).toBeGreaterThan(-0.05);
     expect(r.stderr).toMatch(/LRE fit of 1000 events/);
-    ok("fit", "mixture", "--model", "straight/models/r2-lre-0", "--events", "events.csv", "--out", "fit-out");
+    await ok("fit", "mixture", "--model", "straight/models/r2-lre-0", "--events", "events.csv", "--out", "fit-out");
     expect(JSON.parse(readFileSync(join(dir, "fit-out", "fit.json"), "utf8")).profile).toEqual(p);
     expect(existsSync(join(dir, "fit-out", "delta-nll.svg"))).toBe(true);
   });
 
-  test("bad input: one error line, nothing written", () => {
+  test("bad input: one error line, nothing written", async () => {
     const model = "straight/models/r2-lre-0";
     writeFileSync(join(dir, "three.csv"), "a,b,c\n1,2,3\n4,5,6\n");
-    fails(
+    await fails(
       /3 columns per event.*expects 2/,
       "f1",
       "fit",
@@ -213,12 +223,23 @@ describe("nsbi fit mixture", () => {
       "f1",
     );
     writeFileSync(join(dir, "nan.csv"), "a,b\n1,2\nnan,3\n");
-    fails(/event 2 column 1 is NaN/, "f2", "fit", "mixture", "--model", model, "--events", "nan.csv", "--out", "f2");
+    await fails(
+      /event 2 column 1 is NaN/,
+      "f2",
+      "fit",
+      "mixture",
+      "--model",
+      model,
+      "--events",
+      "nan.csv",
+      "--out",
+      "f2",
+    );
     // a folder holding another kind of model (an NLE posterior's config)
     mkdirSync(join(dir, "nle-model"), { recursive: true });
     writeFileSync(join(dir, "nle-model", "config.json"), JSON.stringify({ format: "nsbi-nle", formatVersion: 1 }));
     writeFileSync(join(dir, "nle-model", "model.safetensors"), new Uint8Array(16));
-    fails(
+    await fails(
       /'nsbi-nle' model, expected a mixture model/,
       "f3",
       "fit",
@@ -230,7 +251,7 @@ describe("nsbi fit mixture", () => {
       "--out",
       "f3",
     );
-    fails(
+    await fails(
       /--model 'nowhere': not a folder/,
       "f4",
       "fit",
@@ -257,14 +278,10 @@ const program = new Command("nsbi").configureOutput({ outputError: (s, w) => w(s
 registerTrainMixture(program.command("train"));
 await program.parseAsync(process.argv.slice(1), { from: "user" });`;
   const train = (...args: string[]) =>
-    spawnSync(process.execPath, ["--input-type=module", "-e", harness, "--", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    runNode(["--input-type=module", "-e", harness, "--", ...args], { cwd: dir, timeoutMs: 120_000 });
 
-  test("trains a DLE model that `fit mixture` loads; bad flags are one error line with nothing written", () => {
-    const r = train(
+  test("trains a DLE model that `fit mixture` loads; bad flags are one error line with nothing written", async () => {
+    const r = await train(
       "train",
       "mixture",
       "--method",
@@ -283,9 +300,9 @@ await program.parseAsync(process.argv.slice(1), { from: "user" });`;
     const config = JSON.parse(readFileSync(join(dir, "dle-model", "config.json"), "utf8"));
     expect(config.method).toBe("dle");
     expect(config.trainedOn).toMatchObject({ name: "gaussian-mixture-r2", trainingEvents: 2000 });
-    const fit = ok("fit", "mixture", "--model", "dle-model", "--events", "events.csv");
+    const fit = await ok("fit", "mixture", "--model", "dle-model", "--events", "events.csv");
     expect(JSON.parse(fit.stdout).method).toBe("dle");
-    const bad = train(
+    const bad = await train(
       "train",
       "mixture",
       "--method",

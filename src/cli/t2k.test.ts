@@ -2,13 +2,13 @@
 // rows with their 58-bin predictions and χ², the warning about too few training configurations,
 // --resume reusing simulations and model, and the user-training-set path with the paper's GENIE
 // dial mapping.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { afterAll, describe, expect, test } from "vitest";
+import { runNode } from "../testing/run-node.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-t2k-test-"));
@@ -25,12 +25,11 @@ const TINY = [
   "--max-epochs",
   "2",
 ];
-const nsbi = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, "--threads", "1", ...args], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+const nsbi = (...args: string[]) => runNode([cli, "--threads", "1", ...args], { cwd: dir, timeoutMs: 180_000 });
 
 describe("nsbi t2k tune", () => {
-  test("writes the report, results.json and table1.md; --resume reuses simulations and model", () => {
-    const r = nsbi("t2k", "tune", ...TINY, "--out", "run");
+  test("writes the report, results.json and table1.md; --resume reuses simulations and model", async () => {
+    const r = await nsbi("t2k", "tune", ...TINY, "--out", "run");
     expect(r.status, r.stderr).toBe(0);
     for (const f of [
       "index.html",
@@ -91,7 +90,7 @@ describe("nsbi t2k tune", () => {
     for (const src of imgs) expect(existsSync(join(dir, "run", decodeURI(src))), src).toBe(true);
 
     const before = statSync(join(dir, "run", "model", "model.safetensors")).mtimeMs;
-    const again = nsbi("t2k", "tune", ...TINY, "--resume", "--out", "run");
+    const again = await nsbi("t2k", "tune", ...TINY, "--resume", "--out", "run");
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/reusing simulations.*\n(.*\n)*.*reusing model/);
     expect(statSync(join(dir, "run", "model", "model.safetensors")).mtimeMs).toBe(before);
@@ -99,7 +98,7 @@ describe("nsbi t2k tune", () => {
     expect(res2.rows).toEqual(res.rows);
   }, 180_000);
 
-  test("a user training set in the paper's layout and dial units; wrong widths are refused", () => {
+  test("a user training set in the paper's layout and dial units; wrong widths are refused", async () => {
     // rows of 4 raw dials + 58 bins, from the built-in model so the numbers are plausible
     const lines: string[] = [];
     for (let i = 0; i < 300; i++) {
@@ -108,14 +107,23 @@ describe("nsbi t2k tune", () => {
     }
     lines[5] = lines[5].replace(/^(\S+ \S+ \S+ \S+ )\S+/, "$1nan");
     writeFileSync(join(dir, "mine.txt"), `${lines.join("\n")}\n`);
-    const r = nsbi("t2k", "tune", "--training-set", "mine.txt", "--genie-dials", ...TINY.slice(2), "--out", "mine");
+    const r = await nsbi(
+      "t2k",
+      "tune",
+      "--training-set",
+      "mine.txt",
+      "--genie-dials",
+      ...TINY.slice(2),
+      "--out",
+      "mine",
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/dropped 1 of 300 rows/);
     const res = JSON.parse(readFileSync(join(dir, "mine", "results.json"), "utf8"));
     expect(res.training_set).toMatch(/mine\.txt \(299 rows, 1 non-finite dropped; first 40 are the test split\)/);
 
     writeFileSync(join(dir, "bad.csv"), "1,2,3\n4,5,6\n");
-    const bad = nsbi("--quiet", "t2k", "tune", "--training-set", "bad.csv", "--out", "bad");
+    const bad = await nsbi("--quiet", "t2k", "tune", "--training-set", "bad.csv", "--out", "bad");
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toMatch(/bad\.csv.*3 values, expected 62/);
