@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Rng } from "../engine/rng.js";
-import { type NodeRun, runNode } from "../testing/run-node.js";
+import { type NodeRun, runNode } from "../node/testing/run-node.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-mixture-"));

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { afterAll, describe, expect, test } from "vitest";
-import { runNode } from "../testing/run-node.js";
+import { runNode } from "../node/testing/run-node.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nsbi-t2k-test-"));
