@@ -1,7 +1,7 @@
 import { choleskySolve } from "../../numerics/cholesky.js";
 import { basisColumns, dot, linearCombination } from "./basis-columns.js";
 import { checkWeights } from "./basis-values.js";
-import { checkFitData, type EnsembleFitData } from "./mlc-loss.js";
+import { checkFitData, type EnsembleFitData, symmetrisedMlcLoss } from "./mlc-loss.js";
 import { factorV } from "./v-factor.js";
 
 /** The sandwich covariance of ŵ and its two factors (all row-major size × size). */
@@ -29,8 +29,9 @@ export function sandwichCovariance(data: EnsembleFitData, weights: ArrayLike<num
   checkFitData(data, "sandwichCovariance");
   checkWeights(data.numerator, weights, "sandwichCovariance");
   const k = data.numerator.size;
-  const u = new Float64Array(k * k),
-    v = new Float64Array(k * k);
+  // V is the loss's own Hessian; only U needs the per-event terms here
+  const v = symmetrisedMlcLoss(data, weights).hessian;
+  const u = new Float64Array(k * k);
   for (const [b, sign] of [
     [data.numerator, 1],
     [data.denominator, -1],
@@ -55,20 +56,9 @@ export function sandwichCovariance(data: EnsembleFitData, weights: ArrayLike<num
     });
     // N_c · sample covariance = N_c / (N_c − 1) · Σ h_i h_j
     const scale = rows > 1 ? rows / (rows - 1) : 0;
-    const ef = new Float64Array(rows);
-    for (let i = 0; i < k; i++) {
-      for (let r = 0; r < rows; r++) ef[r] = e[r] * cols[i][r];
-      for (let j = 0; j <= i; j++) {
-        u[i * k + j] += scale * dot(centred[i], centred[j], rows);
-        v[i * k + j] += dot(ef, cols[j], rows);
-      }
-    }
+    for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) u[i * k + j] += scale * dot(centred[i], centred[j], rows);
   }
-  for (let i = 0; i < k; i++)
-    for (let j = 0; j < i; j++) {
-      u[j * k + i] = u[i * k + j];
-      v[j * k + i] = v[i * k + j];
-    }
+  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) u[j * k + i] = u[i * k + j];
   const L = factorV(v, data.numerator, "sandwichCovariance");
   // X = V⁻¹U column by column, then V⁻¹Xᵀ = V⁻¹UV⁻¹ (U, V symmetric) column by column
   const x = new Float64Array(k * k),
