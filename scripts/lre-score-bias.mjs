@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The z-bias of likelihood-ratio estimation (LRE) per event, with and without the per-z normalisation
 // (docs/mixture-models.md, "Normalising the classifiers"). Trains one LRE model on the Gaussian example of
 // Sluijter, Diefenbacher, Bhimji, Nachman 2025 and, for events of each component at z*, compares the mean
@@ -8,17 +7,11 @@
 //
 // usage: node --experimental-wasm-relaxed-simd scripts/lre-score-bias.mjs [--dist dist] [--r 0.5]
 //          [--events 100000] [--seed 1] [--test-events 20000]
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "./lib/args.mjs";
+import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const dist = path.resolve(opt("--dist", path.join(here, "..", "dist")));
-const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
+const { opt } = parseArgs(import.meta.url);
+const load = distLoader(opt("--dist", defaultDist));
 const { GaussianMixtureSimulator } = await load("workflows/mixture/gaussian-simulator.js");
 const { trainLre } = await load("workflows/mixture/lre.js");
 const { LreModel } = await load("workflows/mixture/lre-model.js");

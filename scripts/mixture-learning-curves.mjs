@@ -27,16 +27,11 @@
 // rows already in --out are skipped, so a killed run resumes.
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
+import { parseArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(opt("--dist", path.join(here, "..", "dist")));
-const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
+const { opt } = parseArgs(import.meta.url);
+const load = distLoader(opt("--dist", defaultDist));
 const { trainDle } = await load("workflows/mixture/dle.js");
 const { trainLre } = await load("workflows/mixture/lre.js");
 const { GaussianMixtureSimulator } = await load("workflows/mixture/gaussian-simulator.js");

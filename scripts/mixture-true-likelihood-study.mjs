@@ -24,17 +24,11 @@
 // --simulator tes runs the TES toy's true likelihood on the TES grid (no spec values to compare with).
 // --runs N pools N studies with seeds seed, seed+1, ... (N × 45 sets).
 import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
+import { parseArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(opt("--dist", path.join(here, "..", "dist")));
-const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
+const { argv: args, opt } = parseArgs(import.meta.url);
+const load = distLoader(opt("--dist", defaultDist));
 const { GaussianMixtureSimulator } = await load("workflows/mixture/gaussian-simulator.js");
 const { TesToySimulator } = await load("workflows/mixture/tes-toy.js");
 const {
