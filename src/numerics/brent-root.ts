@@ -1,5 +1,15 @@
 import { NsbiInputError } from "../errors.js";
 
+/** Options of brentRoot. */
+export interface BrentRootOptions {
+  /** iteration limit (default 200) */
+  maxIterations?: number;
+  /** f(a), if the caller has it already */
+  fa?: number;
+  /** f(b), if the caller has it already */
+  fb?: number;
+}
+
 /**
  * A root of a continuous function on a bracket [a, b] with f(a), f(b) of opposite signs (or one zero),
  * by Brent's method: inverse quadratic interpolation and secant steps, falling back to bisection, so
@@ -12,10 +22,12 @@ export function brentRoot(
   a: number,
   b: number,
   tolerance: number,
-  maxIterations = 200,
+  options: BrentRootOptions = {},
 ): number {
-  let fa = f(a),
-    fb = f(b);
+  const maxIterations = options.maxIterations ?? 200;
+  // the caller's values at the ends, when it has them (a bracket search computed them): no re-evaluation
+  let fa = options.fa ?? f(a),
+    fb = options.fb ?? f(b);
   if (fa === 0) return a;
   if (fb === 0) return b;
   if (!(fa * fb < 0)) throw new NsbiInputError(`brentRoot: f(${a}) = ${fa} and f(${b}) = ${fb} do not bracket a root`);

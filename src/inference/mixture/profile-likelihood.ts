@@ -1,6 +1,6 @@
 import { NsbiInputError } from "../../errors.js";
 import { brentRoot } from "../../numerics/brent-root.js";
-import { goldenSectionMinimize } from "../../numerics/golden-section.js";
+import { brentMinimize } from "../../numerics/brent-minimize.js";
 import { gridProfileInterval } from "./grid-profile-interval.js";
 import { type IntervalEnd, type LikelihoodInterval, likelihoodInterval } from "./likelihood-interval.js";
 import { type MuProfiledNll, nllProfiledOverMu } from "./mu-profiled-nll.js";
@@ -80,19 +80,19 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
     const r = profile(f);
     return Number.isFinite(r.nll) ? r.dNllDf : f < 0.5 * fMax ? -HUGE : HUGE;
   };
-  // A local minimum of NLL_p in [lo, hi] (slope < 0 at lo, > 0 at hi): golden section on the values
+  // A local minimum of NLL_p in [lo, hi] (slope < 0 at lo, > 0 at hi): Brent's minimisation on the values
   // (the profile is a minimum over z, so its slope can jump down at a kink, and a root of the slope
   // could be such a kink, a local maximum), then, where the slope changes sign smoothly across the
   // final bracket, Brent on the slope for full precision.
   const profileMinimum = (lo: number, hi: number): number => {
     const tol = 1e-4 * Math.min(step0, hi - lo);
-    const g = goldenSectionMinimize((f) => Math.min(profile(f).nll, HUGE), lo, hi, tol);
+    const g = brentMinimize((f) => Math.min(profile(f).nll, HUGE), lo, hi, tol);
     const a = Math.max(lo, g.x - tol),
       b = Math.min(hi, g.x + tol);
     const sa = slope(a),
       sb = slope(b);
     if (sa < 0 && sb > 0) {
-      const root = brentRoot(slope, a, b, 1e-10 * step0);
+      const root = brentRoot(slope, a, b, 1e-10 * step0, { fa: sa, fb: sb });
       if (profile(root).nll <= g.value) return root;
     }
     return g.x;
@@ -146,15 +146,19 @@ export function fitProfileLikelihood(wt: WeightedTable, opts: ProfileLikelihoodO
     const bound = direction > 0 ? fMax : 0;
     if (fHat === bound) return { f: bound, end: direction > 0 ? "range-end" : "physical-boundary" };
     let a = fHat,
+      ea = best.nll - nllMin - level,
       step = step0;
     for (;;) {
       const b = direction > 0 ? Math.min(a + step, fMax) : Math.max(a - step, 0);
       const e = excess(b);
       if (e >= 0) {
-        return { f: e === 0 ? b : brentRoot(excess, Math.min(a, b), Math.max(a, b), 1e-9 * step0), end: "crossing" };
+        if (e === 0) return { f: b, end: "crossing" };
+        const ends = direction > 0 ? { fa: ea, fb: e } : { fa: e, fb: ea };
+        return { f: brentRoot(excess, Math.min(a, b), Math.max(a, b), 1e-9 * step0, ends), end: "crossing" };
       }
       if (b === bound) return { f: bound, end: direction > 0 ? "range-end" : "physical-boundary" };
       a = b;
+      ea = e;
       step *= 2;
     }
   };
