@@ -63,11 +63,12 @@ describe("the study campaign", () => {
   test("per distance: the truth, and per method and model a training and its evaluation", () => {
     const config = parseStudyConfig({ modelsPerMethod: 3 }, "s");
     const { campaign, roles } = buildStudyCampaign(config, "file:///k.js");
-    // 2 distances × (1 truth + 1 k study + 2 methods × 3 models × 2 jobs)
-    expect(campaign.jobs).toHaveLength(2 * (2 + 2 * 3 * 2));
+    // 2 distances × (1 truth + 4 k-study jobs (k = 9 is the truth's evaluation) + 2 methods × 3 models × 2 jobs)
+    expect(campaign.jobs).toHaveLength(2 * (1 + 4 + 2 * 3 * 2));
     expect(config.kStudy).toEqual([1, 2, 3, 5, 9]);
     const kJobs = campaign.jobs.filter((j) => roles.get(j.key)?.kind === "k-study");
-    expect(kJobs.map((j) => (j.config as { ks: number[]; r: number }).r)).toEqual([2, 0.5]);
+    expect(kJobs.map((j) => (j.config as { ks: number[]; r: number }).r)).toEqual([2, 2, 2, 2, 0.5, 0.5, 0.5, 0.5]);
+    expect(kJobs.map((j) => (j.config as { ks: number[] }).ks[0])).toEqual([1, 2, 3, 5, 1, 2, 3, 5]);
     expect(buildStudyCampaign({ ...config, kStudy: [] }, "k").campaign.jobs).toHaveLength(2 * (1 + 2 * 3 * 2));
     const keys = new Set(campaign.jobs.map((j) => j.key));
     expect(keys.size).toBe(campaign.jobs.length);

@@ -175,3 +175,37 @@ describe("aggregateStudyResults", () => {
     expect(d.methods[0].models.map((m) => m.modelIndex)).toEqual([0, 1, 2]);
   });
 });
+
+describe("the k study in the campaign", () => {
+  test("one job per k except the protocol's own k, which comes from the truth's evaluation", () => {
+    const config = parseStudyConfig({ distances: [2], methods: ["dle"], modelsPerMethod: 1, kStudy: [1, 9, 3] }, "s");
+    expect(config.protocol.k).toBe(9);
+    const { campaign, roles } = buildStudyCampaign(config, "k");
+    const kJobs = campaign.jobs.filter((j) => roles.get(j.key)?.kind === "k-study");
+    expect(kJobs.map((j) => (j.config as { ks: number[] }).ks)).toEqual([[1], [3]]);
+    // per-set coverages of the truth's evaluation (k = 9) and of the two k jobs
+    const truthSets = [0.6, 0.7, 0.8].map((c) => ({ coverageMu: c, coverageZ: c / 2 }));
+    const results = new Map<string, unknown>();
+    for (const [key, role] of roles)
+      if (role.kind === "evaluate" && role.method === "truth")
+        results.set(key, {
+          method: "truth",
+          modelIndex: null,
+          averages: { coverageMu: 0.7, coverageZ: 0.35 },
+          sets: truthSets,
+        } as unknown as EvaluateJobResult);
+    const point = (k: number) => ({ k, coverageMu: k / 10, coverageZ: k / 20, seMu: 0, seZ: 0, sets: 3 });
+    const [j1, j3] = kJobs;
+    results.set(j1.key, { points: [point(1)] });
+    // a k job missing: no k study yet
+    expect(aggregateStudyResults(config, roles, results).distances[0].kStudy).toBeNull();
+    results.set(j3.key, { points: [point(3)] });
+    const k = aggregateStudyResults(config, roles, results).distances[0].kStudy!;
+    expect(k.map((p) => p.k)).toEqual([1, 3, 9]);
+    // k = 9: the truth's averages, and the between-set s.e. by hand: sd(0.6, 0.7, 0.8)/√3 = 0.1/√3
+    expect(k[2].coverageMu).toBe(0.7);
+    expect(k[2].seMu).toBeCloseTo(0.1 / Math.sqrt(3), 12);
+    expect(k[2].seZ).toBeCloseTo(0.05 / Math.sqrt(3), 12);
+    expect(k[2].sets).toBe(3);
+  });
+});

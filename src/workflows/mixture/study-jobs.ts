@@ -485,7 +485,7 @@ function linspace(a: number, b: number, n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 }
 
-/** Config of the k-study job of a distance: the true likelihood under the protocol at each k. */
+/** Config of a k-study job of a distance: the true likelihood under the protocol at the given k values. */
 export interface KStudyJobConfig extends StudySimulatorSpec {
   protocol: EvaluateJobConfig["protocol"];
   zGridSize: number;
@@ -509,7 +509,8 @@ export interface KStudyJobResult {
 /**
  * The k study (the paper's Fig. 3): the true likelihood's coverage when each test set holds k·M events
  * and the bootstrap datasets of M events are drawn from it — the protocol's own under-coverage, against
- * which every model is measured. Standard errors are between sets (bootstraps of one set share events).
+ * which every model is measured. The study runs one job per k (they balance across workers); the
+ * protocol's own k is not a job: it is the truth's evaluation job, read by kStudyPointFromEvaluation.
  */
 export const kStudyKind: JobKind<KStudyJobConfig, KStudyJobResult> = {
   kind: "mixture-study-k",
@@ -530,24 +531,29 @@ export const kStudyKind: JobKind<KStudyJobConfig, KStudyJobResult> = {
         zGridSize: config.zGridSize,
         header: { method: "truth", modelIndex: null },
       });
-      const se = (get: (s: SetMetrics) => number) => {
-        const n = r.sets.length,
-          m = r.sets.reduce((a, s) => a + get(s), 0) / n;
-        const v = r.sets.reduce((a, s) => a + (get(s) - m) ** 2, 0) / Math.max(1, n - 1);
-        return Math.sqrt(v / n);
-      };
-      points.push({
-        k,
-        coverageMu: r.averages.coverageMu,
-        coverageZ: r.averages.coverageZ,
-        seMu: se((s) => s.coverageMu),
-        seZ: se((s) => s.coverageZ),
-        sets: r.sets.length,
-      });
+      points.push(kStudyPointFromEvaluation(k, r));
     }
     return { points };
   },
 };
+
+/** A k-study point from the truth's evaluation at that k. Standard errors are between sets (bootstraps of one set share events). */
+export function kStudyPointFromEvaluation(k: number, r: EvaluateJobResult): KStudyPoint {
+  const se = (get: (s: SetMetrics) => number) => {
+    const n = r.sets.length,
+      m = r.sets.reduce((a, s) => a + get(s), 0) / n;
+    const v = r.sets.reduce((a, s) => a + (get(s) - m) ** 2, 0) / Math.max(1, n - 1);
+    return Math.sqrt(v / n);
+  };
+  return {
+    k,
+    coverageMu: r.averages.coverageMu,
+    coverageZ: r.averages.coverageZ,
+    seMu: se((s) => s.coverageMu),
+    seZ: se((s) => s.coverageZ),
+    sets: r.sets.length,
+  };
+}
 
 /** A job seed from the study seed and the job's identity (the first 32 bits of a SHA-256). */
 export function studyJobSeed(...parts: (string | number | null)[]): number {
@@ -596,11 +602,13 @@ export function buildStudyCampaign(config: MixtureStudyConfig, kindsModule: stri
     });
     jobs.push(truthJob);
     roles.set(truthJob.key, { kind: "evaluate", r, method: "truth", modelIndex: null });
-    if (config.kStudy.length > 0) {
+    // one job per k; the protocol's own k is the truth's evaluation above
+    for (const k of config.kStudy) {
+      if (k === protocol.k) continue;
       const kJob = makeJob(kStudyKind, {
-        config: { ...spec, protocol, zGridSize: config.zGridSize, ks: config.kStudy },
+        config: { ...spec, protocol, zGridSize: config.zGridSize, ks: [k] },
         seed: 0,
-        label: `k study ${where}`,
+        label: `k study k=${k} ${where}`,
       });
       jobs.push(kJob);
       roles.set(kJob.key, { kind: "k-study", r, method: "truth", modelIndex: null });

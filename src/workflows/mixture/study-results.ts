@@ -11,6 +11,7 @@ import type {
   SetMetrics,
   StudyJobRole,
 } from "./study-jobs.js";
+import { kStudyPointFromEvaluation } from "./study-jobs.js";
 
 /** How the study's source is cited in every output. */
 export const MIXTURE_STUDY_PAPER =
@@ -176,10 +177,23 @@ export function aggregateStudyResults(
         .filter((e) => !e.result)
         .map((e) => (e.role.method === "truth" ? "truth" : `${e.role.method} #${e.role.modelIndex}`));
       const truthResult = evaluations.find((e) => e.role.method === "truth")?.result;
+      // the k study's points: its jobs' and, at the protocol's own k, the truth's evaluation (null until all are in)
       let kStudy: KStudyPoint[] | null = null;
-      for (const [key, role] of roles)
-        if (role.kind === "k-study" && role.r === r)
-          kStudy = (results.get(key) as KStudyJobResult | undefined)?.points ?? null;
+      if (config.kStudy.length > 0) {
+        const points: KStudyPoint[] = [];
+        let complete = true;
+        for (const [key, role] of roles)
+          if (role.kind === "k-study" && role.r === r) {
+            const res = results.get(key) as KStudyJobResult | undefined;
+            if (res) points.push(...res.points);
+            else complete = false;
+          }
+        if (config.kStudy.includes(config.protocol.k)) {
+          if (truthResult) points.push(kStudyPointFromEvaluation(config.protocol.k, truthResult));
+          else complete = false;
+        }
+        kStudy = complete ? points.sort((a, b) => a.k - b.k) : null;
+      }
       const methods: MethodResults[] = config.methods.map((method) => {
         const models = evaluations
           .filter((e) => e.role.method === method && e.result)
