@@ -189,6 +189,9 @@ export { runEnvelope, type JobEnvelope, type JobOutcome } from "./campaigns/job-
 export { InProcessExecutor } from "./campaigns/in-process-executor.js";
 export { MemoryCampaignStore } from "./campaigns/memory-store.js";
 export { progressLine } from "./campaigns/progress-line.js";
+export { diagnoseInChunks } from "./workflows/diagnose-campaign/diagnose-jobs.js";
+export { diagnoseFromDraws } from "./workflows/diagnose-campaign/diagnose-from-draws.js";
+export { covarianceThrowBatches } from "./workflows/t2k-campaign/throw-batches.js";
 
 // signal strength with a nuisance: profile likelihood of two-component mixtures (docs/profile-likelihood.md)
 export type {

@@ -14,6 +14,7 @@ interface JobState {
   retryAt: number;
   resumed: boolean;
   seconds?: number;
+  cpuSeconds?: number;
   error?: string;
   note?: string;
 }
@@ -110,9 +111,11 @@ export class CampaignState {
   }
 
   /** A running job succeeded (its result is stored). */
-  succeeded(key: string, result: unknown, seconds: number): void {
+  succeeded(key: string, result: unknown, seconds: number, cpuSeconds?: number): void {
     const s = this.state(key);
     s.seconds = seconds;
+    if (cpuSeconds !== undefined) s.cpuSeconds = cpuSeconds;
+    else delete s.cpuSeconds;
     delete s.error;
     this.complete(s, result);
   }
@@ -190,6 +193,7 @@ export class CampaignState {
       if (s.job.label !== undefined) e.label = s.job.label;
       if (s.status !== "done" && s.error !== undefined) e.error = s.error;
       if (s.status === "done" && s.seconds !== undefined) e.seconds = s.seconds;
+      if (s.status === "done" && s.cpuSeconds !== undefined) e.cpuSeconds = s.cpuSeconds;
       if (s.note !== undefined) e.note = s.note;
       return e;
     });

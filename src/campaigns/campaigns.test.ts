@@ -149,6 +149,20 @@ describe("campaigns", () => {
     );
     expect(r2).toMatchObject({ status: "failed", error: /result of job kind 'nan'\.v is NaN/ });
   });
+
+  test("a CPU clock given to the worker puts the job's CPU seconds in the outcome (clock read before and after)", async () => {
+    const artifacts = new MemoryArtifactStore();
+    const job = makeJob(square, { config: { x: 3 }, seed: 1 });
+    const readings = [10.25, 12.75];
+    const out = await runEnvelope(registry, jobEnvelope(job, [], 1), {
+      artifacts,
+      cpuClock: () => readings.shift() as number,
+    });
+    expect(out).toMatchObject({ status: "done", cpuSeconds: 2.5 });
+    expect(readings).toEqual([]);
+    const without = await runEnvelope(registry, jobEnvelope(job, [], 1), { artifacts });
+    expect("cpuSeconds" in without).toBe(false);
+  });
 });
 
 describe("in-process executor on a memory store", () => {

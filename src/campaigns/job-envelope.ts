@@ -20,7 +20,7 @@ export interface JobEnvelope {
 
 /** How a job attempt ended. A refused job was not run (this worker cannot run it). */
 export type JobOutcome =
-  | { status: "done"; result: unknown; seconds: number }
+  | { status: "done"; result: unknown; seconds: number; cpuSeconds?: number }
   | { status: "failed"; error: string; stack?: string; seconds: number }
   | { status: "refused"; error: string };
 
@@ -61,6 +61,12 @@ export interface RunEnvelopeOptions {
   progress?: (fraction: number, note?: string) => void;
   /** Clock in milliseconds (for the job's duration). */
   now?: () => number;
+  /**
+   * CPU seconds used so far by the process running the job (Node: process.cpuUsage), given only where
+   * the process runs one job at a time: the outcome then carries the job's CPU time, which unlike its
+   * wall time does not grow with the machine's load.
+   */
+  cpuClock?: () => number;
 }
 
 /**
@@ -107,7 +113,8 @@ export async function runEnvelope(
     };
 
   const now = options.now ?? (() => Date.now());
-  const t0 = now();
+  const t0 = now(),
+    cpu0 = options.cpuClock?.();
   const kind = registry.get(env.job.kind)!;
   try {
     const result = await kind.run(env.job.config, env.job.seed, env.inputs, {
@@ -117,7 +124,9 @@ export async function runEnvelope(
       progress: options.progress ?? (() => {}),
     });
     canonicalJson(result, `result of job kind '${env.job.kind}'`);
-    return { status: "done", result, seconds: (now() - t0) / 1000 };
+    const done: JobOutcome = { status: "done", result, seconds: (now() - t0) / 1000 };
+    if (cpu0 !== undefined && options.cpuClock) done.cpuSeconds = options.cpuClock() - cpu0;
+    return done;
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const out: JobOutcome = { status: "failed", error: `${err.name}: ${err.message}`, seconds: (now() - t0) / 1000 };

@@ -17,6 +17,8 @@ export interface ManifestEntry {
   error?: string;
   /** Seconds of the successful attempt. */
   seconds?: number;
+  /** CPU seconds of the successful attempt (jobs run in worker processes) */
+  cpuSeconds?: number;
   /** Why a stored result was not used (it failed its check), or other remarks. */
   note?: string;
 }
@@ -64,6 +66,7 @@ export const manifestSchema = z.object({
       attempts: z.number(),
       error: z.string().optional(),
       seconds: z.number().optional(),
+      cpuSeconds: z.number().optional(),
       note: z.string().optional(),
     }),
   ),

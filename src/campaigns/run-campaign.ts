@@ -126,7 +126,7 @@ export async function runCampaign(
         if (outcome.status === "done") {
           try {
             await store.writeResult(job, outcome.result);
-            state.succeeded(job.key, outcome.result, outcome.seconds);
+            state.succeeded(job.key, outcome.result, outcome.seconds, outcome.cpuSeconds);
             finishedThisRun++;
             inFlight--;
             emit(withLabel({ type: "done", key: job.key, attempt, seconds: outcome.seconds }, label));

@@ -1,7 +1,7 @@
 // `nsbi campaign run|resume|status|results` on the local pool (the Redis path is tested in
 // src/node/campaigns/bullmq.test.ts). Runs the build (dist/).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,6 +82,75 @@ describe("nsbi campaign", () => {
     writeFileSync(config, JSON.stringify({ study: "gaussian-thing" }));
     const r = await nsbi("campaign", "run", "--config", config, "--out", join(root, "bad"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`nsbi: error: --config '${config}': study: expected "mixture", got "gaussian-thing"\n`);
+    expect(r.stderr).toBe(
+      `nsbi: error: --config '${config}': study: expected one of "mixture", "diagnose", "t2k-throws", got "gaussian-thing"\n`,
+    );
   }, 30_000);
+
+  test('{"study": "t2k-throws"}: batches of T2K covariance throws on two workers equal the in-process call; resume keeps them', async () => {
+    const { covarianceThrowBatches } = (await import(
+      dist("workflows/t2k-campaign/throw-batches.js")
+    )) as typeof import("../workflows/t2k-campaign/throw-batches.js");
+    const { loadT2kMeasurement } = (await import(dist("node/t2k-tune.js"))) as typeof import("../node/t2k-tune.js");
+    const { decodeNpy } = (await import(dist("io/npy.js"))) as typeof import("../io/npy.js");
+    const out = join(root, "throws");
+    const config = join(root, "throws.json");
+    writeFileSync(config, JSON.stringify({ study: "t2k-throws", throws: 250, batch: 100, seed: 3 }));
+    const run = await nsbi("campaign", "run", "--config", config, "--out", out, "--workers", "2");
+    expect(run.stderr).toMatch(/3\/3 jobs done \(0 resumed\), 0 failed/);
+    expect(run.code).toBe(0);
+    // (a copy into a plain Uint8Array: decodeNpy misreads a pooled Node Buffer, whose slice is a view)
+    const file = decodeNpy(new Uint8Array(readFileSync(join(out, "throws.npy"))), "throws.npy");
+    expect(file.shape).toEqual([250, 58]);
+    const data = loadT2kMeasurement();
+    expect(file.data).toEqual(
+      covarianceThrowBatches(data.values, data.covariance, { throws: 250, batch: 100, seed: 3 }),
+    );
+    const status = await nsbi("campaign", "status", "--out", out);
+    expect(status.stdout).toMatch(/^campaign 't2k throws': 3 jobs: 3 done, 0 failed, 0 pending/);
+    const resume = await nsbi("campaign", "resume", "--out", out, "--workers", "1");
+    expect(resume.stderr).toMatch(/3\/3 jobs done \(3 resumed\), 0 failed/);
+    expect(resume.code).toBe(0);
+  }, 60_000);
+
+  test('{"study": "diagnose"}: chunks of posterior draws on two workers give the report of the in-process call', async () => {
+    const { NPE } = (await import(dist("inference/npe.js"))) as typeof import("../inference/npe.js");
+    const { BoxUniform } = (await import(
+      dist("flows/priors/box-uniform.js")
+    )) as typeof import("../flows/priors/box-uniform.js");
+    const { saveModel, loadModel } = (await import(dist("node/model-io.js"))) as typeof import("../node/model-io.js");
+    const { writeSimulationsFile } = (await import(
+      dist("node/simulations-file.js")
+    )) as typeof import("../node/simulations-file.js");
+    const { diagnoseInChunks } = (await import(
+      dist("workflows/diagnose-campaign/diagnose-jobs.js")
+    )) as typeof import("../workflows/diagnose-campaign/diagnose-jobs.js");
+    const prior = new BoxUniform([-1, -1], [1, 1]);
+    const rng = new Rng(1);
+    const simulate = (t: Float32Array) => t.map((v) => v + 0.3 * rng.normal());
+    const t = prior.sample(400, rng);
+    const npe = new NPE({ prior, estimator: "maf", transforms: 1, hiddenFeatures: 8 });
+    npe.appendSimulations(t, simulate(t)).train({ seed: 2, batchSize: 100, maxEpochs: 3, stopAfterEpochs: 10 });
+    saveModel(npe.buildPosterior(), join(root, "model"));
+    const theta = prior.sample(35, rng);
+    const x = simulate(theta);
+    writeSimulationsFile(join(root, "tests.npz"), { theta, x, n: 35, thetaDim: 2, xDim: 2, meta: {} });
+    const config = join(root, "diagnose.json");
+    const settings = { numSamples: 30, seed: 4, chunk: 10 };
+    writeFileSync(config, JSON.stringify({ study: "diagnose", model: "model", data: "tests.npz", ...settings }));
+    const out = join(root, "diagnose");
+    // one kernel path for the workers and the reference (paths may round differently)
+    const run = await nsbi("--kernels", "ts", "campaign", "run", "--config", config, "--out", out, "--workers", "2");
+    expect(run.stderr).toMatch(/4\/4 jobs done \(0 resumed\), 0 failed/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\noverall: /);
+    const report = JSON.parse(readFileSync(join(out, "report", "diagnostics.json"), "utf8"));
+    const reference = diagnoseInChunks(loadModel(join(root, "model"), { kernels: "ts" }), theta, x, settings);
+    expect({ ...report, seconds: null }).toEqual(JSON.parse(JSON.stringify({ ...reference, seconds: null })));
+    expect(report.numTests).toBe(35);
+    // the kernel path is saved with the study: a resume without --kernels takes every chunk as done
+    const resume = await nsbi("campaign", "resume", "--out", out, "--workers", "1");
+    expect(resume.stderr).toMatch(/4\/4 jobs done \(4 resumed\), 0 failed/);
+    expect(resume.code).toBe(0);
+  }, 60_000);
 });

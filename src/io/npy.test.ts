@@ -248,3 +248,19 @@ describe("decodeNpy errors name the source and say what was expected", () => {
     );
   });
 });
+
+describe("decodeNpy on a Node Buffer", () => {
+  test("a Buffer that is a view into a larger pool at an odd offset decodes to its own values", () => {
+    const a: NdArray = { dtype: "float64", shape: [3], data: new Float64Array([1.5, -2.25, 1e300]) };
+    const file = encodeNpy(a);
+    // a pooled Buffer: its bytes start 3 bytes into a bigger ArrayBuffer holding other data
+    const pool = Buffer.alloc(file.length + 16, 0x7f);
+    pool.set(file, 3);
+    const view = pool.subarray(3, 3 + file.length);
+    const back = decodeNpy(view, "pooled.npy");
+    expect([...back.data]).toEqual([1.5, -2.25, 1e300]);
+    // the decoded values do not change when the pool is reused
+    pool.fill(0);
+    expect([...back.data]).toEqual([1.5, -2.25, 1e300]);
+  });
+});

@@ -137,7 +137,8 @@ export function decodeNpyNamed(bytes: Uint8Array, source: string, name: string |
   if (have < nbytes) fail(`truncated data (shape ${formatShape(dims)} needs ${nbytes} bytes, file has ${have})`);
   if (have > nbytes) fail(`${have - nbytes} unexpected bytes after the data of shape ${formatShape(dims)}`);
 
-  const body = bytes.slice(dataStart, dataStart + nbytes); // aligned copy
+  // an aligned copy (Uint8Array's slice: a Node Buffer's own slice is a view into its pool)
+  const body = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + nbytes);
   if (kind.littleEndian !== HOST_LE) swapBytes(body, kind.size);
   let out = convert(body.buffer, kind.code, n);
   if (fortran) out = { dtype: out.dtype, data: fortranToC(out.data, dims) };

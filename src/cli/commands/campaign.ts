@@ -7,11 +7,14 @@ import { type Campaign, parseCampaign } from "../../campaigns/campaign.js";
 import type { CampaignEvent, CampaignProgress, CampaignSummary } from "../../campaigns/executor.js";
 import { progressLine } from "../../campaigns/progress-line.js";
 import { NsbiInputError } from "../../errors.js";
+import { readCampaignStudy, studyStoreDir } from "../../node/campaigns/campaign-study-file.js";
+import { type DiagnoseStudyConfig, parseDiagnoseStudyConfig } from "../../node/campaigns/diagnose-study-config.js";
 import { DiskCampaignStore } from "../../node/campaigns/disk-store.js";
-import { LocalPoolExecutor } from "../../node/campaigns/local-executor.js";
+import { chooseExecutor, type ExecutorChoice } from "../../node/campaigns/executor-choice.js";
+import { parseT2kThrowsStudyConfig, type T2kThrowsStudyConfig } from "../../node/campaigns/t2k-throws-study-config.js";
 import { positiveIntAtMost } from "../options.js";
 import { countBar } from "../progress.js";
-import { out, runAction } from "../run-action.js";
+import { out, runAction, settings } from "../run-action.js";
 
 interface RunOptions {
   config: string;
@@ -25,7 +28,11 @@ type Where = Omit<RunOptions, "config">;
 /** What a campaign config file asks for. */
 type CampaignConfig =
   | { type: "study"; study: "mixture"; config: Record<string, unknown> }
+  | { type: "diagnose"; config: DiagnoseStudyConfig }
+  | { type: "t2k-throws"; config: T2kThrowsStudyConfig }
   | { type: "campaign"; campaign: Campaign };
+
+const STUDIES = ["mixture", "diagnose", "t2k-throws"];
 
 /**
  * Read a campaign config: `{"study": "mixture", …the study's config}` or `{"campaign": <campaign.json
@@ -43,9 +50,17 @@ function readCampaignConfig(path: string): CampaignConfig {
     throw new NsbiInputError(`--config '${path}': expected a JSON object`);
   const { study, campaign, ...rest } = value as Record<string, unknown>;
   if (study !== undefined && campaign === undefined) {
-    if (study !== "mixture")
-      throw new NsbiInputError(`--config '${path}': study: expected "mixture", got ${JSON.stringify(study)}`);
-    return { type: "study", study, config: rest };
+    if (study === "mixture") return { type: "study", study, config: rest };
+    if (study === "diagnose")
+      return {
+        type: "diagnose",
+        config: parseDiagnoseStudyConfig({ study, ...rest }, `--config '${path}'`, dirname(path)),
+      };
+    if (study === "t2k-throws")
+      return { type: "t2k-throws", config: parseT2kThrowsStudyConfig({ study, ...rest }, `--config '${path}'`) };
+    throw new NsbiInputError(
+      `--config '${path}': study: expected one of ${STUDIES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(study)}`,
+    );
   }
   if (campaign !== undefined && study === undefined && Object.keys(rest).length === 0) {
     const c = campaign as Record<string, unknown>;
@@ -57,7 +72,7 @@ function readCampaignConfig(path: string): CampaignConfig {
     return { type: "campaign", campaign: parseCampaign(c, path) };
   }
   throw new NsbiInputError(
-    `--config '${path}': expected {"study": "mixture", …study config} or {"campaign": {name, kindsModule, jobs}}`,
+    `--config '${path}': expected {"study": "mixture" | "diagnose" | "t2k-throws", …study config} or {"campaign": {name, kindsModule, jobs}}`,
   );
 }
 
@@ -67,7 +82,7 @@ function isStudyFolder(dir: string): boolean {
 }
 
 function storeDir(dir: string): string {
-  return isStudyFolder(dir) ? join(dir, "campaign") : dir;
+  return isStudyFolder(dir) || readCampaignStudy(dir) !== null ? studyStoreDir(dir) : dir;
 }
 
 /** Progress on stderr: a bar on a terminal, otherwise a line per finished job at most every 2 s. */
@@ -116,30 +131,64 @@ async function runStudy(config: Record<string, unknown> | undefined, o: Where, r
   );
 }
 
+function executorChoice(o: Where): ExecutorChoice {
+  return { workers: o.workers, redis: o.redis, serveArtifacts: o.serveArtifacts, onWaiting: (m) => out.info(m) };
+}
+
 async function runPlain(campaign: Campaign, o: Where) {
   const store = DiskCampaignStore.open(o.out, "--out");
   const display = progressDisplay();
-  const options = { onProgress: display.onProgress };
   let summary: CampaignSummary;
   try {
-    // BullMQ is loaded only when used (it takes a while to import)
-    const executor = o.redis
-      ? new (await import("../../node/campaigns/bullmq-dispatcher.js")).BullMqExecutor({
-          redis: o.redis,
-          serveArtifacts: o.serveArtifacts,
-          onWaiting: (m) => out.info(m),
-        })
-      : new LocalPoolExecutor({ concurrency: o.workers, workerOutput: "ignore" });
-    summary = await executor.run(campaign, store, options);
+    summary = await (await chooseExecutor(executorChoice(o))).run(campaign, store, { onProgress: display.onProgress });
   } finally {
     display.stop();
   }
+  reportSummary(summary, o.out);
+}
+
+/** The counts line; the first failure as the error if any job failed. */
+function reportSummary(summary: CampaignSummary, dir: string) {
   out.info(`${summary.done}/${summary.total} jobs done (${summary.resumed} resumed), ${summary.failed} failed`);
   if (summary.failures.length > 0) {
     const f = summary.failures[0];
     throw new NsbiInputError(
-      `${summary.failures.length} of ${summary.total} jobs failed (first: ${f.label ?? f.kind}: ${f.error}); the finished ones are in '${o.out}', \`nsbi campaign resume --out ${o.out}\` retries the rest`,
+      `${summary.failures.length} of ${summary.total} jobs failed (first: ${f.label ?? f.kind}: ${f.error}); the finished ones are in '${dir}', \`nsbi campaign resume --out ${dir}\` retries the rest`,
     );
+  }
+}
+
+/** A diagnose or T2K-throws study (`{"study": "diagnose" | "t2k-throws"}`), run or resumed in --out. */
+async function runCampaignStudy(config: DiagnoseStudyConfig | T2kThrowsStudyConfig, o: Where) {
+  // the progress bar stops before the summary lines
+  const display = progressDisplay();
+  if (config.study === "diagnose") {
+    const { runDiagnoseStudy } = await import("../../node/campaigns/diagnose-study.js");
+    const run = await runDiagnoseStudy({
+      config,
+      out: o.out,
+      kernels: settings.kernels,
+      where: executorChoice(o),
+      onProgress: display.onProgress,
+    }).finally(() => display.stop());
+    reportSummary(run.summary, o.out);
+    if (!run.report) return;
+    const lines = run.report.verdicts.map(
+      (v) =>
+        `${(v.parameter ? `${v.diagnostic} (${v.parameter})` : v.diagnostic).padEnd(36)} ${v.verdict.padEnd(16)} ${v.statistic} = ${v.value === null ? "–" : v.value.toFixed(3)}`,
+    );
+    process.stdout.write(`${lines.join("\n")}\noverall: ${run.report.overall}\n`);
+    out.info(`wrote ${run.reportDir}/diagnostics.json, figures and index.html`);
+  } else {
+    const { runT2kThrowsStudy } = await import("../../node/campaigns/t2k-throws-study.js");
+    const run = await runT2kThrowsStudy({
+      config,
+      out: o.out,
+      where: executorChoice(o),
+      onProgress: display.onProgress,
+    }).finally(() => display.stop());
+    reportSummary(run.summary, o.out);
+    if (run.file) out.info(`wrote ${run.file} (${config.throws} throws × 58 bins, float64)`);
   }
 }
 
@@ -210,7 +259,7 @@ export function registerCampaign(program: Command): void {
   campaign
     .command("run")
     .description(
-      'run a campaign: --config is {"study": "mixture", …study config} or {"campaign": {name, kindsModule, jobs}}',
+      'run a campaign: --config is {"study": "mixture" | "diagnose" | "t2k-throws", …study config} or {"campaign": {name, kindsModule, jobs}} (docs/campaigns.md)',
     )
     .requiredOption("--config <campaign.json>", "what to run")
     .requiredOption("--out <dir/>", "the campaign's folder (results, manifest, artifacts); a rerun skips done jobs")
@@ -221,7 +270,8 @@ export function registerCampaign(program: Command): void {
       runAction(async (o: RunOptions) => {
         const c = readCampaignConfig(o.config);
         if (c.type === "study") await runStudy(c.config, o, false, o.config);
-        else await runPlain(c.campaign, o);
+        else if (c.type === "campaign") await runPlain(c.campaign, o);
+        else await runCampaignStudy(c.config, o);
       }),
     );
 
@@ -235,6 +285,11 @@ export function registerCampaign(program: Command): void {
     .action(
       runAction(async (o: Where) => {
         if (isStudyFolder(o.out)) return runStudy(undefined, o, true, o.out);
+        const study = readCampaignStudy(o.out);
+        if (study?.study === "diagnose")
+          return runCampaignStudy(parseDiagnoseStudyConfig(study, `--out '${o.out}'`, o.out), o);
+        if (study?.study === "t2k-throws")
+          return runCampaignStudy(parseT2kThrowsStudyConfig(study, `--out '${o.out}'`), o);
         if (!existsSync(join(o.out, "campaign.json")))
           throw new NsbiInputError(`--out '${o.out}': holds no campaign to resume (no campaign.json)`);
         const c = DiskCampaignStore.open(o.out, "--out").readCampaign()!;

@@ -140,6 +140,7 @@ export class BullMqDispatcher implements JobDispatcher {
   private checking = false;
   /** Since when Redis has not answered the lost-job check, or null. */
   private downSince: number | null = null;
+  private lastRedisError: string | null = null;
 
   constructor(
     private readonly campaignName: string,
@@ -155,7 +156,10 @@ export class BullMqDispatcher implements JobDispatcher {
 
   async open(plan: DispatchPlan): Promise<void> {
     this.client = await connectRedis(this.target);
-    this.client.on("error", () => {}); // reconnects by itself; commands that fail are reported where used
+    // reconnects by itself; the last error says why Redis is unreachable, if it stays so
+    this.client.on("error", (e: Error) => {
+      this.lastRedisError = e.message;
+    });
     // from here on, connections retry (a restarted Redis is reconnected to)
     this.client.options.retryStrategy = (times: number) => Math.min(200 * times, 2000);
     this.client.options.enableOfflineQueue = true;
@@ -202,16 +206,15 @@ export class BullMqDispatcher implements JobDispatcher {
     const outcome = new Promise<JobOutcome>((resolve) => {
       this.waiting.set(id, { resolve, hooks, since: Date.now() });
     });
-    try {
+    // not awaited: while Redis is down these commands wait in the connection's offline queue, and
+    // the job is then failed by the lost-job check after `redisDownMs` (the outcome settles)
+    const adding = (async () => {
       // left by an earlier run of this campaign (the coordinator was stopped or killed)?
       const existing = await queue.getJob(id);
       if (existing) {
         const state = await existing.getState();
         const earlier = state === "completed" ? asOutcome(existing.returnvalue) : null;
-        if (earlier?.status === "done") {
-          this.settle(id, earlier);
-          return outcome;
-        }
+        if (earlier?.status === "done") return this.settle(id, earlier);
         // an earlier failure is tried again; a job still queued or running is waited for
         if (state === "completed" || state === "failed") await existing.remove();
       }
@@ -224,10 +227,14 @@ export class BullMqDispatcher implements JobDispatcher {
       // the lost-job check counts from here (an add that took long is not a lost job)
       const w = this.waiting.get(id);
       if (w) w.since = Date.now();
-    } catch (e) {
-      this.waiting.delete(id);
-      throw new NsbiInputError(`cannot queue the job in Redis '${this.target.shown}': ${(e as Error).message}`);
-    }
+    })();
+    adding.catch((e: Error) =>
+      this.settle(id, {
+        status: "failed",
+        error: `cannot queue the job in Redis '${this.target.shown}': ${e.message}`,
+        seconds: 0,
+      }),
+    );
     return outcome;
   }
 
@@ -243,7 +250,17 @@ export class BullMqDispatcher implements JobDispatcher {
         .srem(CAMPAIGNS_SET, this.queueName)
         .exec()
         .catch(() => {});
-    await Promise.allSettled([this.events?.close(), this.queue?.close(), this.artifactServer?.close()]);
+    // a close waits for Redis; if it is down, give up after a few seconds and drop the connections
+    const closing = Promise.allSettled([this.events?.close(), this.queue?.close(), this.artifactServer?.close()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), 3000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (late) await Promise.allSettled([this.events?.disconnect(), this.queue?.disconnect()]);
     client?.disconnect();
     this.waiting.clear();
   }
@@ -344,26 +361,37 @@ export class BullMqDispatcher implements JobDispatcher {
     }
   }
 
+  /**
+   * Redis did not answer: wait for it to come back, but not for ever. Past `redisDownMs`, every job
+   * waited for fails its attempt (retried by runCampaign if attempts remain; the run ends with them
+   * failed otherwise, and `nsbi campaign resume` continues).
+   */
+  private redisDown(why: string): void {
+    this.downSince ??= Date.now();
+    const limit = this.options.redisDownMs ?? 60_000;
+    if (Date.now() - this.downSince < limit) return;
+    for (const key of [...this.waiting.keys()])
+      this.settle(key, {
+        status: "failed",
+        error: `Redis '${this.target.shown}' unreachable for ${Math.round(limit / 1000)} s (${this.lastRedisError ?? why})`,
+        seconds: 0,
+      });
+  }
+
   private async checkWaiting(queue: Queue): Promise<void> {
-    const due = Date.now() - (this.options.lostJobCheckMs ?? 2000);
+    // our own connection is reconnecting: Redis is down (a command would wait in the offline queue)
+    if (this.client?.status !== "ready") return this.redisDown(`connection ${this.client?.status}`);
+    const interval = this.options.lostJobCheckMs ?? 2000;
+    const due = Date.now() - interval;
     for (const [id, w] of [...this.waiting]) {
       if (w.since > due || this.closed) continue;
       let state: string;
       try {
-        state = await queue.getJobState(id);
+        state = await answerWithin(queue.getJobState(id), Math.max(1000, interval));
         this.downSince = null;
+        this.lastRedisError = null;
       } catch (e) {
-        // Redis unreachable: wait for it to come back, but not for ever
-        this.downSince ??= Date.now();
-        const limit = this.options.redisDownMs ?? 60_000;
-        if (Date.now() - this.downSince >= limit)
-          for (const key of [...this.waiting.keys()])
-            this.settle(key, {
-              status: "failed",
-              error: `Redis '${this.target.shown}' unreachable for ${Math.round(limit / 1000)} s (${(e as Error).message})`,
-              seconds: 0,
-            });
-        return;
+        return this.redisDown((e as Error).message);
       }
       if (state === "unknown")
         this.settle(id, {
@@ -380,6 +408,16 @@ export class BullMqDispatcher implements JobDispatcher {
       }
     }
   }
+}
+
+/** A Redis command's answer, or an error if none comes within `ms` (Redis down: it waits in the offline queue). */
+function answerWithin<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  p.catch(() => {}); // its late failure is no longer anyone's business
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function missingKinds(plan: DispatchPlan, w: WorkerAnnouncement): string | null {

@@ -41,7 +41,7 @@ import {
   workersSet,
 } from "./bullmq-protocol.js";
 import { DiskArtifactStore } from "./disk-artifacts.js";
-import { JobProcesses } from "./job-processes.js";
+import { JobProcessPool } from "./job-process-pool.js";
 import { loadJobKinds } from "./kinds-module.js";
 import { connectRedis, parseRedisUrl, type RedisTarget } from "./redis-connection.js";
 
@@ -83,7 +83,7 @@ interface Served {
   announcement: CampaignAnnouncement;
   mine: WorkerAnnouncement;
   worker: Worker | null;
-  processes: JobProcesses | null;
+  processes: JobProcessPool | null;
   /** Artifacts through HTTP: the client and this worker's cache folder for the campaign. */
   remote: { client: ArtifactClient; cache: DiskArtifactStore } | null;
   /** When its campaign announcement was last seen. */
@@ -208,7 +208,7 @@ class BullMqWorkerProcess implements BullMqWorkerHandle {
       this.log(`not taking the jobs of campaign '${a.name}' (queue ${a.queue}): ${mine.problem}`);
       return;
     }
-    const processes = new JobProcesses({
+    const processes = new JobProcessPool({
       size: this.concurrency,
       kindsModule,
       artifactsDir,
@@ -229,7 +229,7 @@ class BullMqWorkerProcess implements BullMqWorkerHandle {
   }
 
   /** The BullMQ processor: the completion value is the JobOutcome; a refused job is failed in BullMQ. */
-  private async process(job: BullJob, processes: JobProcesses, remote: Served["remote"]): Promise<JobOutcome> {
+  private async process(job: BullJob, processes: JobProcessPool, remote: Served["remote"]): Promise<JobOutcome> {
     const start: JobProgressData = { worker: this.id, fraction: 0 };
     await job.updateProgress(start as unknown as object);
     if (remote) {
@@ -244,13 +244,15 @@ class BullMqWorkerProcess implements BullMqWorkerHandle {
       }
     }
     let last = 0;
-    let outcome = await processes.run(job.data, (fraction, note) => {
-      const now = Date.now();
-      if (now - last < 500 && fraction < 1) return; // each update is a Redis round trip
-      last = now;
-      const p: JobProgressData = { fraction };
-      if (note !== undefined) p.note = note;
-      job.updateProgress(p as unknown as object).catch(() => {});
+    let outcome = await processes.run(job.data, {
+      progress: (fraction, note) => {
+        const now = Date.now();
+        if (now - last < 500 && fraction < 1) return; // each update is a Redis round trip
+        last = now;
+        const p: JobProgressData = { fraction };
+        if (note !== undefined) p.note = note;
+        job.updateProgress(p as unknown as object).catch(() => {});
+      },
     });
     if (outcome.status === "refused") {
       this.log(`refused job ${job.id}: ${outcome.error}`);

@@ -1,6 +1,7 @@
 // A campaign worker process of the local pool (forked by local-executor.ts): imports the
 // campaign's kinds module, then runs one job at a time as the coordinator sends them.
 import "../relaxed-simd.js"; // the same kernels as the CLI, before any is compiled
+import { Worker } from "node:worker_threads";
 import type { JobKindRegistry } from "../../campaigns/job-kind.js";
 import { runEnvelope } from "../../campaigns/job-envelope.js";
 import { NSBI_VERSION } from "../../version.js";
@@ -10,6 +11,16 @@ import type { FromWorker, ToWorker } from "./worker-protocol.js";
 
 // The coordinator is gone (killed or finished): nothing to report to, stop.
 process.on("disconnect", () => process.exit(0));
+// A job's computation is synchronous, so "disconnect" is not seen while one runs: a watchdog thread
+// checks every half second that the coordinator is still this process's parent, and kills the process
+// (mid-job: jobs are idempotent, the job is re-run on resume) when it is not, e.g. after a SIGKILL or
+// SIGTERM of the coordinator; otherwise an orphan would compute on for minutes.
+const coordinator = process.ppid;
+new Worker(
+  `const { workerData } = require("node:worker_threads");
+   setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, "SIGKILL"); }, 500);`,
+  { eval: true, workerData: coordinator },
+).unref();
 
 const send = (m: FromWorker) => {
   if (process.connected) process.send!(m);
@@ -38,6 +49,11 @@ async function handle(m: ToWorker): Promise<void> {
     }
     const outcome = await runEnvelope(registry, m.envelope, {
       artifacts,
+      // one job at a time in this process: its CPU time is the job's
+      cpuClock: () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+      },
       progress: (fraction, note) => {
         const p: FromWorker = { type: "progress", id: m.id, fraction };
         if (note !== undefined) p.note = note;

@@ -115,7 +115,39 @@ describe("local worker pool", () => {
     expect(results).toEqual(referenceResults);
     const manifest = JSON.parse(readFileSync(join(store.dir, "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ finished: true, counts: { done: 11, failed: 0, pending: 0, running: 0 } });
+    // the jobs run in worker processes record their CPU seconds (≥ 0, finite); the resumed ones have none
+    const timed = manifest.jobs.filter((j: { cpuSeconds?: number }) => j.cpuSeconds !== undefined);
+    expect(timed).toHaveLength(8);
+    for (const j of timed) expect(j.cpuSeconds >= 0 && j.cpuSeconds < 600).toBe(true);
   });
+
+  for (const signal of ["SIGKILL", "SIGTERM"] as const)
+    test(`workers busy in a synchronous job exit when their coordinator gets ${signal}`, async () => {
+      const store = freshStore();
+      const driver = spawn(process.execPath, [fileURLToPath(new URL("spin-driver.mjs", fixtures)), store.dir], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const workers = new Set<number>();
+      driver.stdout!.on("data", (b: Buffer) => {
+        for (const m of b.toString().matchAll(/worker (\d+)/g)) workers.add(Number(m[1]));
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => driver.on("exit", (_c, s) => resolve(s)));
+      for (let t = 0; t < 3000 && workers.size < 2; t++) await new Promise((r) => setTimeout(r, 10));
+      expect(workers.size).toBe(2);
+      driver.kill(signal);
+      expect(await exited).toBe(signal);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // the jobs would spin for 120 s; the watchdog ends them within about a second
+      for (let t = 0; t < 1500 && [...workers].some(alive); t++) await new Promise((r) => setTimeout(r, 10));
+      expect([...workers].filter(alive)).toEqual([]);
+    }, 60_000);
 
   test("a worker killed mid-job is replaced and its job re-run; the campaign completes", async () => {
     const store = freshStore();

@@ -14,9 +14,15 @@ describe("--redis URLs", () => {
         username: "alice",
         password: "p@ss/w",
         db: 2,
-        tls: { servername: "10.0.0.5" },
+        tls: {},
       },
       shown: "rediss://alice:***@10.0.0.5:6380/2",
+    });
+    // TLS with a host name: the certificate is checked against it (SNI)
+    expect(parseRedisUrl("rediss://queue.example.org").options).toEqual({
+      host: "queue.example.org",
+      port: 6379,
+      tls: { servername: "queue.example.org" },
     });
     expect(parseRedisUrl("redis://:secret@[::1]:7000").options).toEqual({
       host: "::1",

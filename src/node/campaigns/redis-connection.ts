@@ -1,9 +1,11 @@
+import { isIP } from "node:net";
 import { Redis } from "ioredis";
 import { NsbiInputError } from "../../errors.js";
 
 /**
  * Where Redis is, from a URL as given to --redis: `redis://[user:password@]host[:port][/db]`, or
- * `rediss://…` for TLS. The password is honoured, never printed (`shown` hides it).
+ * `rediss://…` for TLS (the server's certificate is checked against Node's CAs: a private CA is
+ * added with NODE_EXTRA_CA_CERTS). The password is honoured, never printed (`shown` hides it).
  */
 export interface RedisTarget {
   /** Connection options for ioredis and BullMQ. */
@@ -19,7 +21,8 @@ export interface RedisEndpoint {
   username?: string;
   password?: string;
   db?: number;
-  tls?: { servername: string };
+  /** TLS (rediss://): the server name to check the certificate against (a host name; an IP address is checked as such). */
+  tls?: { servername?: string };
 }
 
 /**
@@ -45,7 +48,8 @@ export function parseRedisUrl(url: string, what = "--redis"): RedisTarget {
     if (!/^\d+$/.test(db)) throw new NsbiInputError(`${what} '${hide(u)}': the path must be a database number`);
     options.db = Number(db);
   }
-  if (u.protocol === "rediss:") options.tls = { servername: options.host };
+  // SNI takes host names only (RFC 6066); Node checks an IP address against the certificate's IP entries
+  if (u.protocol === "rediss:") options.tls = isIP(options.host) ? {} : { servername: options.host };
   return { options, shown: hide(u) };
 }
 

@@ -1,7 +1,7 @@
 // A throw-away redis-server for tests and benchmarks: on a free loopback port, without persistence,
 // started and stopped (by its process id) by the code that uses it.
-import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -43,6 +43,8 @@ export interface TestRedisOptions {
   password?: string;
   /** Port (default: a free one). */
   port?: number;
+  /** Serve TLS only, with these PEM files (the URL is then rediss://); clients need not present certificates. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /** A redis-server process on 127.0.0.1 with no persistence (a restart starts empty). */
@@ -53,21 +55,22 @@ export class TestRedisServer {
     readonly executable: string,
     readonly port: number,
     readonly password: string | undefined,
+    readonly tls: TestRedisOptions["tls"],
   ) {}
 
   /** Start one and wait until it accepts connections. @throws Error if redis-server is missing or does not start */
   static async start(options: TestRedisOptions = {}): Promise<TestRedisServer> {
     const exe = findRedisServer();
     if (!exe) throw new Error(REDIS_SERVER_MISSING);
-    const server = new TestRedisServer(exe, options.port ?? (await freePort()), options.password);
+    const server = new TestRedisServer(exe, options.port ?? (await freePort()), options.password, options.tls);
     await server.launch();
     return server;
   }
 
-  /** redis://[:password@]127.0.0.1:port */
+  /** redis://[:password@]127.0.0.1:port (rediss:// with TLS) */
   get url(): string {
     const auth = this.password !== undefined ? `:${encodeURIComponent(this.password)}@` : "";
-    return `redis://${auth}127.0.0.1:${this.port}`;
+    return `${this.tls ? "rediss" : "redis"}://${auth}127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -91,8 +94,19 @@ export class TestRedisServer {
     await this.launch();
   }
 
+  /** Start again on the same port (empty) after `stop`. */
+  async startAgain(): Promise<void> {
+    if (this.child) return;
+    await this.launch();
+  }
+
   private launch(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+    const args = this.tls
+      ? ["--port", "0", "--tls-port", String(this.port), "--tls-cert-file", this.tls.cert]
+      : ["--port", String(this.port)];
+    if (this.tls)
+      args.push("--tls-key-file", this.tls.key, "--tls-ca-cert-file", this.tls.ca, "--tls-auth-clients", "no");
+    args.push("--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
     args.push("--dir", tmpdir());
     if (this.password !== undefined) args.push("--requirepass", this.password);
     const child = spawn(this.executable, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -128,4 +142,49 @@ export class TestRedisServer {
       child.once("error", (e) => fail(e));
     });
   }
+}
+
+/**
+ * A private CA and a certificate for 127.0.0.1 signed by it (EC P-256, one day), made with openssl
+ * in `dir`: ca.pem, server.pem, server.key. For TLS tests; clients trust ca.pem through
+ * NODE_EXTRA_CA_CERTS. @returns null if openssl is not installed or fails
+ */
+export function makeTestCertificates(dir: string): { ca: string; cert: string; key: string } | null {
+  const f = (name: string) => join(dir, name);
+  const run = (args: string[]) => spawnSync("openssl", args, { stdio: "ignore", timeout: 20_000 }).status === 0;
+  writeFileSync(f("san.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const ok =
+    run([
+      "req",
+      "-x509",
+      ...ec,
+      "-keyout",
+      f("ca.key"),
+      "-out",
+      f("ca.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=nsbi test CA",
+    ]) &&
+    run(["req", ...ec, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=127.0.0.1"]) &&
+    run([
+      "x509",
+      "-req",
+      "-in",
+      f("server.csr"),
+      "-CA",
+      f("ca.pem"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f("server.pem"),
+      "-days",
+      "1",
+      "-extfile",
+      f("san.ext"),
+    ]);
+  return ok ? { ca: f("ca.pem"), cert: f("server.pem"), key: f("server.key") } : null;
 }

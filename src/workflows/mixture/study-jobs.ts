@@ -9,7 +9,7 @@ import { deltaNllContours } from "../../inference/mixture/delta-nll-contours.js"
 import type { MixtureComponents } from "../../inference/mixture/mixture-components.js";
 import { fitProfileLikelihood } from "../../inference/mixture/profile-likelihood.js";
 import { weighTable } from "../../inference/mixture/weighted-table.js";
-import { sha256Hex } from "../../io/sha256.js";
+import { jobSeed as studyJobSeed } from "../../campaigns/job-seed.js";
 import { DLE_EMBEDDING_DEFAULT, DLE_FLOW_DEFAULTS, DLE_TRAIN_DEFAULTS, FINE_TUNE_DEFAULTS, trainDle } from "./dle.js";
 import { GaussianMixtureSimulator } from "./gaussian-simulator.js";
 import { LRE_CLASSIFIER_DEFAULTS, LRE_TRAIN_DEFAULTS, trainLre } from "./lre.js";
@@ -556,10 +556,7 @@ export function kStudyPointFromEvaluation(k: number, r: EvaluateJobResult): KStu
 }
 
 /** A job seed from the study seed and the job's identity (the first 32 bits of a SHA-256). */
-export function studyJobSeed(...parts: (string | number | null)[]): number {
-  const hex = sha256Hex(new TextEncoder().encode(parts.map((p) => JSON.stringify(p)).join("|")));
-  return Number.parseInt(hex.slice(0, 8), 16);
-}
+export { studyJobSeed };
 
 /** What a job of the campaign is, for the statistics. */
 export interface StudyJobRole {

@@ -1,0 +1,7 @@
+import { throwBatchKind } from "./throw-batches.js";
+
+/** The kinds module of T2K throw campaigns: every worker process imports it (docs/campaigns.md). */
+export const jobKinds = [throwBatchKind];
+
+/** This module, for a campaign's `kindsModule`. */
+export const T2K_KINDS_MODULE = new URL("./t2k-kinds.js", import.meta.url).href;
