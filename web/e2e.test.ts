@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { summarizeSamples } from "../src/inference/summary.js";
 import { type KernelChoice, resolveKernelPath } from "../src/kernels/select.js";
+import { setWarningHandler } from "../src/logging.js";
 import { loadModel } from "../src/node/model-io.js";
 import { loadT2kAnalysisI } from "../src/node/t2k-files.js";
 import {
@@ -115,6 +116,8 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
   const t2k = loadT2kAnalysisI();
   const x = Float32Array.from(t2k.bins58.xsec);
   let meanAtData: number[] = [];
+  /** The observation the page shows after the edits so far (kept in step with the tests that edit it). */
+  let edited = Float32Array.from(x);
 
   beforeAll(async () => {
     await ensureWebBuild((m) => console.log(m));
@@ -160,7 +163,7 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
     const before = await page.evaluate(() => Number(document.getElementById("status")!.dataset.generation));
     await page.fill(`#bin-${bin}`, typed);
     const { ms } = await waitForRedraw(page, before);
-    const edited = x.slice();
+    edited = x.slice();
     edited[bin] = Number(typed);
     const expected = libraryMean(edited);
     const shown = await shownMeans(page);
@@ -174,6 +177,39 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
       `web app, one edit, ${DRAWS} draws (Chromium, ${KERNELS}): summary table after ${summaryMs.toFixed(0)} ms, ` +
         `corner plot after ${ms.toFixed(0)} ms (bench/web-latency.mjs times many edits)`,
     );
+  });
+
+  test("dragging a bin's point up raises the bin; the mean moves as the library predicts", async () => {
+    await expect.poll(() => page.locator("#slices-plot path[data-bin]").count(), POLL).toBe(58);
+    const bin = 20;
+    const before = Number(await page.inputValue(`#bin-${bin}`));
+    expect(Math.fround(before)).toBe(edited[bin]);
+    const meansBefore = await shownMeans(page);
+    const box = (await page.locator(`#slices-plot path[data-bin="${bin}"]`).boundingBox())!;
+    const cx = box.x + box.width / 2,
+      cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx, cy - 40, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.getElementById("status")!.dataset.state === "ready", undefined, POLL);
+    const after = Number(await page.inputValue(`#bin-${bin}`));
+    expect(after).toBeGreaterThan(before);
+    edited[bin] = after;
+    const shown = await shownMeans(page);
+    expectFloat32Close(shown, libraryMean(edited));
+    expect(shown).not.toEqual(meansBefore);
+
+    // the keyboard alternative: ArrowUp steps the bin by a tenth of its error (√diag of the total covariance)
+    const err = Math.sqrt(t2k.bins58.cov.total[bin * 58 + bin]);
+    await page.focus(`#bin-${bin}`);
+    await page.keyboard.press("ArrowUp");
+    await page.waitForFunction(() => document.getElementById("status")!.dataset.state === "ready", undefined, POLL);
+    const stepped = Number(await page.inputValue(`#bin-${bin}`));
+    expect(stepped).toBe(Number((after + err / 10).toPrecision(6)));
+    edited[bin] = stepped;
+    expectFloat32Close(await shownMeans(page), libraryMean(edited));
+    expect(await page.locator(`#bin-${bin}`).getAttribute("aria-describedby")).toBe("bin-keys-hint");
   });
 
   test("NaN typed into a bin: a message, the last good posterior kept", async () => {
@@ -284,6 +320,42 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
     expect(values.every(Number.isFinite)).toBe(true);
     expect(values.some((v, i) => Math.abs(v - t2k.bins58.xsec[i]) > 1e-3 * t2k.bins58.xsec[i])).toBe(true);
   });
+
+  for (const method of ["nle", "nre"] as const)
+    test(`an ${method.toUpperCase()} model: its MCMC posterior appears, progress at 100%, the library's for the same seed`, async () => {
+      const dir = join(REPO, "web", "e2e-fixtures", `${method}-two-moons`);
+      const g = await page.evaluate(() => Number(document.getElementById("status")!.dataset.generation));
+      await page.setInputFiles("#model-files", [join(dir, "config.json"), join(dir, "model.safetensors")]);
+      await waitForRedraw(page, g, 120_000);
+      expect(await page.locator("#alert").isHidden()).toBe(true);
+      expect(await page.locator("#model-info").getAttribute("data-method")).toBe(method);
+      const progress = page.locator("#progress");
+      expect(await progress.isVisible()).toBe(true);
+      expect(await progress.evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
+      // the slice sampler's 20 chains × (100 warm-up + 10,000 / 20 draws) iterations, all done
+      expect(Number(await progress.getAttribute("data-total"))).toBe(20 * (100 + DRAWS / 20));
+      expect(await progress.getAttribute("data-done")).toBe(await progress.getAttribute("data-total"));
+      expect(await page.locator("#progress-text").textContent()).toMatch(/MCMC: 100% of 12,000 chain iterations/);
+      // the observation starts at the training simulations' mean of x, stored with the network
+      const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+      const xo = Float32Array.from(cfg.network.standardization.xMean as number[]);
+      const posterior = loadModel(dir, { method, kernels: KERNELS });
+      // the toy models' chains may mix slowly: the page shows such warnings; here they are noise
+      const previous = setWarningHandler(() => {});
+      let run: ReturnType<typeof posterior.sampleWithInfo>;
+      try {
+        run = posterior.sampleWithInfo(DRAWS, xo, { seed: SEED });
+      } finally {
+        setWarningHandler(previous);
+      }
+      expectFloat32Close(await shownMeans(page), summarizeSamples(run.samples, DRAWS, posterior.parameterNames).mean);
+      // the run's diagnostics and warnings are the library's too
+      const status = (await page.locator("#status").textContent()) ?? "";
+      expect(status).toContain(`by MCMC (slice sampler, 20 chains; largest R̂ ${run.diagnostics.maxRhat.toFixed(3)}`);
+      if (method === "nle") expect(run.warnings.length).toBeGreaterThan(0); // two modes: R̂ and ESS warnings
+      for (const w of run.warnings) expect(status).toContain(w);
+      expect(await page.locator("#corner svg").count()).toBe(1);
+    }, 180_000);
 
   test("no page errors and no Content-Security-Policy violations", () => {
     expect(problems).toEqual([]);

@@ -81,14 +81,28 @@ export function freePort() {
 }
 
 /**
- * Serve web/dist/ with `vite preview` on 127.0.0.1 (the process is spawned directly and stopped by its pid).
+ * Serve web/dist/ (or another build of the page, e.g. an older one to compare with) with `vite preview`
+ * on 127.0.0.1 (the process is spawned directly and stopped by its pid).
+ * @param {string} [outDir] the folder to serve (default web/dist/)
  * @returns {Promise<{ url: string, stop: () => void }>}
  */
-export async function startPreview() {
+export async function startPreview(outDir = WEB_DIST) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [VITE, "preview", "--config", CONFIG, "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+    [
+      VITE,
+      "preview",
+      "--config",
+      CONFIG,
+      "--outDir",
+      outDir,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--strictPort",
+    ],
     { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

@@ -5,6 +5,7 @@
  */
 
 import { NsbiInputError } from "../errors.js";
+import { quantileSorted } from "../numerics/quantile.js";
 import { cornerGrid, legendPanel, type LegendEntry } from "./corner-grid.js";
 import { defaultBins, histogram1d } from "./histogram.js";
 import { hpdContours } from "./hpd-contours.js";
@@ -26,7 +27,7 @@ import {
   type PlotSpec,
 } from "./plot-spec.js";
 import { DASH, OKABE_ITO, REFERENCE_COLOR, themeConfig } from "./theme.js";
-import { formatEstimate, quantile } from "./stats.js";
+import { formatEstimate, sortedFinite } from "./stats.js";
 
 /** Input of {@link pairPlot}. */
 export interface PairPlotInput {
@@ -240,7 +241,8 @@ function diagonalPanel(
   const layers: Json[] = [...histogramLayers(g, col, j, SAMPLE_COLOR, true)];
   if (refCol) layers.push(...histogramLayers(g, refCol, j, REF_COLOR, false));
   if (truth) layers.push(truthRule(g, truth[j], "x", j));
-  const q = [0.16, 0.5, 0.84].map((p) => quantile(col, p));
+  const sorted = sortedFinite(col); // one sort for the three quantiles
+  const q = [0.16, 0.5, 0.84].map((p) => (sorted.length === 0 ? NaN : quantileSorted(sorted, p)));
   const name = labelName(g.params[j]),
     value = formatEstimate(q[1], q[2] - q[1], q[1] - q[0]);
   // one line if it fits the panel (~5.6 px per character at 10 px), else name over value

@@ -8,15 +8,27 @@ import { quantileSorted } from "../numerics/quantile.js";
 import type { Numbers } from "./plot-spec.js";
 import { formatNumber } from "./theme.js";
 
+/** The values themselves when all are finite (no copy: the common case, e.g. 10,000 posterior draws), else the finite ones. */
+function finiteOnly(values: Numbers): ArrayLike<number> {
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i])) return Float64Array.from(values).filter(Number.isFinite);
+  return values;
+}
+
+/** The finite values, sorted ascending (a copy). */
+export function sortedFinite(values: Numbers): Float64Array {
+  return Float64Array.from(finiteOnly(values)).sort();
+}
+
 /** The `p`-quantile of the finite values (linear interpolation, like NumPy's default); NaN if none. */
 export function quantile(values: Numbers, p: number): number {
-  const v = Float64Array.from(values).filter(Number.isFinite).sort();
+  const v = sortedFinite(values);
   return v.length === 0 ? NaN : quantileSorted(v, p);
 }
 
 /** Mean and sample standard deviation (n − 1) of the finite values (non-finite ones are left out of n). */
 export function meanStd(values: Numbers): MeanStd {
-  return meanStdOf(Float64Array.from(values).filter(Number.isFinite));
+  return meanStdOf(finiteOnly(values));
 }
 
 /** Decimals that show two significant digits of `err` (between 0 and 6). */

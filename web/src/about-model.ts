@@ -34,14 +34,23 @@ export function aboutModel(info: ModelInfo): HTMLParagraphElement[] {
           "measurement covariance, so the posterior width reflects that noise model (see docs/t2k-workflow.md).",
       ),
     ];
+  const what =
+    info.method === "npe"
+      ? "a neural posterior estimate (NPE)"
+      : info.method === "nle"
+        ? "a neural likelihood estimate (NLE), whose posterior (likelihood × the stored prior) the page samples by MCMC,"
+        : "a neural ratio estimate (NRE), whose posterior (ratio × the stored prior) the page samples by MCMC,";
   return [
     paragraph(
-      `It is: a neural posterior estimate (NPE) of ${info.thetaDim} parameters from an observation of ` +
+      `It is: ${what} of ${info.thetaDim} parameters from an observation of ` +
         `${info.xDim} values, as saved by nsbi (config.json + model.safetensors).`,
     ),
     paragraph(
       "It is not checked here: the page cannot tell which simulator trained it or whether it is calibrated; " +
-        "run `nsbi diagnose` on the model for that. The observation starts at the mean of its training simulations.",
+        "run `nsbi diagnose` on the model for that. The observation starts at the mean of its training simulations." +
+        (info.method === "npe"
+          ? ""
+          : " The MCMC run's R̂ and bulk ESS are shown with the posterior; a warning means the chains disagree."),
     ),
   ];
 }

@@ -1,8 +1,9 @@
 /**
  * The posterior explorer page: loads a model folder (the shipped T2K model on first open, a
  * `?model=<url>` beside the page, picked files or a dropped folder), shows and edits the
- * observation, and after each edit asks the worker for 10,000 new draws, then redraws the summary
- * table and the corner plot and shows the edit-to-redraw latency. Anything refused (a bad model
+ * observation, and after each edit asks the worker for 10,000 new draws (NLE/NRE models: by MCMC,
+ * with a progress bar), then redraws the summary table and the corner plot and shows the
+ * edit-to-redraw latency. Anything refused (a bad model
  * file, a bad number) is one line in the alert box; the last good posterior stays on the page.
  */
 import "./zod-jitless.js";
@@ -38,6 +39,8 @@ const ui = {
   seed: $<HTMLInputElement>("seed"),
   draws: $<HTMLInputElement>("draws"),
   status: $<HTMLParagraphElement>("status"),
+  progress: $<HTMLProgressElement>("progress"),
+  progressText: $<HTMLSpanElement>("progress-text"),
   latency: $<HTMLOutputElement>("latency"),
   latencySummary: $<HTMLOutputElement>("latency-summary"),
   timings: $<HTMLSpanElement>("timings"),
@@ -88,6 +91,7 @@ worker.onmessage = (e: MessageEvent<WorkerReply>) => {
   if (m.type === "loaded") loads.get(m.id)?.resolve(m.info);
   else if (m.type === "error" && m.request === "load") loads.get(m.id)?.reject(new ModelLoadError(m.message));
   else if (m.type === "summary") onSummary(m.id, m.summary);
+  else if (m.type === "progress") onProgress(m.id, m.done, m.total);
   else if (m.type === "posterior" || m.type === "error") void onPosterior(m);
   if (m.type === "loaded" || m.type === "error") loads.delete(m.id);
 };
@@ -154,8 +158,14 @@ async function adoptModel(info: ModelInfo): Promise<void> {
       : genericObservationView(ui.observation, obs, events);
   ui.throwButton.disabled = !info.isT2k;
   ui.reset.textContent = info.isT2k ? "Reset to the T2K data" : "Reset to the training mean";
+  ui.progress.hidden = info.method === "npe";
+  ui.progress.value = 0;
+  ui.progressText.textContent = "";
+  const method =
+    info.method === "npe" ? "NPE" : `${info.method.toUpperCase()}, posterior by MCMC (slice sampler, in the worker)`;
+  ui.modelInfo.dataset.method = info.method;
   ui.modelInfo.textContent =
-    `${info.source}: NPE, ${info.thetaDim} parameters (${info.parameterNames.join(", ")}), ` +
+    `${info.source}: ${method}, ${info.thetaDim} parameters (${info.parameterNames.join(", ")}), ` +
     `x of ${info.xDim} values${info.training ? `; ${info.training}` : ""}; kernels: ${info.kernelPath}.`;
   ui.modelInfo.dataset.kernelPath = info.kernelPath;
   ui.aboutText.replaceChildren(...aboutModel(info));
@@ -193,6 +203,18 @@ function requestPosterior(t0: number): void {
   inFlight = { id, t0, x, model };
   setStatus("sampling", `Sampling ${sd.n.toLocaleString("en-US")} draws…`);
   post({ type: "sample", id, x, n: sd.n, seed: sd.seed });
+}
+
+/** MCMC progress of the request in flight (NLE/NRE models): the bar and its text. */
+function onProgress(id: number, done: number, total: number): void {
+  if (!inFlight || id !== inFlight.id) return;
+  const pct = Math.floor((100 * done) / total);
+  ui.progress.hidden = false;
+  ui.progress.value = done / total;
+  ui.progress.dataset.done = String(done);
+  ui.progress.dataset.total = String(total);
+  ui.progress.setAttribute("aria-valuetext", `${pct}%`);
+  ui.progressText.textContent = `MCMC: ${pct}% of ${total.toLocaleString("en-US")} chain iterations`;
 }
 
 /** The summary table comes first (the corner plot takes longer); its latency is shown beside the plot's. */
@@ -237,15 +259,20 @@ async function onPosterior(m: Extract<WorkerReply, { type: "posterior" } | { typ
   ui.latency.dataset.ms = ms.toFixed(2);
   const t = m.timings;
   ui.timings.textContent =
-    `(worker: sampling ${t.sampleMs.toFixed(0)} ms, summary ${t.summaryMs.toFixed(0)} ms, corner plot spec ` +
-    `${t.specMs.toFixed(0)} ms, Vega-Lite compile ${t.compileMs.toFixed(0)} ms, Vega drawing ${t.drawMs.toFixed(0)} ms; ` +
-    `page: ${(t1 - tr).toFixed(0)} ms)`;
+    `(worker: sampling ${t.sampleMs.toFixed(0)} ms, summary ${t.summaryMs.toFixed(0)} ms, corner plot data ` +
+    `${t.dataMs.toFixed(0)} ms, ` +
+    (t.rebuilt ? `Vega-Lite compile ${t.compileMs.toFixed(0)} ms, Vega run ` : "Vega update ") +
+    `${t.updateMs.toFixed(0)} ms, SVG ${t.svgMs.toFixed(0)} ms; page: ${(t1 - tr).toFixed(0)} ms)`;
   ui.status.dataset.generation = String(generation);
-  ui.status.dataset.acceptance = String(m.acceptanceRate);
+  if (m.acceptanceRate !== null) ui.status.dataset.acceptance = String(m.acceptanceRate);
+  else delete ui.status.dataset.acceptance;
+  const how = m.mcmc
+    ? `by MCMC (${m.mcmc.method} sampler, ${m.mcmc.chains} chains; largest R̂ ${m.mcmc.maxRhat.toFixed(3)}, ` +
+      `smallest bulk ESS ${Math.round(m.mcmc.minEss).toLocaleString("en-US")})`
+    : `(${(100 * (m.acceptanceRate ?? Number.NaN)).toFixed(1)}% of the flow's draws inside the prior)`;
   setStatus(
     inFlight ? "sampling" : "ready",
-    `Posterior drawn (${(100 * m.acceptanceRate).toFixed(1)}% of the flow's draws inside the prior).` +
-      (m.warnings.length ? ` Warning: ${m.warnings.join("; ")}` : ""),
+    `Posterior drawn ${how}.${m.warnings.length ? ` Warning: ${m.warnings.join("; ")}` : ""}`,
   );
   if (model?.isT2k) requestPredictive({ id: m.id, samples: m.samples, n: m.n, mean: m.summary.mean, observation: x });
 }

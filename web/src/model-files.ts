@@ -5,8 +5,15 @@
  */
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../src/inference/model-config.js";
 import { MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE } from "../../src/inference/model-file.js";
-import { NLE_MODEL_FORMAT } from "../../src/inference/nle-model-file.js";
-import { NRE_MODEL_FORMAT } from "../../src/inference/nre-model-file.js";
+import { NLE_MODEL_FORMAT, NLE_MODEL_FORMAT_VERSION } from "../../src/inference/nle-model-file.js";
+import { NRE_MODEL_FORMAT, NRE_MODEL_FORMAT_VERSION } from "../../src/inference/nre-model-file.js";
+
+/** The model formats the page loads (NPE sampled directly, NLE and NRE by MCMC) and the newest version of each. */
+const FORMAT_VERSIONS: Record<string, number> = {
+  [MODEL_FORMAT]: MODEL_FORMAT_VERSION,
+  [NLE_MODEL_FORMAT]: NLE_MODEL_FORMAT_VERSION,
+  [NRE_MODEL_FORMAT]: NRE_MODEL_FORMAT_VERSION,
+};
 
 /** The two files of a model folder, read. */
 export interface ModelFileSet {
@@ -20,8 +27,8 @@ export interface ModelFileSet {
 export class ModelLoadError extends Error {}
 
 /**
- * Check config.json before the weights are parsed: valid JSON, an NPE model, a format version this
- * page reads.
+ * Check config.json before the weights are parsed: valid JSON, an NPE, NLE or NRE model, a format
+ * version this page reads.
  */
 export function checkModelConfig(text: string, source: string): void {
   const file = `${source}/${MODEL_CONFIG_FILE}`;
@@ -34,16 +41,17 @@ export function checkModelConfig(text: string, source: string): void {
   if (cfg === null || typeof cfg !== "object")
     throw new ModelLoadError(`${file}: expected a JSON object with the fields of an nsbi model`);
   const { format, formatVersion } = cfg as { format?: unknown; formatVersion?: unknown };
-  if (format === NLE_MODEL_FORMAT || format === NRE_MODEL_FORMAT)
+  const newest = typeof format === "string" && Object.hasOwn(FORMAT_VERSIONS, format) ? FORMAT_VERSIONS[format] : null;
+  if (newest === null)
     throw new ModelLoadError(
-      `${file}: an ${String(format).slice(5).toUpperCase()} model ('${String(format)}'); its posterior needs MCMC, ` +
-        `which this page does not run: load an NPE model ('${MODEL_FORMAT}')`,
+      `${file}: field 'format' is ${JSON.stringify(format)}, expected one of ` +
+        Object.keys(FORMAT_VERSIONS)
+          .map((f) => `'${f}'`)
+          .join(", "),
     );
-  if (format !== MODEL_FORMAT)
-    throw new ModelLoadError(`${file}: field 'format' is ${JSON.stringify(format)}, expected '${MODEL_FORMAT}'`);
-  if (typeof formatVersion === "number" && formatVersion > MODEL_FORMAT_VERSION)
+  if (typeof formatVersion === "number" && formatVersion > newest)
     throw new ModelLoadError(
-      `${file}: format version ${formatVersion} is newer than this page reads (${MODEL_FORMAT_VERSION}); ` +
+      `${file}: format version ${formatVersion} is newer than this page reads (${newest}); ` +
         "use a newer nsbi, or save the model with this one",
     );
 }

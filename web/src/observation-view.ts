@@ -1,8 +1,10 @@
 /**
  * The observation on the page: for a T2K model one plot of the 9 cos θ slices (drawn by the
- * predictive worker) above an input per bin and a scale control per slice; for any other
- * model a table with an input per component of x.
+ * predictive worker; its points can be dragged up and down, src/bin-drag.ts) above an input per
+ * bin and a scale control per slice; for any other model a table with an input per component of
+ * x. In every bin's input the arrow keys step the value (the keyboard alternative to dragging).
  */
+import { enableBinDrag, keyStep, tagBinPoints } from "./bin-drag.js";
 import type { Observation } from "./observation.js";
 import type { T2kPageData } from "./t2k-data.js";
 import { PlotPanel } from "./plot-panel.js";
@@ -36,6 +38,29 @@ function textInput(id: string, label: string, value: string): HTMLInputElement {
 
 const shown = (v: number) => String(Number(v.toPrecision(7)));
 
+const KEYS_HINT_ID = "bin-keys-hint";
+
+/** The hint the bins' inputs point to (aria-describedby). */
+function keysHint(text: string): HTMLParagraphElement {
+  const p = document.createElement("p");
+  p.id = KEYS_HINT_ID;
+  p.className = "muted";
+  p.textContent = text;
+  return p;
+}
+
+/** Arrow keys in a bin's input step it by `step()` (Shift: ten steps), like typing the new value. */
+function steppable(input: HTMLInputElement, step: () => number, onStep: () => void): void {
+  input.setAttribute("aria-describedby", KEYS_HINT_ID);
+  input.addEventListener("keydown", (e) => {
+    const v = keyStep(e, input.value, step());
+    if (v === null) return;
+    e.preventDefault();
+    input.value = String(v);
+    onStep();
+  });
+}
+
 function scaleControls(id: string, what: string, onScale: () => [HTMLInputElement, () => void]): HTMLDivElement {
   const row = document.createElement("div");
   row.className = "controls";
@@ -68,11 +93,13 @@ export function t2kObservationView(
   plot.id = "slices-plot";
   const panel = new PlotPanel(
     plot,
-    "T2K CC0π observation in the 9 cos θ slices: points with √diag errors; after sampling, the prediction at the posterior mean and its 16–84% band",
+    "T2K CC0π observation in the 9 cos θ slices: points with √diag errors; after sampling, the prediction at the " +
+      "posterior mean and its 16–84% band. Drag a point up or down to change its bin, or use the bins' inputs below.",
   );
   const wrap = document.createElement("div");
   wrap.className = "slices";
   const inputs: HTMLInputElement[] = [];
+  const labels: string[] = [];
   for (let s = 0; s + 1 < data.cosEdges.length; s++) {
     const lo = data.sliceStart[s],
       hi = data.sliceStart[s + 1];
@@ -88,6 +115,12 @@ export function t2kObservationView(
       const range = `${b.pLow}–${b.pHigh} GeV/c`;
       const input = textInput(`bin-${i}`, `bin ${i + 1}: p ${range}, ${cos}`, shown(obs.values[i]));
       input.addEventListener("input", () => events.onBin(i, input.value, input));
+      steppable(
+        input,
+        () => data.errors[i] / 10,
+        () => events.onBin(i, input.value, input),
+      );
+      labels.push(`bin ${i + 1} (p ${range}, ${cos})`);
       const label = document.createElement("label");
       label.append(`p ${range}`, input);
       inputs.push(input);
@@ -105,11 +138,26 @@ export function t2kObservationView(
   caption.className = "muted";
   caption.textContent =
     "Black points: the observation with √diag of the T2K data's total covariance. Blue line: the built-in model's " +
-    "prediction at the posterior mean; shaded: 16–84% of the predictions of posterior draws.";
-  container.replaceChildren(plot, caption, wrap);
+    "prediction at the posterior mean; shaded: 16–84% of the predictions of posterior draws. Drag a point up or " +
+    "down to change its bin.";
+  enableBinDrag(plot, {
+    sliceStart: data.sliceStart,
+    values: () => obs.values,
+    onDrag: (i, v) => {
+      inputs[i].value = String(v);
+      events.onBin(i, inputs[i].value, inputs[i]);
+    },
+  });
+  const hint = keysHint(
+    "In a bin's input, the up and down arrow keys change it by a tenth of its error (with Shift: by one error).",
+  );
+  container.replaceChildren(plot, caption, hint, wrap);
   return {
     syncInputs: () => syncAll(inputs, obs),
-    draw: (svg) => panel.show(svg),
+    draw: (svg) => {
+      panel.show(svg);
+      tagBinPoints(plot, data.sliceStart, (i) => labels[i]);
+    },
   };
 }
 
@@ -133,6 +181,11 @@ export function genericObservationView(
     const td = document.createElement("td");
     const input = textInput(`bin-${i}`, `x[${i}]`, shown(obs.values[i]));
     input.addEventListener("input", () => events.onBin(i, input.value, input));
+    steppable(
+      input,
+      () => Math.abs(obs.values[i]) / 100 || 0.01,
+      () => events.onBin(i, input.value, input),
+    );
     td.append(input);
     tr.append(th, td);
     body.append(tr);
@@ -144,7 +197,8 @@ export function genericObservationView(
     f.size = 5;
     return [f, () => events.onScale(0, obs.length, f.value, "x")];
   });
-  container.replaceChildren(scale, table);
+  const hint = keysHint("In an input, the up and down arrow keys change it by 1% (with Shift: by 10%).");
+  container.replaceChildren(scale, hint, table);
   return {
     syncInputs: () => syncAll(inputs, obs),
     draw: () => {},

@@ -1,10 +1,11 @@
 /**
  * Messages between the page and the posterior worker (src/worker.ts). The worker owns the model:
- * it deserialises it, samples it, summarises the draws and builds and compiles the corner plot, so
+ * it deserialises it, samples it (NLE/NRE: by MCMC, sending progress), summarises the draws and draws the corner plot to SVG text, so
  * the page only draws; a request that fails leaves the worker's last good model in place.
  */
 import type { PosteriorSummary } from "../../src/inference/summary.js";
 import type { KernelChoice } from "../../src/kernels/select.js";
+import type { CornerTimings } from "./live-corner.js";
 
 export type { KernelChoice };
 
@@ -12,6 +13,8 @@ export type { KernelChoice };
 export interface ModelInfo {
   /** Where it came from (a URL or "files"), for messages. */
   source: string;
+  /** NPE (sampled directly) or NLE/NRE (sampled by MCMC, with progress messages). */
+  method: "npe" | "nle" | "nre";
   parameterNames: string[];
   /** Units per parameter ("" when none). */
   units: string[];
@@ -54,17 +57,27 @@ export type WorkerRequest =
       seed: number;
     };
 
-export interface SampleTimings {
+/** Where the worker's time went (the corner plot's parts: src/live-corner.ts CornerTimings). */
+export interface SampleTimings extends CornerTimings {
   sampleMs: number;
   summaryMs: number;
-  specMs: number;
-  compileMs: number;
-  /** Vega's dataflow and SVG drawing, in the worker. */
-  drawMs: number;
+  /** The corner plot's Vega view was built (first posterior of a model) rather than updated. */
+  rebuilt: boolean;
+}
+
+/** How an MCMC posterior's draws were made (NLE/NRE models). */
+export interface McmcRunInfo {
+  method: string;
+  chains: number;
+  /** Largest rank-normalised split R̂ and smallest bulk ESS over the parameters. */
+  maxRhat: number;
+  minEss: number;
 }
 
 export type WorkerReply =
   | { type: "loaded"; id: number; info: ModelInfo; ms: number }
+  /** MCMC progress of a sample request (NLE/NRE): chain iterations done of total; the last has done = total. */
+  | { type: "progress"; id: number; done: number; total: number }
   /** Sent as soon as the draws are summarised, before the corner plot is drawn. */
   | { type: "summary"; id: number; summary: PosteriorSummary }
   | {
@@ -74,7 +87,10 @@ export type WorkerReply =
       /** The draws [n, thetaDim]. */
       samples: Float32Array;
       n: number;
-      acceptanceRate: number;
+      /** NPE: the fraction of the flow's draws inside the prior; null for MCMC. */
+      acceptanceRate: number | null;
+      /** NLE/NRE: the MCMC run; null for NPE. */
+      mcmc: McmcRunInfo | null;
       /** The library's warnings while sampling (e.g. most draws outside the prior). */
       warnings: string[];
       /** The corner plot, SVG text. */

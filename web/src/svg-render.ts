@@ -31,19 +31,25 @@ function measureTextOnCanvas(): void {
   };
 }
 
-/** A plot as SVG text, with the time spent compiling (Vega-Lite → Vega) and drawing. */
-export async function renderSvgText(spec: PlotSpec): Promise<{ svg: string; compileMs: number; drawMs: number }> {
+/** A Vega view of a Vega-Lite spec (not yet run), with the time spent compiling and parsing. */
+export async function compileView(spec: PlotSpec): Promise<{ view: vega.View; compileMs: number }> {
   measureTextOnCanvas();
   const t0 = performance.now();
   const vg = (await vegaLite).compile(spec as never, { logger: silentLogger as never }).spec;
-  const t1 = performance.now();
   const view = new vega.View(vega.parse(vg, undefined, { ast: true }), {
     expr: expressionInterpreter,
     renderer: "none",
   });
+  return { view, compileMs: performance.now() - t0 };
+}
+
+/** A plot as SVG text, with the time spent compiling (Vega-Lite → Vega) and drawing. */
+export async function renderSvgText(spec: PlotSpec): Promise<{ svg: string; compileMs: number; drawMs: number }> {
+  const { view, compileMs } = await compileView(spec);
+  const t1 = performance.now();
   try {
     const svg = await view.toSVG();
-    return { svg, compileMs: t1 - t0, drawMs: performance.now() - t1 };
+    return { svg, compileMs, drawMs: performance.now() - t1 };
   } finally {
     view.finalize();
   }

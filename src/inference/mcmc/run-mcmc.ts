@@ -51,6 +51,14 @@ export interface McmcOptions {
   rhatThreshold?: number;
   /** Warn when bulk ESS < this fraction of the chains' kept draws (default 0.1). */
   essWarningFraction?: number;
+  /**
+   * Called as the run proceeds with the chain iterations done (warm-up and sampling, all chains)
+   * and their total, chains × (warmup + ⌈numSamples / chains⌉ × thin): (0, total) when the chains
+   * have started, then, for the slice sampler, after each batch of the potential that completed
+   * iterations (see SliceProgress), and (total, total) once the draws are ready. Never decreasing;
+   * the draws are the same with or without it.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface McmcDiagnostics {
@@ -149,13 +157,16 @@ export function runMcmc(options: McmcOptions): McmcResult {
     } else transform = null;
   }
   const scale = startScale(start.theta, C, prior, transform);
+  const onProgress = options.onProgress;
+  const totalIterations = C * (warmup + drawsPerChain * thin);
+  onProgress?.(0, totalIterations);
 
   let draws: Float64Array;
   const diag: Partial<McmcDiagnostics> = {};
   let accepted: Int32Array | null = null;
   if (method === "slice") {
     const r = runSliceSampler({
-      potential: target,
+      potential: onProgress ? new SliceProgress(target, start.theta, C, totalIterations, onProgress) : target,
       theta: start.theta,
       logDensity: start.logDensity,
       chains: C,
@@ -237,6 +248,7 @@ export function runMcmc(options: McmcOptions): McmcResult {
   };
   const warnings = collectWarnings(diagnostics, o, C * S);
   for (const w of warnings) warn(w);
+  onProgress?.(totalIterations, totalIterations);
   return {
     samples,
     numSamples: o.numSamples,
@@ -248,6 +260,59 @@ export function runMcmc(options: McmcOptions): McmcResult {
     diagnostics,
     warnings,
   };
+}
+
+/**
+ * The slice sampler's progress for onProgress, read without touching its arithmetic: the sampler
+ * advances the chains' states in place (`states`), at most one coordinate per chain between two
+ * potential calls, and a slice update moves its coordinate almost surely; so the entries changed
+ * since the previous call count the coordinate updates done, and dim of them make one iteration.
+ * (An update that hits the shrinkage cap keeps its value and is not counted: the count can only
+ * run short, and the final (total, total) call closes it.)
+ */
+class SliceProgress implements SamplerPotential {
+  private readonly last: Float64Array;
+  private updates = 0;
+  private reported = 0;
+
+  constructor(
+    private readonly inner: SamplerPotential,
+    private readonly states: Float64Array,
+    private readonly chains: number,
+    private readonly total: number,
+    private readonly report: (done: number, total: number) => void,
+  ) {
+    this.last = Float64Array.from(states);
+  }
+
+  get dim(): number {
+    return this.inner.dim;
+  }
+
+  logDensity(x: Float64Array, n: number, out: Float64Array): void {
+    this.count();
+    this.inner.logDensity(x, n, out);
+  }
+
+  gradient(x: Float64Array, n: number, outLogDensity: Float64Array, outGradient: Float64Array): void {
+    this.count();
+    this.inner.gradient(x, n, outLogDensity, outGradient);
+  }
+
+  private count(): void {
+    const s = this.states,
+      last = this.last;
+    for (let i = 0; i < this.chains * this.dim; i++)
+      if (s[i] !== last[i]) {
+        this.updates++;
+        last[i] = s[i];
+      }
+    const done = Math.min(this.total, Math.floor(this.updates / this.dim));
+    if (done > this.reported) {
+      this.reported = done;
+      this.report(done, this.total);
+    }
+  }
 }
 
 function collectWarnings(d: McmcDiagnostics, o: Required<McmcOptions>, kept: number): string[] {
@@ -344,6 +409,8 @@ function checkOptions(options: McmcOptions): Required<McmcOptions> {
       `runMcmc: prior must be a Prior of the potential's dimension ${potential.dim}, got ${prior?.dim ?? String(prior)}`,
     );
   if (!(o.rng instanceof Rng)) throw new NsbiInputError("runMcmc: rng must be an Rng (seeded)");
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function")
+    throw new NsbiInputError("runMcmc: onProgress must be a function (done, total)");
   if (o.method !== "slice" && o.method !== "hmc" && o.method !== "nuts")
     throw new NsbiInputError(`runMcmc: method must be "slice", "hmc" or "nuts", got ${JSON.stringify(o.method)}`);
   if (o.method !== "slice" && typeof potential.gradient !== "function")
