@@ -353,3 +353,25 @@ export {
   type PseudoExperimentResult,
   type MethodEstimate,
 } from "./workflows/ensemble-study/pseudo-experiment.js";
+
+// template-adapted mixture models, binned Bayesian version (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219; docs/tamm-binned.md)
+export {
+  fitBinnedTamm,
+  type FitBinnedTammOptions,
+  type BinnedTammFit,
+  type BinnedTammMcmcOptions,
+} from "./inference/tamm-binned/fit-binned-tamm.js";
+export {
+  BinnedTammPotential,
+  type BinnedTammModel,
+  type TammParameters,
+} from "./inference/tamm-binned/binned-tamm-potential.js";
+export {
+  checkTammInput,
+  type BinnedTammInput,
+  type BinnedTammPrior,
+} from "./inference/tamm-binned/check-tamm-input.js";
+export { histogramCounts, type HistogramGrid, type HistogramCounts } from "./inference/tamm-binned/histogram-grid.js";
+export { binIntegralsByQuadrature, type BinIntegrals } from "./inference/tamm-binned/bin-quadrature.js";
+export { binProbabilities } from "./inference/tamm-binned/bin-probabilities.js";
+export { credibleSummary, type CredibleSummary } from "./inference/tamm-binned/credible-summary.js";
