@@ -375,3 +375,27 @@ export { histogramCounts, type HistogramGrid, type HistogramCounts } from "./inf
 export { binIntegralsByQuadrature, type BinIntegrals } from "./inference/tamm-binned/bin-quadrature.js";
 export { binProbabilities } from "./inference/tamm-binned/bin-probabilities.js";
 export { credibleSummary, type CredibleSummary } from "./inference/tamm-binned/credible-summary.js";
+
+// template-adapted mixture models, unbinned frequentist version (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219; docs/tamm.md)
+export { fitTamm, type FitTammOptions, type TammFit, type TammZScore } from "./inference/tamm/fit-tamm.js";
+export { type TammColumns, checkTammColumns } from "./inference/tamm/tamm-columns.js";
+export type { TammComponent, TammForm } from "./inference/tamm/tamm-component.js";
+export { tammObjective, type TammModel, type TammObjectiveValue } from "./inference/tamm/tamm-objective.js";
+export { tammSandwich, type TammCovariances } from "./inference/tamm/tamm-sandwich.js";
+export {
+  TAMM_TOY_TRUTH,
+  TAMM_TOY_REGION,
+  drawTammTemplates,
+  sampleGaussian2InRegion,
+  gaussian2RegionMass,
+  gaussian2LogDensityInRegion,
+} from "./workflows/tamm/gaussian-tamm-toy.js";
+export { sampleTammPseudoData, sampleUniformInRegion, logUniformRegionDensity } from "./workflows/tamm/tamm-samples.js";
+export { oracleTammColumns } from "./workflows/tamm/tamm-oracle-columns.js";
+export { geometricMeanGaussian2 } from "./workflows/tamm/geometric-mean-gaussian2.js";
+export {
+  trainTammTemplateClassifier,
+  type TammTemplateClassifier,
+  TAMM_CLASSIFIER_DEFAULTS,
+  TAMM_TRAIN_DEFAULTS,
+} from "./workflows/tamm/tamm-template-classifier.js";

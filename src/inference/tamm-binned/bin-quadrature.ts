@@ -1,5 +1,5 @@
 import { NsbiInputError } from "../../errors.js";
-import { gaussLegendreRule } from "./gauss-legendre.js";
+import { gaussLegendreRule } from "../../numerics/gauss-legendre.js";
 import { checkHistogramGrid, gridBinCount, type HistogramGrid } from "./histogram-grid.js";
 
 export interface BinQuadratureOptions {

@@ -3,7 +3,7 @@ import { NsbiInputError } from "../../errors.js";
 import { normalCdf } from "../../numerics/normal.js";
 import { binProbabilities } from "./bin-probabilities.js";
 import { binIntegralsByQuadrature } from "./bin-quadrature.js";
-import { gaussLegendreRule } from "./gauss-legendre.js";
+import { gaussLegendreRule } from "../../numerics/gauss-legendre.js";
 import { histogramCounts } from "./histogram-grid.js";
 
 describe("histogramCounts", () => {

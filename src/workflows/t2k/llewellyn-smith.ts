@@ -16,6 +16,7 @@
  * @see GENIE `LwlynSmithQELCCPXSec.cxx`
  */
 import { NsbiInputError } from "../../errors.js";
+import { gaussLegendreRule } from "../../numerics/gauss-legendre.js";
 import {
   axialFormFactor,
   isovectorFormFactors,
@@ -23,6 +24,9 @@ import {
   type VectorFormFactors,
 } from "./nucleon-form-factors.js";
 import { COS_CABIBBO, G_FERMI, HBARC2_CM2, M_MUON, M_NEUTRON, M_NUCLEON, M_PROTON } from "./physical-constants.js";
+
+/** The 4-point Gauss–Legendre rule of lsTotalCrossSection. */
+const GAUSS_LEGENDRE_4 = gaussLegendreRule(4);
 
 /** Polynomial coefficients of the bracket [A ∓ B(s−u)/M² + C(s−u)²/M⁴] in F_A. */
 export interface LsCoefficients {
@@ -133,8 +137,7 @@ export function lsTotalCrossSection(
   const r = lsQ2Range(e, mLep);
   if (!r) return 0;
   // 64 panels × 4-point Gauss–Legendre on a sqrt-stretched grid (the integrand falls like a dipole⁴).
-  const gx = [-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526];
-  const gw = [0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538];
+  const { nodes: gx, weights: gw } = GAUSS_LEGENDRE_4;
   const panels = 64,
     lo = r[0],
     hi = r[1];

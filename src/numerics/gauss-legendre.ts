@@ -1,4 +1,4 @@
-import { NsbiInputError } from "../../errors.js";
+import { NsbiInputError } from "../errors.js";
 
 /** Nodes and weights of an n-point Gauss–Legendre rule on [−1, 1]. */
 export interface QuadratureRule {
