@@ -399,3 +399,15 @@ export {
   TAMM_CLASSIFIER_DEFAULTS,
   TAMM_TRAIN_DEFAULTS,
 } from "./workflows/tamm/tamm-template-classifier.js";
+// the w_i f_i coverage study as a campaign (docs/ensembles.md)
+export { runWifiStudy } from "./workflows/ensemble-study/run-study.js";
+export {
+  parseWifiStudyConfig,
+  WIFI_STUDY_SCALES,
+  type WifiStudyConfig,
+  type WifiStudyScale,
+} from "./workflows/ensemble-study/study-config.js";
+export { buildWifiStudyCampaign } from "./workflows/ensemble-study/study-jobs.js";
+export { aggregateWifiStudyResults, type WifiStudyResults } from "./workflows/ensemble-study/study-results.js";
+export { wifiStudyReport } from "./workflows/ensemble-study/study-report.js";
+export { serializeLogRatioEnsemble, deserializeLogRatioEnsemble } from "./workflows/ensemble-study/ensemble-file.js";

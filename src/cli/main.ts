@@ -44,7 +44,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(program: 
     load: async () => (await import("./commands/t2k.js")).registerT2k,
   },
   study: {
-    summary: "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025)",
+    summary:
+      "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025), `study wifi` (w_i f_i ensemble coverage, arXiv 2506.00113)",
     load: async () => (await import("./commands/study.js")).registerStudy,
   },
   campaign: {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
@@ -8,6 +8,22 @@ import { runMixtureStudy, STUDY_FILES } from "../../node/mixture-study.js";
 import { type MixtureStudyConfig, parseStudyConfig, type StudyScale } from "../../workflows/mixture/study-config.js";
 import { positiveIntAtMost } from "../options.js";
 import { countBar } from "../progress.js";
+import { canonicalJson } from "../../campaigns/json.js";
+import type { CampaignEvent, CampaignProgress } from "../../campaigns/executor.js";
+import { DiskCampaignStore } from "../../node/campaigns/disk-store.js";
+import { LocalPoolExecutor } from "../../node/campaigns/local-executor.js";
+import { checkOutputFolder, writeFileAtomic } from "../../node/files.js";
+import { writeFigures } from "../../node/write-figures.js";
+import { runWifiStudy } from "../../workflows/ensemble-study/run-study.js";
+import {
+  parseWifiStudyConfig,
+  type WifiStudyConfig,
+  type WifiStudyScale,
+  wifiStudyConfigInput,
+} from "../../workflows/ensemble-study/study-config.js";
+import { wifiStudyReport } from "../../workflows/ensemble-study/study-report.js";
+import { wifiStudySummaryLines } from "../../workflows/ensemble-study/study-summary-text.js";
+import { renderHtmlReport } from "../../workflows/report/html-report.js";
 import { out, runAction } from "../run-action.js";
 
 interface StudyMixtureOptions {
@@ -23,19 +39,29 @@ interface StudyMixtureOptions {
 /** Read and validate a study config file (one `nsbi: error:` line naming the file and field otherwise). */
 function readStudyConfig(path: string | undefined, scale: StudyScale | undefined): MixtureStudyConfig {
   if (path === undefined) return parseStudyConfig({}, "(defaults)", { scale });
-  if (!existsSync(path)) throw new NsbiInputError(`--config '${path}': no such file`);
-  let value: unknown;
+  return parseStudyConfig(readJsonFile(path, "--config"), path, { scale });
+}
+
+/** The JSON content of a file; a missing file or bad JSON is one message naming the file (and `flag`). */
+function readJsonFile(path: string, flag: string): unknown {
+  if (!existsSync(path)) throw new NsbiInputError(`${flag} '${path}': no such file`);
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    return JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new NsbiInputError(`--config '${path}': not valid JSON (${(e as Error).message})`);
+    throw new NsbiInputError(`${flag} '${path}': not valid JSON (${(e as Error).message})`);
   }
-  return parseStudyConfig(value, path, { scale });
+}
+
+/** `nsbi study …`: the studies, each a resumable campaign with a config, results.json and index.html. */
+export function registerStudy(program: Command): void {
+  const study = program.command("study").description("studies made of many trainings and evaluations (resumable)");
+  registerStudyMixture(study);
+  registerStudyWifi(study);
+  // `study tamm` (template-adapted mixture models, arXiv 2604.02219) registers here
 }
 
 /** `nsbi study mixture`: the signal-strength study of Sluijter et al. 2025 as a resumable campaign. */
-export function registerStudy(program: Command): void {
-  const study = program.command("study").description("studies made of many trainings and evaluations (resumable)");
+function registerStudyMixture(study: Command): void {
   study
     .command("mixture")
     .description(
@@ -67,8 +93,7 @@ export function registerStudy(program: Command): void {
         // with --resume and no --config/--scale the folder's own config is used
         const config =
           o.resume && o.config === undefined && o.scale === undefined ? undefined : readStudyConfig(o.config, o.scale);
-        let bar: ReturnType<typeof countBar> | null = null;
-        let lastLine = 0;
+        const progress = studyProgress(o.out);
         const run = await runMixtureStudy({
           config,
           out: o.out,
@@ -77,21 +102,8 @@ export function registerStudy(program: Command): void {
           redis: o.redis,
           serveArtifacts: o.serveArtifacts,
           onWaiting: (m) => out.info(m),
-          onProgress: (p, e) => {
-            if (e.type === "resumed" && e.count > 0) out.info(`${e.count} jobs already done in '${o.out}'`);
-            if (process.stderr.isTTY) {
-              bar ??= countBar("study jobs", p.total);
-              bar.update(p.done);
-            } else if (e.type === "done" || e.type === "failed") {
-              // without a terminal: a line per finished job, at most every 2 s
-              const now = Date.now();
-              if (now - lastLine > 2000 || p.done + p.failed === p.total) {
-                lastLine = now;
-                out.info(progressLine(p));
-              }
-            }
-          },
-        }).finally(() => (bar as ReturnType<typeof countBar> | null)?.stop());
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
         const s = run.summary;
         out.info(
           `${s.done}/${s.total} jobs done (${s.resumed} resumed); wrote ${join(o.out, STUDY_FILES.results)} and ${join(o.out, STUDY_FILES.report)}`,
@@ -107,4 +119,147 @@ export function registerStudy(program: Command): void {
         }
       }),
     );
+}
+
+interface StudyWifiOptions {
+  config?: string;
+  out: string;
+  resume: boolean;
+  scale?: WifiStudyScale;
+  workers: number;
+  redis?: string;
+  serveArtifacts?: string;
+}
+
+/** The module the workers import to run the w_i f_i study's jobs (compiled beside this file). */
+const WIFI_KINDS_MODULE = new URL("../../workflows/ensemble-study/study-kinds.js", import.meta.url).href;
+
+/** `nsbi study wifi`: the w_i f_i ensemble coverage study (arXiv 2506.00113) as a resumable campaign. */
+function registerStudyWifi(study: Command): void {
+  study
+    .command("wifi")
+    .description(
+      "w_i f_i ensembles (Benevedes, Thaler, arXiv 2506.00113): coverage of the mixture fraction κ for a single network, the plain average and w_i f_i with Gong–Samaniego errors, and the sandwich check, on a 2-D two-Gaussian toy; writes results.json and index.html",
+    )
+    .option(
+      "--config <study.json>",
+      "study config (scale, toy, members, resampling, trainEvents, fitEvents, testEvents, kappas, trainings, experiments, experimentsPerJob, sandwichSets, maxEpochs, seed; every field optional, see docs/ensembles.md); default: the study at --scale",
+    )
+    .requiredOption("--out <dir/>", "study folder: results.json, index.html, figures, campaign/ (the job store)")
+    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
+    .addOption(
+      new Option(
+        "--scale <preset>",
+        "scale preset, over the config's (quick: minutes; default: < 45 min on 2 cores; paper: M = 32, 300 × 10, ≈ 1 h on 2 free cores)",
+      ).choices(["quick", "default", "paper"]),
+    )
+    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
+    .option(
+      "--redis <url>",
+      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
+    )
+    .option(
+      "--serve-artifacts <host:port>",
+      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
+    )
+    .action(
+      runAction(async (o: StudyWifiOptions) => {
+        const given =
+          o.resume && o.config === undefined && o.scale === undefined
+            ? undefined
+            : o.config === undefined
+              ? parseWifiStudyConfig({}, "(defaults)", { scale: o.scale })
+              : parseWifiStudyConfig(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
+        checkOutputFolder(o.out, "--out");
+        const configPath = join(o.out, STUDY_FILES.config);
+        const stored = existsSync(configPath) ? readStoredWifiConfig(configPath) : null;
+        let config: WifiStudyConfig;
+        if (o.resume) {
+          if (!stored)
+            throw new NsbiInputError(
+              `--out '${o.out}': holds no study to resume (no ${STUDY_FILES.config}); run without --resume`,
+            );
+          if (given && canonicalJson(given, "study config") !== canonicalJson(stored, "study config"))
+            throw new NsbiInputError(
+              `--resume: the config differs from the one the study in '${o.out}' was started with (${configPath}); drop --config/--scale or choose another --out`,
+            );
+          config = stored;
+        } else {
+          if (stored || existsSync(join(o.out, STUDY_FILES.campaign)))
+            throw new NsbiInputError(
+              `--out '${o.out}': holds a study already; pass --resume to continue it, or choose another folder`,
+            );
+          config = given as WifiStudyConfig;
+        }
+        const store = DiskCampaignStore.open(join(o.out, STUDY_FILES.campaign), "--out");
+        if (!stored) writeFileAtomic(configPath, `${JSON.stringify(wifiStudyConfigInput(config), null, 1)}\n`);
+        // BullMQ is loaded only when used (it takes a while to import)
+        const executor = o.redis
+          ? new (await import("../../node/campaigns/bullmq-dispatcher.js")).BullMqExecutor({
+              redis: o.redis,
+              serveArtifacts: o.serveArtifacts,
+              onWaiting: (m) => out.info(m),
+            })
+          : new LocalPoolExecutor({ concurrency: o.workers, workerOutput: "ignore" });
+        const progress = studyProgress(o.out);
+        const { results, summary } = await runWifiStudy({
+          config,
+          store,
+          executor,
+          kindsModule: WIFI_KINDS_MODULE,
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
+        writeFileAtomic(join(o.out, STUDY_FILES.results), `${JSON.stringify(results, null, 1)}\n`);
+        const { report, figures } = wifiStudyReport(results, {
+          done: summary.done,
+          total: summary.total,
+          resumed: summary.resumed,
+          elapsedSeconds: summary.elapsedSeconds,
+        });
+        await writeFigures(o.out, figures);
+        writeFileAtomic(join(o.out, STUDY_FILES.report), renderHtmlReport(report));
+        if (summary.failures.length > 0) {
+          const f = summary.failures[0];
+          throw new NsbiInputError(
+            `${summary.failures.length} of ${summary.total} study jobs failed (first: ${f.label ?? f.kind}: ${f.error}); the finished ones are in '${o.out}', run again with --resume to retry the rest`,
+          );
+        }
+        out.info(
+          `${summary.done}/${summary.total} jobs done (${summary.resumed} resumed); wrote ${join(o.out, STUDY_FILES.results)} and ${join(o.out, STUDY_FILES.report)}`,
+        );
+        for (const line of wifiStudySummaryLines(results)) out.info(line);
+      }),
+    );
+}
+
+/** The config a study folder was started with (complete: re-validating it reproduces it). */
+function readStoredWifiConfig(path: string): WifiStudyConfig {
+  const value = readJsonFile(path, "study config");
+  const scale = (value as { scale?: WifiStudyScale } | null)?.scale;
+  return parseWifiStudyConfig(value, path, { scale });
+}
+
+/** Progress of a study's jobs: a bar on a terminal, otherwise a line per finished job at most every 2 s. */
+function studyProgress(folder: string): {
+  onProgress: (p: CampaignProgress, e: CampaignEvent) => void;
+  stop: () => void;
+} {
+  let bar: ReturnType<typeof countBar> | null = null;
+  let lastLine = 0;
+  return {
+    onProgress: (p, e) => {
+      if (e.type === "resumed" && e.count > 0) out.info(`${e.count} jobs already done in '${folder}'`);
+      if (process.stderr.isTTY) {
+        bar ??= countBar("study jobs", p.total);
+        bar.update(p.done);
+      } else if (e.type === "done" || e.type === "failed") {
+        const now = Date.now();
+        if (now - lastLine > 2000 || p.done + p.failed === p.total) {
+          lastLine = now;
+          out.info(progressLine(p));
+        }
+      }
+    },
+    stop: () => bar?.stop(),
+  };
 }

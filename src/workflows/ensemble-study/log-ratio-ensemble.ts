@@ -1,15 +1,18 @@
 import { NsbiInputError } from "../../errors.js";
 import type { TrainedBinaryClassifier } from "../../estimators/binary-classifier-training.js";
 
+/** What the ensemble needs of a network: the classifier and the class counts its logit was trained under. */
+export type LogRatioMember = Pick<TrainedBinaryClassifier, "network" | "classCounts">;
+
 /**
  * M frozen log-ratio networks f_i(x) ≈ log n(x)/d(x): binary classifiers (n = class 1, d = class 0)
  * whose logit minus the class-prior offset log(N_1/N_0) estimates the log ratio. The networks take a
  * constant conditioning input (the NRE network needs one; it is z-scored to 0 and carries nothing).
  */
-export class LogRatioEnsemble {
+export class LogRatioEnsemble<M extends LogRatioMember = LogRatioMember> {
   readonly xDim: number;
 
-  constructor(readonly members: TrainedBinaryClassifier[]) {
+  constructor(readonly members: M[]) {
     if (members.length === 0) throw new NsbiInputError("LogRatioEnsemble: need at least one network");
     this.xDim = members[0].network.xDim;
   }

@@ -1,6 +1,6 @@
 import { NsbiInputError } from "../../errors.js";
 import { Rng } from "../../engine/rng.js";
-import { trainBinaryClassifier } from "../../estimators/binary-classifier-training.js";
+import { type TrainedBinaryClassifier, trainBinaryClassifier } from "../../estimators/binary-classifier-training.js";
 import type { TrainOptions } from "../../estimators/trainer.js";
 import type { KernelChoice } from "../../kernels/select.js";
 import { LogRatioEnsemble } from "./log-ratio-ensemble.js";
@@ -41,7 +41,9 @@ export interface TrainLogRatioEnsembleOptions {
  * bootstraps (or a partition) of D_train with binary cross-entropy (estimators/binary-classifier-training),
  * then freezes them. Each class is resampled separately, so the classes stay balanced.
  */
-export function trainLogRatioEnsemble(options: TrainLogRatioEnsembleOptions): LogRatioEnsemble {
+export function trainLogRatioEnsemble(
+  options: TrainLogRatioEnsembleOptions,
+): LogRatioEnsemble<TrainedBinaryClassifier> {
   const { xDim, members } = options;
   if (!Number.isInteger(members) || members < 1)
     throw new NsbiInputError(`trainLogRatioEnsemble: members must be a positive integer, got ${members}`);
@@ -62,7 +64,7 @@ export function trainLogRatioEnsemble(options: TrainLogRatioEnsembleOptions): Lo
     hiddenLayers: options.classifier?.hiddenLayers ?? ENSEMBLE_CLASSIFIER_DEFAULTS.hiddenLayers,
   };
   const definedTraining = Object.fromEntries(Object.entries(options.training ?? {}).filter(([, v]) => v !== undefined));
-  const nets = [];
+  const nets: TrainedBinaryClassifier[] = [];
   for (let m = 0; m < members; m++) {
     const rng = master.fork();
     const rowsOf = (n: number, perm: Int32Array) =>
