@@ -27,6 +27,7 @@
 import fs from "node:fs";
 import { parseArgs } from "./lib/args.mjs";
 import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
+import { cover, mean, pullSummary } from "./lib/pull-summary.mjs";
 
 const { opt, has } = parseArgs(import.meta.url);
 const profile = has("--profile");
@@ -144,15 +145,6 @@ for (let job = 0; job < jobs; job++) {
   console.log(`  job ${job + 1}/${jobs} done (${seconds()} s)`);
 }
 
-const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
-const sd = (a) => {
-  const m = mean(a);
-  return Math.sqrt(a.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, a.length - 1));
-};
-const cover = (a) => {
-  const p = a.filter((v) => Math.abs(v) <= 1).length / a.length;
-  return `${p.toFixed(3)} ± ${Math.sqrt((p * (1 - p)) / a.length).toFixed(3)}`;
-};
 const header =
   " K | n   | cover |pull|≤1 | cover |zS|≤1  | pull mean ± se   | pull sd | job-mean-pull sd | mean κ̂   | mean σ   | σ_H/σ | σ_data/σ | not conv.";
 
@@ -162,20 +154,10 @@ for (const method of methods) {
   summary[method] = {};
   for (const k of ks) {
     const r = results[method][k],
-      pulls = r.map((v) => v.pull),
-      jobMeans = Array.from({ length: jobs }, (_, j) => mean(r.filter((v) => v.job === j).map((v) => v.pull)));
+      pulls = r.map((v) => v.pull);
     summary[method][k] = {
-      n: r.length,
-      coveragePull: r.filter((v) => Math.abs(v.pull) <= 1).length / r.length,
-      coverageZS: profile ? r.filter((v) => Math.abs(v.zS) <= 1).length / r.length : null,
-      pullMean: mean(pulls),
-      pullSd: sd(pulls),
-      jobMeanPullSd: sd(jobMeans),
-      meanKappa: mean(r.map((v) => v.kappa)),
-      meanSigma: mean(r.map((v) => v.sigma)),
+      ...pullSummary(r, { jobs, profile }),
       sigmaRatio: mean(r.map((v) => v.sigmaHessian / v.sigma)),
-      dataOnlyRatio: mean(r.map((v) => v.sigmaDataOnly / v.sigma)),
-      notConverged: r.filter((v) => !v.converged).length,
     };
     const s = summary[method][k];
     console.log(

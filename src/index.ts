@@ -411,3 +411,16 @@ export { buildWifiStudyCampaign } from "./workflows/ensemble-study/study-jobs.js
 export { aggregateWifiStudyResults, type WifiStudyResults } from "./workflows/ensemble-study/study-results.js";
 export { wifiStudyReport } from "./workflows/ensemble-study/study-report.js";
 export { serializeLogRatioEnsemble, deserializeLogRatioEnsemble } from "./workflows/ensemble-study/ensemble-file.js";
+export {
+  DIJET_BOX,
+  DIJET_SHAPES,
+  type DijetComponent,
+  dijetLogDensity,
+  dijetLogDensity1d,
+  dijetCdf1d,
+  sampleDijet,
+  sampleDijetPseudoData,
+  sampleUniformInDijetBox,
+  logUniformDijetBox,
+  dijetOracleColumns,
+} from "./workflows/tamm/dijet-toy.js";
