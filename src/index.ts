@@ -424,3 +424,15 @@ export {
   logUniformDijetBox,
   dijetOracleColumns,
 } from "./workflows/tamm/dijet-toy.js";
+// the TAMM coverage study as a campaign (docs/tamm.md, "nsbi study tamm")
+export { runTammStudy } from "./workflows/tamm-study/run-study.js";
+export {
+  parseTammStudyConfig,
+  TAMM_STUDY_SCALES,
+  tammStudyKappa,
+  type TammStudyConfig,
+  type TammStudyScale,
+} from "./workflows/tamm-study/study-config.js";
+export { buildTammStudyCampaign, tammExperimentsKind, tammTemplateSeed } from "./workflows/tamm-study/study-jobs.js";
+export { aggregateTammStudyResults, type TammStudyResults } from "./workflows/tamm-study/study-results.js";
+export { tammStudyReport, tammStudySummaryLines } from "./workflows/tamm-study/study-report.js";

@@ -45,7 +45,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(program: 
   },
   study: {
     summary:
-      "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025), `study wifi` (w_i f_i ensemble coverage, arXiv 2506.00113)",
+      "resumable studies: `study mixture` (DLE vs LRE signal strength with a nuisance, Sluijter et al. 2025), `study wifi` (w_i f_i ensemble coverage, arXiv 2506.00113), `study tamm` (TAMM coverage against the number of templates, arXiv 2604.02219)",
     load: async () => (await import("./commands/study.js")).registerStudy,
   },
   campaign: {

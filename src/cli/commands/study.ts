@@ -9,7 +9,8 @@ import { type MixtureStudyConfig, parseStudyConfig, type StudyScale } from "../.
 import { positiveIntAtMost } from "../options.js";
 import { countBar } from "../progress.js";
 import { canonicalJson } from "../../campaigns/json.js";
-import type { CampaignEvent, CampaignProgress } from "../../campaigns/executor.js";
+import type { CampaignEvent, CampaignExecutor, CampaignProgress, CampaignSummary } from "../../campaigns/executor.js";
+import type { NamedFigure } from "../../plots/diagnostics-figures.js";
 import { DiskCampaignStore } from "../../node/campaigns/disk-store.js";
 import { LocalPoolExecutor } from "../../node/campaigns/local-executor.js";
 import { checkOutputFolder, writeFileAtomic } from "../../node/files.js";
@@ -23,7 +24,10 @@ import {
 } from "../../workflows/ensemble-study/study-config.js";
 import { wifiStudyReport } from "../../workflows/ensemble-study/study-report.js";
 import { wifiStudySummaryLines } from "../../workflows/ensemble-study/study-summary-text.js";
-import { renderHtmlReport } from "../../workflows/report/html-report.js";
+import { runTammStudy } from "../../workflows/tamm-study/run-study.js";
+import { parseTammStudyConfig, type TammStudyScale } from "../../workflows/tamm-study/study-config.js";
+import { tammStudyReport, tammStudySummaryLines } from "../../workflows/tamm-study/study-report.js";
+import { type HtmlReport, renderHtmlReport } from "../../workflows/report/html-report.js";
 import { out, runAction } from "../run-action.js";
 
 interface StudyMixtureOptions {
@@ -57,7 +61,7 @@ export function registerStudy(program: Command): void {
   const study = program.command("study").description("studies made of many trainings and evaluations (resumable)");
   registerStudyMixture(study);
   registerStudyWifi(study);
-  // `study tamm` (template-adapted mixture models, arXiv 2604.02219) registers here
+  registerStudyTamm(study);
 }
 
 /** `nsbi study mixture`: the signal-strength study of Sluijter et al. 2025 as a resumable campaign. */
@@ -170,37 +174,14 @@ function registerStudyWifi(study: Command): void {
             : o.config === undefined
               ? parseWifiStudyConfig({}, "(defaults)", { scale: o.scale })
               : parseWifiStudyConfig(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
-        checkOutputFolder(o.out, "--out");
-        const configPath = join(o.out, STUDY_FILES.config);
-        const stored = existsSync(configPath) ? readStoredWifiConfig(configPath) : null;
-        let config: WifiStudyConfig;
-        if (o.resume) {
-          if (!stored)
-            throw new NsbiInputError(
-              `--out '${o.out}': holds no study to resume (no ${STUDY_FILES.config}); run without --resume`,
-            );
-          if (given && canonicalJson(given, "study config") !== canonicalJson(stored, "study config"))
-            throw new NsbiInputError(
-              `--resume: the config differs from the one the study in '${o.out}' was started with (${configPath}); drop --config/--scale or choose another --out`,
-            );
-          config = stored;
-        } else {
-          if (stored || existsSync(join(o.out, STUDY_FILES.campaign)))
-            throw new NsbiInputError(
-              `--out '${o.out}': holds a study already; pass --resume to continue it, or choose another folder`,
-            );
-          config = given as WifiStudyConfig;
-        }
-        const store = DiskCampaignStore.open(join(o.out, STUDY_FILES.campaign), "--out");
-        if (!stored) writeFileAtomic(configPath, `${JSON.stringify(wifiStudyConfigInput(config), null, 1)}\n`);
-        // BullMQ is loaded only when used (it takes a while to import)
-        const executor = o.redis
-          ? new (await import("../../node/campaigns/bullmq-dispatcher.js")).BullMqExecutor({
-              redis: o.redis,
-              serveArtifacts: o.serveArtifacts,
-              onWaiting: (m) => out.info(m),
-            })
-          : new LocalPoolExecutor({ concurrency: o.workers, workerOutput: "ignore" });
+        const { config, store } = openStudyFolder({
+          out: o.out,
+          resume: o.resume,
+          given,
+          readStored: readStoredWifiConfig,
+          toFile: wifiStudyConfigInput,
+        });
+        const executor = await studyExecutor(o);
         const progress = studyProgress(o.out);
         const { results, summary } = await runWifiStudy({
           config,
@@ -209,25 +190,79 @@ function registerStudyWifi(study: Command): void {
           kindsModule: WIFI_KINDS_MODULE,
           onProgress: progress.onProgress,
         }).finally(progress.stop);
-        writeFileAtomic(join(o.out, STUDY_FILES.results), `${JSON.stringify(results, null, 1)}\n`);
-        const { report, figures } = wifiStudyReport(results, {
-          done: summary.done,
-          total: summary.total,
-          resumed: summary.resumed,
-          elapsedSeconds: summary.elapsedSeconds,
-        });
-        await writeFigures(o.out, figures);
-        writeFileAtomic(join(o.out, STUDY_FILES.report), renderHtmlReport(report));
-        if (summary.failures.length > 0) {
-          const f = summary.failures[0];
-          throw new NsbiInputError(
-            `${summary.failures.length} of ${summary.total} study jobs failed (first: ${f.label ?? f.kind}: ${f.error}); the finished ones are in '${o.out}', run again with --resume to retry the rest`,
-          );
-        }
-        out.info(
-          `${summary.done}/${summary.total} jobs done (${summary.resumed} resumed); wrote ${join(o.out, STUDY_FILES.results)} and ${join(o.out, STUDY_FILES.report)}`,
-        );
+        await writeStudyOutputs(o.out, results, summary, wifiStudyReport);
         for (const line of wifiStudySummaryLines(results)) out.info(line);
+      }),
+    );
+}
+
+interface StudyTammOptions {
+  config?: string;
+  out: string;
+  resume: boolean;
+  scale?: TammStudyScale;
+  workers: number;
+  redis?: string;
+  serveArtifacts?: string;
+}
+
+/** The module the workers import to run the TAMM study's jobs (compiled beside this file). */
+const TAMM_KINDS_MODULE = new URL("../../workflows/tamm-study/study-kinds.js", import.meta.url).href;
+
+/** `nsbi study tamm`: the TAMM coverage study against K (arXiv 2604.02219) as a resumable campaign. */
+function registerStudyTamm(study: Command): void {
+  study
+    .command("tamm")
+    .description(
+      "template-adapted mixture models (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219): coverage of the signal fraction κ against the number of templates K, oracle template log-ratios on the Gaussian TAMM toy; writes results.json and index.html",
+    )
+    .option(
+      "--config <study.json>",
+      "study config (scale, simulator, ks, jobs, experimentsPerJob, experimentsPerChunk, signalEvents, backgroundEvents, referenceEvents, lambda, seed; every field optional, see docs/tamm.md); default: the study at --scale",
+    )
+    .requiredOption("--out <dir/>", "study folder: results.json, index.html, figures, campaign/ (the job store)")
+    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
+    .addOption(
+      new Option(
+        "--scale <preset>",
+        "scale preset, over the config's (quick: about a minute; default: ≈ 25 min on 2 cores; paper: K = 2…10, 30 draws × 300, ≈ 3 h on 2 free cores)",
+      ).choices(["quick", "default", "paper"]),
+    )
+    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
+    .option(
+      "--redis <url>",
+      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
+    )
+    .option(
+      "--serve-artifacts <host:port>",
+      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
+    )
+    .action(
+      runAction(async (o: StudyTammOptions) => {
+        const given =
+          o.resume && o.config === undefined && o.scale === undefined
+            ? undefined
+            : o.config === undefined
+              ? parseTammStudyConfig({}, "(defaults)", { scale: o.scale })
+              : parseTammStudyConfig(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
+        const { config, store } = openStudyFolder({
+          out: o.out,
+          resume: o.resume,
+          given,
+          readStored: (path) => parseTammStudyConfig(readJsonFile(path, "study config"), path),
+          toFile: (c) => c,
+        });
+        const executor = await studyExecutor(o);
+        const progress = studyProgress(o.out);
+        const { results, summary } = await runTammStudy({
+          config,
+          store,
+          executor,
+          kindsModule: TAMM_KINDS_MODULE,
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
+        await writeStudyOutputs(o.out, results, summary, tammStudyReport);
+        for (const line of tammStudySummaryLines(results)) out.info(line);
       }),
     );
 }
@@ -237,6 +272,98 @@ function readStoredWifiConfig(path: string): WifiStudyConfig {
   const value = readJsonFile(path, "study config");
   const scale = (value as { scale?: WifiStudyScale } | null)?.scale;
   return parseWifiStudyConfig(value, path, { scale });
+}
+
+/**
+ * The config and job store of a study folder: a new study checks the folder is free, stores `given`
+ * (its file form) and opens the store; `--resume` reads the stored config (a `given` one must equal it).
+ * @throws NsbiInputError (one line naming the folder) for a resume without a study, a config that
+ *   differs from the stored one, or a new study in a folder that holds one
+ */
+function openStudyFolder<C>(o: {
+  out: string;
+  resume: boolean;
+  given: C | undefined;
+  readStored: (path: string) => C;
+  toFile: (config: C) => unknown;
+}): { config: C; store: DiskCampaignStore } {
+  checkOutputFolder(o.out, "--out");
+  const configPath = join(o.out, STUDY_FILES.config);
+  const stored = existsSync(configPath) ? o.readStored(configPath) : null;
+  let config: C;
+  if (o.resume) {
+    if (stored === null)
+      throw new NsbiInputError(
+        `--out '${o.out}': holds no study to resume (no ${STUDY_FILES.config}); run without --resume`,
+      );
+    if (o.given !== undefined && canonicalJson(o.given, "study config") !== canonicalJson(stored, "study config"))
+      throw new NsbiInputError(
+        `--resume: the config differs from the one the study in '${o.out}' was started with (${configPath}); drop --config/--scale or choose another --out`,
+      );
+    config = stored;
+  } else {
+    if (stored !== null || existsSync(join(o.out, STUDY_FILES.campaign)))
+      throw new NsbiInputError(
+        `--out '${o.out}': holds a study already; pass --resume to continue it, or choose another folder`,
+      );
+    config = o.given as C;
+  }
+  const store = DiskCampaignStore.open(join(o.out, STUDY_FILES.campaign), "--out");
+  if (stored === null) writeFileAtomic(configPath, `${JSON.stringify(o.toFile(config), null, 1)}\n`);
+  return { config, store };
+}
+
+/** Where a study's jobs run: `nsbi worker`s through Redis with --redis, else a local pool of --workers. */
+async function studyExecutor(o: {
+  redis?: string;
+  serveArtifacts?: string;
+  workers: number;
+}): Promise<CampaignExecutor> {
+  // BullMQ is loaded only when used (it takes a while to import)
+  return o.redis
+    ? new (await import("../../node/campaigns/bullmq-dispatcher.js")).BullMqExecutor({
+        redis: o.redis,
+        serveArtifacts: o.serveArtifacts,
+        onWaiting: (m) => out.info(m),
+      })
+    : new LocalPoolExecutor({ concurrency: o.workers, workerOutput: "ignore" });
+}
+
+/**
+ * results.json, the report's figures and index.html of a finished campaign run; then one error line if
+ * jobs failed (the finished ones stay for --resume), else the "jobs done" line.
+ */
+async function writeStudyOutputs<R>(
+  folder: string,
+  results: R,
+  summary: CampaignSummary,
+  toReport: (results: R, run: StudyRunInfo) => { report: HtmlReport; figures: NamedFigure[] },
+): Promise<void> {
+  writeFileAtomic(join(folder, STUDY_FILES.results), `${JSON.stringify(results, null, 1)}\n`);
+  const { report, figures } = toReport(results, {
+    done: summary.done,
+    total: summary.total,
+    resumed: summary.resumed,
+    elapsedSeconds: summary.elapsedSeconds,
+  });
+  await writeFigures(folder, figures);
+  writeFileAtomic(join(folder, STUDY_FILES.report), renderHtmlReport(report));
+  if (summary.failures.length > 0) {
+    const f = summary.failures[0];
+    throw new NsbiInputError(
+      `${summary.failures.length} of ${summary.total} study jobs failed (first: ${f.label ?? f.kind}: ${f.error}); the finished ones are in '${folder}', run again with --resume to retry the rest`,
+    );
+  }
+  out.info(
+    `${summary.done}/${summary.total} jobs done (${summary.resumed} resumed); wrote ${join(folder, STUDY_FILES.results)} and ${join(folder, STUDY_FILES.report)}`,
+  );
+}
+
+interface StudyRunInfo {
+  done: number;
+  total: number;
+  resumed: number;
+  elapsedSeconds: number;
 }
 
 /** Progress of a study's jobs: a bar on a terminal, otherwise a line per finished job at most every 2 s. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NsbiInputError } from "../../errors.js";
+import { boundedInt, checkNoRepeats, parseStudyConfigObject } from "../study-config-input.js";
 
 /**
  * The configuration of a w_i f_i coverage study (Benevedes, Thaler, arXiv 2506.00113) on the 2-D
@@ -106,12 +107,7 @@ export const WIFI_STUDY_SCALES: Readonly<Record<WifiStudyScale, ScalePreset>> = 
 
 const SCALE_NAMES = '"quick", "default" or "paper"';
 
-const int = (lo: number, hi: number) =>
-  z
-    .number({ error: "expected a number" })
-    .int({ error: "expected an integer" })
-    .min(lo, { error: `expected an integer in [${lo}, ${hi}]` })
-    .max(hi, { error: `expected an integer in [${lo}, ${hi}]` });
+const int = boundedInt;
 
 const configSchema = z.strictObject({
   /** free text for people */
@@ -160,25 +156,12 @@ export function parseWifiStudyConfig(
   const fail = (message: string): never => {
     throw new NsbiInputError(`study config '${where}': ${message}`);
   };
-  if (value === null || typeof value !== "object" || Array.isArray(value)) fail("expected a JSON object");
-  const r = configSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue.path.join(".");
-    const keys = (issue as { keys?: string[] }).keys;
-    if (issue.code === "unrecognized_keys" && keys)
-      fail(`unknown field ${keys.map((k) => `'${path ? `${path}.` : ""}${k}'`).join(", ")}`);
-    const got = valueAt(value, issue.path);
-    fail(`${path || "(root)"}: ${issue.message}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`);
-  }
-  const c = r.data!;
+  const c = parseStudyConfigObject(configSchema, value, where);
   const scale = overrides.scale ?? c.scale ?? "quick";
   if (!(scale in WIFI_STUDY_SCALES)) fail(`scale: expected ${SCALE_NAMES}, got ${JSON.stringify(scale)}`);
   const preset = WIFI_STUDY_SCALES[scale];
   const kappas = [...(c.kappas ?? preset.kappas)];
-  kappas.forEach((k, i) => {
-    if (kappas.indexOf(k) !== i) fail(`kappas[${i}] = ${k} is repeated`);
-  });
+  checkNoRepeats(kappas, "kappas", where);
   kappas.sort((a, b) => a - b);
   const config: WifiStudyConfig = {
     scale,
@@ -210,13 +193,4 @@ export function parseWifiStudyConfig(
 export function wifiStudyConfigInput(config: WifiStudyConfig): WifiStudyConfigInput {
   const { maxEpochs, ...rest } = config;
   return maxEpochs === null ? rest : { ...rest, maxEpochs };
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = value;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
 }

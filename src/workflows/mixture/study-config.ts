@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NsbiInputError } from "../../errors.js";
+import { boundedInt, checkNoRepeats, parseStudyConfigObject } from "../study-config-input.js";
 import type { MixtureLabelling } from "./protocol.js";
 
 /**
@@ -106,12 +107,7 @@ export const STUDY_SCALES: Readonly<Record<StudyScale, ScalePreset>> = Object.fr
 /** The paper's two distances (§3.1). */
 export const GAUSSIAN_STUDY_DISTANCES: readonly number[] = Object.freeze([2, 0.5]);
 
-const int = (lo: number, hi: number) =>
-  z
-    .number({ error: "expected a number" })
-    .int({ error: "expected an integer" })
-    .min(lo, { error: `expected an integer in [${lo}, ${hi}]` })
-    .max(hi, { error: `expected an integer in [${lo}, ${hi}]` });
+const int = boundedInt;
 
 const protocolSchema = z.strictObject({
   labelling: z.enum(["per-event", "fixed-count"], { error: 'expected "per-event" or "fixed-count"' }).optional(),
@@ -170,23 +166,7 @@ export function parseStudyConfig(
   where: string,
   overrides: StudyConfigOverrides = {},
 ): MixtureStudyConfig {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new NsbiInputError(`study config '${where}': expected a JSON object`);
-  const r = configSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue.path.join(".");
-    const keys = (issue as { keys?: string[] }).keys;
-    if (issue.code === "unrecognized_keys" && keys)
-      throw new NsbiInputError(
-        `study config '${where}': unknown field ${keys.map((k) => `'${path ? `${path}.` : ""}${k}'`).join(", ")}`,
-      );
-    const got = valueAt(value, issue.path);
-    throw new NsbiInputError(
-      `study config '${where}': ${path || "(root)"}: ${issue.message}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`,
-    );
-  }
-  const c = r.data;
+  const c = parseStudyConfigObject(configSchema, value, where);
   const scale = overrides.scale ?? c.scale ?? "quick";
   if (!(scale in STUDY_SCALES))
     throw new NsbiInputError(`study config '${where}': scale: expected "quick", "default" or "paper", got ${scale}`);
@@ -240,18 +220,4 @@ function kStudyValues(ks: readonly number[] | undefined, where: string): number[
   return values.sort((a, b) => a - b);
 }
 
-function noRepeats(values: readonly unknown[], name: string, where: string): void {
-  values.forEach((v, i) => {
-    if (values.indexOf(v) !== i)
-      throw new NsbiInputError(`study config '${where}': ${name}[${i}] = ${JSON.stringify(v)} is repeated`);
-  });
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = value;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
+const noRepeats = checkNoRepeats;

@@ -1,0 +1,142 @@
+import type { Campaign } from "../../campaigns/campaign.js";
+import { type Job, makeJob } from "../../campaigns/job.js";
+import type { JobKind } from "../../campaigns/job-kind.js";
+import { jobSeed } from "../../campaigns/job-seed.js";
+import { Rng } from "../../engine/rng.js";
+import { NsbiInputError } from "../../errors.js";
+import { fitTamm } from "../../inference/tamm/fit-tamm.js";
+import { drawTammTemplates } from "../tamm/gaussian-tamm-toy.js";
+import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
+import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
+import type { TammStudyConfig, TammStudySimulator } from "./study-config.js";
+
+/**
+ * The jobs of a TAMM coverage study (arXiv 2604.02219; docs/tamm.md, "nsbi study tamm"): one kind, a
+ * chunk of pseudo-experiments at one K for one template draw. The templates and the reference sample
+ * come from a seed keyed by (study seed, K, draw), written into the config, so the chunks of one draw
+ * share them; the pseudo-data come from the chunk's own seed. Deterministic given config and seed, so
+ * a killed study resumes with identical numbers.
+ */
+
+/** Config of a pseudo-experiment chunk. */
+export interface TammExperimentsConfig {
+  simulator: TammStudySimulator;
+  k: number;
+  /** the template draw (the study's "job") and the chunk within it */
+  job: number;
+  chunk: number;
+  experiments: number;
+  signalEvents: number;
+  backgroundEvents: number;
+  referenceEvents: number;
+  lambda: number;
+  /** seed of the K templates of each kind and the reference sample (shared by the draw's chunks) */
+  templateSeed: number;
+}
+
+/** One pseudo-experiment: κ̂, its sandwich σ, pull = (κ̂ − κ)/σ, and whether Newton converged. */
+export interface TammExperimentRecord {
+  kappa: number;
+  sigma: number;
+  pull: number;
+  converged: boolean;
+}
+
+export interface TammExperimentsResult {
+  k: number;
+  job: number;
+  chunk: number;
+  records: TammExperimentRecord[];
+  /** pseudo-experiments whose fit threw (left out) */
+  failed: { experiment: number; error: string }[];
+}
+
+/** Runs a chunk of pseudo-experiments: the oracle TAMM fit (exponential form) of each. */
+export const tammExperimentsKind: JobKind<TammExperimentsConfig, TammExperimentsResult> = {
+  kind: "tamm-study-experiments",
+  version: 1,
+  run(config, seed, _inputs, ctx) {
+    const shared = new Rng(config.templateSeed);
+    const templates = drawTammTemplates({ count: config.k, rng: shared });
+    const reference = oracleTammColumns(templates, sampleUniformInRegion(config.referenceEvents, shared));
+    const kappaTrue = config.signalEvents / (config.signalEvents + config.backgroundEvents);
+    const rng = new Rng(seed);
+    const out: TammExperimentsResult = { k: config.k, job: config.job, chunk: config.chunk, records: [], failed: [] };
+    for (let e = 0; e < config.experiments; e++) {
+      ctx.progress(e / config.experiments, `pseudo-experiment ${e + 1}/${config.experiments}`);
+      const x = sampleTammPseudoData({ signal: config.signalEvents, background: config.backgroundEvents, rng });
+      try {
+        const fit = fitTamm({
+          data: oracleTammColumns(templates, x),
+          reference,
+          form: "exponential",
+          lambda: config.lambda,
+          start: { kappa: kappaTrue },
+        });
+        const pull = (fit.kappa - kappaTrue) / fit.sigmaKappa;
+        if (![fit.kappa, fit.sigmaKappa, pull].every(Number.isFinite))
+          throw new NsbiInputError("a non-finite estimate");
+        out.records.push({ kappa: fit.kappa, sigma: fit.sigmaKappa, pull, converged: fit.converged });
+      } catch (err) {
+        if (!(err instanceof NsbiInputError)) throw err;
+        out.failed.push({ experiment: e, error: err.message });
+      }
+    }
+    return out;
+  },
+};
+
+/** What a job of the campaign is, for the statistics. */
+export interface TammJobRole {
+  k: number;
+  job: number;
+  chunk: number;
+  experiments: number;
+}
+
+export interface TammStudyCampaign {
+  campaign: Campaign;
+  roles: Map<string, TammJobRole>;
+}
+
+/** The seed of the templates and reference sample of draw `job` at K: shared by the draw's chunks. */
+export function tammTemplateSeed(studySeed: number, k: number, job: number): number {
+  return jobSeed(studySeed, "tamm-templates", k, job);
+}
+
+/**
+ * The campaign of a study: per K and template draw, ⌈experimentsPerJob / experimentsPerChunk⌉ chunks;
+ * every seed derives from the study seed and the job's identity (so adding K values or draws leaves the
+ * other jobs' keys alone). `kindsModule` is the module (study-kinds.js) the workers import.
+ */
+export function buildTammStudyCampaign(config: TammStudyConfig, kindsModule: string): TammStudyCampaign {
+  const jobs: Job[] = [];
+  const roles = new Map<string, TammJobRole>();
+  for (const k of config.ks)
+    for (let j = 0; j < config.jobs; j++) {
+      const templateSeed = tammTemplateSeed(config.seed, k, j);
+      for (let c = 0, start = 0; start < config.experimentsPerJob; c++, start += config.experimentsPerChunk) {
+        const experiments = Math.min(config.experimentsPerChunk, config.experimentsPerJob - start);
+        const job = makeJob(tammExperimentsKind, {
+          config: {
+            simulator: config.simulator,
+            k,
+            job: j,
+            chunk: c,
+            experiments,
+            signalEvents: config.signalEvents,
+            backgroundEvents: config.backgroundEvents,
+            referenceEvents: config.referenceEvents,
+            lambda: config.lambda,
+            templateSeed,
+          },
+          seed: jobSeed(config.seed, "tamm-experiments", k, j, c),
+          label: `pseudo-experiments K=${k} draw ${j} chunk ${c}`,
+        });
+        jobs.push(job);
+        roles.set(job.key, { k, job: j, chunk: c, experiments });
+      }
+    }
+  const name = `TAMM coverage study (${config.simulator}, ${config.scale})`;
+  return { campaign: { name, kindsModule, jobs }, roles };
+}
