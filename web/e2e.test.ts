@@ -185,6 +185,15 @@ describe.skipIf(!chromiumAvailable)("posterior explorer in Chromium", () => {
     const before = Number(await page.inputValue(`#bin-${bin}`));
     expect(Math.fround(before)).toBe(edited[bin]);
     const meansBefore = await shownMeans(page);
+    // the slices plot is redrawn when the latest posterior's predictive arrives: wait for it, so that
+    // the point dragged is not replaced mid-drag
+    await page.waitForFunction(
+      () =>
+        document.getElementById("predictive")!.dataset.id !== undefined &&
+        document.getElementById("predictive")!.dataset.id === document.getElementById("status")!.dataset.posteriorId,
+      undefined,
+      POLL,
+    );
     const box = (await page.locator(`#slices-plot path[data-bin="${bin}"]`).boundingBox())!;
     const cx = box.x + box.width / 2,
       cy = box.y + box.height / 2;

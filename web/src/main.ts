@@ -264,6 +264,8 @@ async function onPosterior(m: Extract<WorkerReply, { type: "posterior" } | { typ
     (t.rebuilt ? `Vega-Lite compile ${t.compileMs.toFixed(0)} ms, Vega run ` : "Vega update ") +
     `${t.updateMs.toFixed(0)} ms, SVG ${t.svgMs.toFixed(0)} ms; page: ${(t1 - tr).toFixed(0)} ms)`;
   ui.status.dataset.generation = String(generation);
+  // the posterior shown; #predictive's data-id says when its predictive (and the redrawn slices) arrived
+  ui.status.dataset.posteriorId = String(m.id);
   if (m.acceptanceRate !== null) ui.status.dataset.acceptance = String(m.acceptanceRate);
   else delete ui.status.dataset.acceptance;
   const how = m.mcmc
