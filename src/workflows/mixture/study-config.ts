@@ -84,9 +84,10 @@ type ScalePreset = Pick<MixtureStudyConfig, "modelsPerMethod" | "trainingEvents"
  * evaluation dominates and scales with the z grid; the truth's coverage and widths are identical to 4
  * digits with 21 and 97 z values); training 200k events costs ≈ 50 s (DLE) and ≈ 150 s (LRE, with the
  * defaults of dle.ts/lre.ts) of CPU (scripts/mixture-learning-curves.mjs runs). The first default-scale run
- * with 41 z values took 56 min on 2 cores (BENCHMARKS.md, "Mixture study"), evaluation 60 % of it; 29 values
- * (a spacing of half an M-event standard error over the grid's ±7 of them) bring N = 5 to ≈ 45 min. N = 10
- * would take ≈ 90 min: use --workers on more cores, or the BullMQ executor.
+ * with 41 z values took 56 min on 2 cores, evaluation 60 % of it; with 29 values (a spacing of half an
+ * M-event standard error over the grid's ±7 of them; Table 1 unchanged to ≤ 0.002) and cheaper profile fits
+ * the 50 jobs measured 4,940 CPU s, ≈ 41 min on 2 cores (BENCHMARKS.md, "Mixture study"). N = 10 would take
+ * ≈ 80 min: use --workers on more cores, or the BullMQ executor.
  */
 export const STUDY_SCALES: Readonly<Record<StudyScale, ScalePreset>> = Object.freeze({
   quick: { modelsPerMethod: 2, trainingEvents: 20_000, zGridSize: 41, protocol: { setsPerPoint: 1, bootstraps: 20 } },
