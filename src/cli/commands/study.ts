@@ -5,7 +5,7 @@ import { type Command, Option } from "commander";
 import { progressLine } from "../../campaigns/progress-line.js";
 import { NsbiInputError } from "../../errors.js";
 import { runMixtureStudy, STUDY_FILES } from "../../node/mixture-study.js";
-import { type MixtureStudyConfig, parseStudyConfig, type StudyScale } from "../../workflows/mixture/study-config.js";
+import { parseStudyConfig, type StudyScale } from "../../workflows/mixture/study-config.js";
 import { positiveIntAtMost } from "../options.js";
 import { countBar } from "../progress.js";
 import { canonicalJson } from "../../campaigns/json.js";
@@ -30,20 +30,55 @@ import { tammStudyReport, tammStudySummaryLines } from "../../workflows/tamm-stu
 import { type HtmlReport, renderHtmlReport } from "../../workflows/report/html-report.js";
 import { out, runAction } from "../run-action.js";
 
-interface StudyMixtureOptions {
+/** The options every `nsbi study …` command takes (studyCommand adds them). */
+interface StudyOptions<Scale> {
   config?: string;
   out: string;
   resume: boolean;
-  scale?: StudyScale;
+  scale?: Scale;
   workers: number;
   redis?: string;
   serveArtifacts?: string;
 }
 
-/** Read and validate a study config file (one `nsbi: error:` line naming the file and field otherwise). */
-function readStudyConfig(path: string | undefined, scale: StudyScale | undefined): MixtureStudyConfig {
-  if (path === undefined) return parseStudyConfig({}, "(defaults)", { scale });
-  return parseStudyConfig(readJsonFile(path, "--config"), path, { scale });
+/**
+ * A `study <name>` subcommand with the options every study takes: --config, --out, --resume, --scale,
+ * --workers, --redis and --serve-artifacts; the texts that differ come from the study.
+ */
+function studyCommand(
+  study: Command,
+  o: { name: string; description: string; configHelp: string; outHelp: string; scaleHelp: string },
+): Command {
+  return study
+    .command(o.name)
+    .description(o.description)
+    .option("--config <study.json>", o.configHelp)
+    .requiredOption("--out <dir/>", o.outHelp)
+    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
+    .addOption(new Option("--scale <preset>", o.scaleHelp).choices(["quick", "default", "paper"]))
+    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
+    .option(
+      "--redis <url>",
+      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
+    )
+    .option(
+      "--serve-artifacts <host:port>",
+      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
+    );
+}
+
+/**
+ * The config given on the command line: --config's file (or the defaults) at --scale; undefined with
+ * --resume and neither flag (the folder's own config is used).
+ */
+function givenConfig<C, Scale>(
+  o: StudyOptions<Scale>,
+  parse: (value: unknown, where: string, overrides: { scale?: Scale }) => C,
+): C | undefined {
+  if (o.resume && o.config === undefined && o.scale === undefined) return undefined;
+  return o.config === undefined
+    ? parse({}, "(defaults)", { scale: o.scale })
+    : parse(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
 }
 
 /** The JSON content of a file; a missing file or bad JSON is one message naming the file (and `flag`). */
@@ -66,73 +101,42 @@ export function registerStudy(program: Command): void {
 
 /** `nsbi study mixture`: the signal-strength study of Sluijter et al. 2025 as a resumable campaign. */
 function registerStudyMixture(study: Command): void {
-  study
-    .command("mixture")
-    .description(
+  studyCommand(study, {
+    name: "mixture",
+    description:
       "signal strength with a nuisance: DLE vs LRE vs the true likelihood under the bootstrap protocol of Sluijter, Diefenbacher, Bhimji, Nachman 2025 (Table 1, per-model distributions); writes results.json and index.html",
-    )
-    .option(
-      "--config <study.json>",
+    configHelp:
       "study config (simulator, distances, methods, scale, models, events, protocol, seed; every field optional, see the README's 'Signal strength with a nuisance'); default: the Gaussian study at --scale",
-    )
-    .requiredOption("--out <dir/>", "study folder: results.json, index.html, models/, campaign/ (the job store)")
-    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
-    .addOption(
-      new Option(
-        "--scale <preset>",
-        "scale preset, over the config's (quick: minutes; default: ≈ 40 min on 2 cores; paper: N = 30 models of 1M events)",
-      ).choices(["quick", "default", "paper"]),
-    )
-    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
-    .option(
-      "--redis <url>",
-      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
-    )
-    .option(
-      "--serve-artifacts <host:port>",
-      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
-    )
-    .action(
-      runAction(async (o: StudyMixtureOptions) => {
-        // with --resume and no --config/--scale the folder's own config is used
-        const config =
-          o.resume && o.config === undefined && o.scale === undefined ? undefined : readStudyConfig(o.config, o.scale);
-        const progress = studyProgress(o.out);
-        const run = await runMixtureStudy({
-          config,
-          out: o.out,
-          resume: o.resume,
-          workers: o.workers,
-          redis: o.redis,
-          serveArtifacts: o.serveArtifacts,
-          onWaiting: (m) => out.info(m),
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
-        const s = run.summary;
-        out.info(
-          `${s.done}/${s.total} jobs done (${s.resumed} resumed); wrote ${join(o.out, STUDY_FILES.results)} and ${join(o.out, STUDY_FILES.report)}`,
+    outHelp: "study folder: results.json, index.html, models/, campaign/ (the job store)",
+    scaleHelp:
+      "scale preset, over the config's (quick: minutes; default: ≈ 40 min on 2 cores; paper: N = 30 models of 1M events)",
+  }).action(
+    runAction(async (o: StudyOptions<StudyScale>) => {
+      const config = givenConfig(o, parseStudyConfig);
+      const progress = studyProgress(o.out);
+      const run = await runMixtureStudy({
+        config,
+        out: o.out,
+        resume: o.resume,
+        workers: o.workers,
+        redis: o.redis,
+        serveArtifacts: o.serveArtifacts,
+        onWaiting: (m) => out.info(m),
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
+      const s = run.summary;
+      out.info(
+        `${s.done}/${s.total} jobs done (${s.resumed} resumed); wrote ${join(o.out, STUDY_FILES.results)} and ${join(o.out, STUDY_FILES.report)}`,
+      );
+      for (const d of run.results.distances) {
+        const cov = d.table1.find((r) => r.metric === "coverageMu");
+        const parts = Object.entries(cov?.ours ?? {}).map(
+          ([m, dist]) => `${m.toUpperCase()} ${dist?.median?.toFixed(3) ?? "–"}`,
         );
-        for (const d of run.results.distances) {
-          const cov = d.table1.find((r) => r.metric === "coverageMu");
-          const parts = Object.entries(cov?.ours ?? {}).map(
-            ([m, dist]) => `${m.toUpperCase()} ${dist?.median?.toFixed(3) ?? "–"}`,
-          );
-          out.info(
-            `${d.label}: median coverage_μ ${parts.join(", ")}; true likelihood ${cov?.truth?.toFixed(3) ?? "–"}`,
-          );
-        }
-      }),
-    );
-}
-
-interface StudyWifiOptions {
-  config?: string;
-  out: string;
-  resume: boolean;
-  scale?: WifiStudyScale;
-  workers: number;
-  redis?: string;
-  serveArtifacts?: string;
+        out.info(`${d.label}: median coverage_μ ${parts.join(", ")}; true likelihood ${cov?.truth?.toFixed(3) ?? "–"}`);
+      }
+    }),
+  );
 }
 
 /** The module the workers import to run the w_i f_i study's jobs (compiled beside this file). */
@@ -140,70 +144,38 @@ const WIFI_KINDS_MODULE = new URL("../../workflows/ensemble-study/study-kinds.js
 
 /** `nsbi study wifi`: the w_i f_i ensemble coverage study (arXiv 2506.00113) as a resumable campaign. */
 function registerStudyWifi(study: Command): void {
-  study
-    .command("wifi")
-    .description(
+  studyCommand(study, {
+    name: "wifi",
+    description:
       "w_i f_i ensembles (Benevedes, Thaler, arXiv 2506.00113): coverage of the mixture fraction κ for a single network, the plain average and w_i f_i with Gong–Samaniego errors, and the sandwich check, on a 2-D two-Gaussian toy; writes results.json and index.html",
-    )
-    .option(
-      "--config <study.json>",
+    configHelp:
       "study config (scale, toy, members, resampling, trainEvents, fitEvents, testEvents, kappas, trainings, experiments, experimentsPerJob, sandwichSets, maxEpochs, seed; every field optional, see docs/ensembles.md); default: the study at --scale",
-    )
-    .requiredOption("--out <dir/>", "study folder: results.json, index.html, figures, campaign/ (the job store)")
-    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
-    .addOption(
-      new Option(
-        "--scale <preset>",
-        "scale preset, over the config's (quick: minutes; default: < 45 min on 2 cores; paper: M = 32, 300 × 10, ≈ 1 h on 2 free cores)",
-      ).choices(["quick", "default", "paper"]),
-    )
-    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
-    .option(
-      "--redis <url>",
-      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
-    )
-    .option(
-      "--serve-artifacts <host:port>",
-      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
-    )
-    .action(
-      runAction(async (o: StudyWifiOptions) => {
-        const given =
-          o.resume && o.config === undefined && o.scale === undefined
-            ? undefined
-            : o.config === undefined
-              ? parseWifiStudyConfig({}, "(defaults)", { scale: o.scale })
-              : parseWifiStudyConfig(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
-        const { config, store } = openStudyFolder({
-          out: o.out,
-          resume: o.resume,
-          given,
-          readStored: readStoredWifiConfig,
-          toFile: wifiStudyConfigInput,
-        });
-        const executor = await studyExecutor(o);
-        const progress = studyProgress(o.out);
-        const { results, summary } = await runWifiStudy({
-          config,
-          store,
-          executor,
-          kindsModule: WIFI_KINDS_MODULE,
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
-        await writeStudyOutputs(o.out, results, summary, wifiStudyReport);
-        for (const line of wifiStudySummaryLines(results)) out.info(line);
-      }),
-    );
-}
-
-interface StudyTammOptions {
-  config?: string;
-  out: string;
-  resume: boolean;
-  scale?: TammStudyScale;
-  workers: number;
-  redis?: string;
-  serveArtifacts?: string;
+    outHelp: "study folder: results.json, index.html, figures, campaign/ (the job store)",
+    scaleHelp:
+      "scale preset, over the config's (quick: minutes; default: < 45 min on 2 cores; paper: M = 32, 300 × 10, ≈ 1 h on 2 free cores)",
+  }).action(
+    runAction(async (o: StudyOptions<WifiStudyScale>) => {
+      const given = givenConfig(o, parseWifiStudyConfig);
+      const { config, store } = openStudyFolder({
+        out: o.out,
+        resume: o.resume,
+        given,
+        readStored: readStoredWifiConfig,
+        toFile: wifiStudyConfigInput,
+      });
+      const executor = await studyExecutor(o);
+      const progress = studyProgress(o.out);
+      const { results, summary } = await runWifiStudy({
+        config,
+        store,
+        executor,
+        kindsModule: WIFI_KINDS_MODULE,
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
+      await writeStudyOutputs(o.out, results, summary, wifiStudyReport);
+      for (const line of wifiStudySummaryLines(results)) out.info(line);
+    }),
+  );
 }
 
 /** The module the workers import to run the TAMM study's jobs (compiled beside this file). */
@@ -211,60 +183,38 @@ const TAMM_KINDS_MODULE = new URL("../../workflows/tamm-study/study-kinds.js", i
 
 /** `nsbi study tamm`: the TAMM coverage study against K (arXiv 2604.02219) as a resumable campaign. */
 function registerStudyTamm(study: Command): void {
-  study
-    .command("tamm")
-    .description(
+  studyCommand(study, {
+    name: "tamm",
+    description:
       "template-adapted mixture models (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219): coverage of the signal fraction κ against the number of templates K, oracle template log-ratios on the Gaussian TAMM toy; writes results.json and index.html",
-    )
-    .option(
-      "--config <study.json>",
+    configHelp:
       "study config (scale, simulator, ks, jobs, experimentsPerJob, experimentsPerChunk, signalEvents, backgroundEvents, referenceEvents, lambda, seed; every field optional, see docs/tamm.md); default: the study at --scale",
-    )
-    .requiredOption("--out <dir/>", "study folder: results.json, index.html, figures, campaign/ (the job store)")
-    .option("--resume", "continue the study in --out (a killed study resumes with identical numbers)", false)
-    .addOption(
-      new Option(
-        "--scale <preset>",
-        "scale preset, over the config's (quick: about a minute; default: ≈ 25 min on 2 cores; paper: K = 2…10, 30 draws × 300, ≈ 3 h on 2 free cores)",
-      ).choices(["quick", "default", "paper"]),
-    )
-    .option("--workers <n>", "worker processes", positiveIntAtMost(256), Math.max(1, availableParallelism()))
-    .option(
-      "--redis <url>",
-      "run the jobs on `nsbi worker` processes through Redis (BullMQ) instead of --workers local processes; workers must reach --out (shared file system)",
-    )
-    .option(
-      "--serve-artifacts <host:port>",
-      "with --redis: serve the study's artifacts over HTTP here (e.g. 0.0.0.0:8377) for workers without the shared folder",
-    )
-    .action(
-      runAction(async (o: StudyTammOptions) => {
-        const given =
-          o.resume && o.config === undefined && o.scale === undefined
-            ? undefined
-            : o.config === undefined
-              ? parseTammStudyConfig({}, "(defaults)", { scale: o.scale })
-              : parseTammStudyConfig(readJsonFile(o.config, "--config"), o.config, { scale: o.scale });
-        const { config, store } = openStudyFolder({
-          out: o.out,
-          resume: o.resume,
-          given,
-          readStored: (path) => parseTammStudyConfig(readJsonFile(path, "study config"), path),
-          toFile: (c) => c,
-        });
-        const executor = await studyExecutor(o);
-        const progress = studyProgress(o.out);
-        const { results, summary } = await runTammStudy({
-          config,
-          store,
-          executor,
-          kindsModule: TAMM_KINDS_MODULE,
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
-        await writeStudyOutputs(o.out, results, summary, tammStudyReport);
-        for (const line of tammStudySummaryLines(results)) out.info(line);
-      }),
-    );
+    outHelp: "study folder: results.json, index.html, figures, campaign/ (the job store)",
+    scaleHelp:
+      "scale preset, over the config's (quick: about a minute; default: ≈ 25 min on 2 cores; paper: K = 2…10, 30 draws × 300, ≈ 3 h on 2 free cores)",
+  }).action(
+    runAction(async (o: StudyOptions<TammStudyScale>) => {
+      const given = givenConfig(o, parseTammStudyConfig);
+      const { config, store } = openStudyFolder({
+        out: o.out,
+        resume: o.resume,
+        given,
+        readStored: (path) => parseTammStudyConfig(readJsonFile(path, "study config"), path),
+        toFile: (c) => c,
+      });
+      const executor = await studyExecutor(o);
+      const progress = studyProgress(o.out);
+      const { results, summary } = await runTammStudy({
+        config,
+        store,
+        executor,
+        kindsModule: TAMM_KINDS_MODULE,
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
+      await writeStudyOutputs(o.out, results, summary, tammStudyReport);
+      for (const line of tammStudySummaryLines(results)) out.info(line);
+    }),
+  );
 }
 
 /** The config a study folder was started with (complete: re-validating it reproduces it). */
