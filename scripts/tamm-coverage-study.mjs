@@ -24,7 +24,6 @@
 //   --control: a check of the fit itself: per job and K the truth is replaced by the exponential mixture of
 //     the job's first K templates at w = v = 1/K (geometricMeanGaussian2), which the TAMM represents exactly.
 //     [--seed 2604] [--control] [--profile] [--methods oracle,classifier] [--train-events 5000] [--json out.json]
-import fs from "node:fs";
 import { parseArgs } from "./lib/args.mjs";
 import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
 import { cover, mean, pullSummary } from "./lib/pull-summary.mjs";
@@ -33,6 +32,7 @@ const { opt, has } = parseArgs(import.meta.url);
 const profile = has("--profile");
 const control = has("--control");
 const load = distLoader(opt("--dist", defaultDist));
+const { writeFileAtomic } = await load("node/files.js");
 const { Rng } = await load("engine/rng.js");
 const { drawTammTemplates } = await load("workflows/tamm/gaussian-tamm-toy.js");
 const { sampleTammPseudoData, sampleUniformInRegion } = await load("workflows/tamm/tamm-samples.js");
@@ -169,11 +169,10 @@ for (const method of methods) {
 }
 console.log(`\n${failures.length} fits threw${failures.length ? `; first: ${failures[0].error}` : ""}`);
 console.log(`(${seconds()} s)`);
-if (jsonOut) {
-  const tmp = `${jsonOut}.tmp`;
-  fs.writeFileSync(
-    tmp,
-    JSON.stringify(
+if (jsonOut)
+  writeFileAtomic(
+    jsonOut,
+    `${JSON.stringify(
       {
         jobs,
         experiments,
@@ -193,7 +192,5 @@ if (jsonOut) {
       },
       null,
       1,
-    ),
+    )}\n`,
   );
-  fs.renameSync(tmp, jsonOut);
-}

@@ -24,7 +24,6 @@
 // --composition: binomial (default here) draws N_s ~ Binomial(N_s + N_b, κ), the iid sampling model the
 //   sandwich assumes; fixed (the Gaussian study's default) keeps N_s exactly and then over-covers, because the
 //   count fluctuation √(Nκ(1 − κ)) is a large share of σ(κ̂) when signal and background are well separated.
-import fs from "node:fs";
 import { parseArgs } from "./lib/args.mjs";
 import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
 import { cover, mean, pullSummary } from "./lib/pull-summary.mjs";
@@ -32,6 +31,7 @@ import { cover, mean, pullSummary } from "./lib/pull-summary.mjs";
 const { opt, has } = parseArgs(import.meta.url);
 const profile = has("--profile");
 const load = distLoader(opt("--dist", defaultDist));
+const { writeFileAtomic } = await load("node/files.js");
 const { Rng } = await load("engine/rng.js");
 const { dijetOracleColumns, sampleDijetPseudoData, sampleUniformInDijetBox } =
   await load("workflows/tamm/dijet-toy.js");
@@ -144,11 +144,10 @@ for (const k of ks) {
 }
 console.log(`\n${failures.length} fits threw${failures.length ? `; first: ${failures[0].error}` : ""}`);
 console.log(`(${seconds()} s)`);
-if (jsonOut) {
-  const tmp = `${jsonOut}.tmp`;
-  fs.writeFileSync(
-    tmp,
-    JSON.stringify(
+if (jsonOut)
+  writeFileAtomic(
+    jsonOut,
+    `${JSON.stringify(
       {
         jobs,
         experiments,
@@ -170,7 +169,5 @@ if (jsonOut) {
       },
       null,
       1,
-    ),
+    )}\n`,
   );
-  fs.renameSync(tmp, jsonOut);
-}

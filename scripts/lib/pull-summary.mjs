@@ -1,13 +1,9 @@
 // Coverage and pull statistics of the TAMM study scripts (tamm-coverage-study.mjs, tamm-dijet-study.mjs):
 // one record per pseudo-experiment { job, kappa, sigma, sigmaDataOnly, pull, zS, converged, ... }.
 
-export const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+import { mean, sd } from "./stats.mjs";
 
-/** Sample standard deviation (n − 1). */
-export const sd = (a) => {
-  const m = mean(a);
-  return Math.sqrt(a.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, a.length - 1));
-};
+export { mean };
 
 /** "p ± se": the fraction of |v| ≤ 1 with its binomial standard error. */
 export const cover = (a) => {

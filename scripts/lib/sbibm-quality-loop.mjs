@@ -14,8 +14,7 @@ import path from "node:path";
 
 export const REF_SAMPLES = 10000;
 
-export const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-export const sd = (v) => (v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)) : 0);
+export { mean, sd } from "./stats.mjs";
 
 /** "3-7" → [3, 7]; "4" → [4, 4]. */
 export function observationRange(text) {
