@@ -4,37 +4,14 @@
 // results.json (study-jobs.test.ts resumes after deleted results in process); every bad input as one
 // `nsbi: error:` line with nothing written and nothing lost.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type NodeRun, runNode } from "../node/testing/run-node.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { cliHarness } from "../node/testing/cli-harness.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "nsbi-wifi-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function nsbi(...args: string[]): Promise<NodeRun> {
-  return runNode([cli, ...args], { cwd: dir, timeoutMs: 120_000 });
-}
-
-async function ok(...args: string[]): Promise<NodeRun> {
-  const r = await nsbi(...args);
-  expect(r.status, `nsbi ${args.join(" ")}\n${r.stderr}`).toBe(0);
-  return r;
-}
-
-/** Exit 1 with exactly one line on stderr, `nsbi: error: …` matching re, and `out` (if given) not written. */
-async function fails(re: RegExp, out: string | null, ...args: string[]): Promise<void> {
-  const r = await nsbi(...args);
-  expect(r.status, r.stderr).toBe(1);
-  const lines = r.stderr.trim().split("\n");
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^nsbi: error: /);
-  expect(lines[0]).toMatch(re);
-  if (out !== null) expect(existsSync(join(dir, out))).toBe(false);
-}
+const { dir, ok, fails } = cliHarness("nsbi-wifi-", { timeoutMs: 120_000 });
 
 const TINY = {
   members: 2,
