@@ -21,6 +21,12 @@ export interface HmcOptions {
   /** Initial inverse mass matrix diagonal (≈ posterior variances), dim values. */
   initialInverseMass: Float64Array;
   rng: Rng;
+  /**
+   * Called after every iteration (warm-up and sampling) with the chain iterations completed over all
+   * chains: the chains move in lockstep, so chains, 2 × chains, ..., chains × (warmup + drawsPerChain
+   * × thin). It sees nothing of the state, and the run is the same with or without it.
+   */
+  onIteration?: (done: number) => void;
 }
 
 export interface HmcResult {
@@ -237,47 +243,48 @@ export function runHmc(o: HmcOptions): HmcResult {
         const s = k / thin - 1;
         for (let c = 0; c < C; c++) draws.set(q.subarray(c * D, c * D + D), (c * S + s) * D);
       }
-      continue;
-    }
-    // dual averaging
-    m++;
-    const eta = 1 / (m + T0);
-    hBar = (1 - eta) * hBar + eta * (o.targetAcceptance - meanAccept());
-    const logEps = mu - (Math.sqrt(m) / GAMMA) * hBar;
-    const xk = m ** -KAPPA;
-    logEpsBar = xk * logEps + (1 - xk) * logEpsBar;
-    eps = Math.exp(logEps);
-    // metric windows
-    if (adaptMetric && t >= windowStart && windowEnds.length > 0) {
-      if (wCount === 0) for (let j = 0; j < D; j++) shift[j] = q[j]; // shifted sums: no cancellation
-      for (let c = 0; c < C; c++)
-        for (let j = 0; j < D; j++) {
-          const v = q[c * D + j] - shift[j];
-          wSum[j] += v;
-          wSumSq[j] += v * v;
+    } else {
+      // dual averaging
+      m++;
+      const eta = 1 / (m + T0);
+      hBar = (1 - eta) * hBar + eta * (o.targetAcceptance - meanAccept());
+      const logEps = mu - (Math.sqrt(m) / GAMMA) * hBar;
+      const xk = m ** -KAPPA;
+      logEpsBar = xk * logEps + (1 - xk) * logEpsBar;
+      eps = Math.exp(logEps);
+      // metric windows
+      if (adaptMetric && t >= windowStart && windowEnds.length > 0) {
+        if (wCount === 0) for (let j = 0; j < D; j++) shift[j] = q[j]; // shifted sums: no cancellation
+        for (let c = 0; c < C; c++)
+          for (let j = 0; j < D; j++) {
+            const v = q[c * D + j] - shift[j];
+            wSum[j] += v;
+            wSumSq[j] += v * v;
+          }
+        wCount += C;
+        if (t === windowEnds[0] - 1) {
+          for (let j = 0; j < D; j++) {
+            const mean = wSum[j] / wCount,
+              variance = Math.max(0, (wSumSq[j] - wCount * mean * mean) / (wCount - 1));
+            // Stan's shrinkage with weight 5/(n + 5), toward 1e-3 × the previous metric rather than Stan's
+            // absolute 1e-3, so that very narrow posteriors (many iid trials) keep their scale
+            const reg = (wCount / (wCount + 5)) * variance + 1e-3 * invM[j] * (5 / (wCount + 5));
+            if (Number.isFinite(reg) && reg > 0) invM[j] = reg;
+          }
+          wSum.fill(0);
+          wSumSq.fill(0);
+          wCount = 0;
+          windowStart = t + 1;
+          windowEnds.shift();
+          eps = findStepSize(eps);
+          mu = Math.log(10 * eps);
+          hBar = 0;
+          logEpsBar = 0;
+          m = 0;
         }
-      wCount += C;
-      if (t === windowEnds[0] - 1) {
-        for (let j = 0; j < D; j++) {
-          const mean = wSum[j] / wCount,
-            variance = Math.max(0, (wSumSq[j] - wCount * mean * mean) / (wCount - 1));
-          // Stan's shrinkage with weight 5/(n + 5), toward 1e-3 × the previous metric rather than Stan's
-          // absolute 1e-3, so that very narrow posteriors (many iid trials) keep their scale
-          const reg = (wCount / (wCount + 5)) * variance + 1e-3 * invM[j] * (5 / (wCount + 5));
-          if (Number.isFinite(reg) && reg > 0) invM[j] = reg;
-        }
-        wSum.fill(0);
-        wSumSq.fill(0);
-        wCount = 0;
-        windowStart = t + 1;
-        windowEnds.shift();
-        eps = findStepSize(eps);
-        mu = Math.log(10 * eps);
-        hBar = 0;
-        logEpsBar = 0;
-        m = 0;
       }
     }
+    o.onIteration?.((t + 1) * C);
   }
   if (S > 0) for (let c = 0; c < C; c++) acceptance[c] /= S * thin;
   if (W > 0 && m > 0 && total === W) eps = Math.exp(logEpsBar);

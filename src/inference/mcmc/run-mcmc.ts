@@ -54,9 +54,10 @@ export interface McmcOptions {
   /**
    * Called as the run proceeds with the chain iterations done (warm-up and sampling, all chains)
    * and their total, chains × (warmup + ⌈numSamples / chains⌉ × thin): (0, total) when the chains
-   * have started, then, for the slice sampler, after each batch of the potential that completed
-   * iterations (see SliceProgress), and (total, total) once the draws are ready. Never decreasing;
-   * the draws are the same with or without it.
+   * have started, then each time the count crosses another 1 % of the total (about 100 calls,
+   * counted exactly by the samplers' per-iteration hooks: HMC/NUTS after each lockstep iteration of
+   * all chains, slice after each chain's sweep), and (total, total) once the draws are ready.
+   * Never decreasing; the draws are the same with or without it.
    */
   onProgress?: (done: number, total: number) => void;
 }
@@ -160,13 +161,14 @@ export function runMcmc(options: McmcOptions): McmcResult {
   const onProgress = options.onProgress;
   const totalIterations = C * (warmup + drawsPerChain * thin);
   onProgress?.(0, totalIterations);
+  const onIteration = onProgress ? throttledProgress(totalIterations, onProgress) : undefined;
 
   let draws: Float64Array;
   const diag: Partial<McmcDiagnostics> = {};
   let accepted: Int32Array | null = null;
   if (method === "slice") {
     const r = runSliceSampler({
-      potential: onProgress ? new SliceProgress(target, start.theta, C, totalIterations, onProgress) : target,
+      potential: target,
       theta: start.theta,
       logDensity: start.logDensity,
       chains: C,
@@ -176,6 +178,7 @@ export function runMcmc(options: McmcOptions): McmcResult {
       initialWidth: scale,
       maxStepsOut: o.maxStepsOut,
       rng,
+      onIteration,
     });
     draws = r.draws;
     const w = new Float64Array(D);
@@ -200,6 +203,7 @@ export function runMcmc(options: McmcOptions): McmcResult {
       nutsMaxTreeDepth: method === "nuts" ? o.maxTreeDepth : 0,
       initialInverseMass: invM,
       rng,
+      onIteration,
     });
     draws = r.draws;
     accepted = r.accepted;
@@ -263,56 +267,20 @@ export function runMcmc(options: McmcOptions): McmcResult {
 }
 
 /**
- * The slice sampler's progress for onProgress, read without touching its arithmetic: the sampler
- * advances the chains' states in place (`states`), at most one coordinate per chain between two
- * potential calls, and a slice update moves its coordinate almost surely; so the entries changed
- * since the previous call count the coordinate updates done, and dim of them make one iteration.
- * (An update that hits the shrinkage cap keeps its value and is not counted: the count can only
- * run short, and the final (total, total) call closes it.)
+ * The samplers' onIteration hook (chain iterations done, called once per iteration) turned into
+ * onProgress calls: one each time the count reaches another 1 % of the total (at most 100 during the
+ * run, at least one iteration apart), so that a hook called once per chain iteration costs a
+ * comparison per call and the consumer (e.g. a web worker posting messages) is never flooded. The
+ * count reaching the total is left to runMcmc's final call, made once the draws are ready.
  */
-class SliceProgress implements SamplerPotential {
-  private readonly last: Float64Array;
-  private updates = 0;
-  private reported = 0;
-
-  constructor(
-    private readonly inner: SamplerPotential,
-    private readonly states: Float64Array,
-    private readonly chains: number,
-    private readonly total: number,
-    private readonly report: (done: number, total: number) => void,
-  ) {
-    this.last = Float64Array.from(states);
-  }
-
-  get dim(): number {
-    return this.inner.dim;
-  }
-
-  logDensity(x: Float64Array, n: number, out: Float64Array): void {
-    this.count();
-    this.inner.logDensity(x, n, out);
-  }
-
-  gradient(x: Float64Array, n: number, outLogDensity: Float64Array, outGradient: Float64Array): void {
-    this.count();
-    this.inner.gradient(x, n, outLogDensity, outGradient);
-  }
-
-  private count(): void {
-    const s = this.states,
-      last = this.last;
-    for (let i = 0; i < this.chains * this.dim; i++)
-      if (s[i] !== last[i]) {
-        this.updates++;
-        last[i] = s[i];
-      }
-    const done = Math.min(this.total, Math.floor(this.updates / this.dim));
-    if (done > this.reported) {
-      this.reported = done;
-      this.report(done, this.total);
-    }
-  }
+function throttledProgress(total: number, report: (done: number, total: number) => void): (done: number) => void {
+  const step = Math.max(1, Math.ceil(total / 100));
+  let next = step;
+  return (done) => {
+    if (done < next || done >= total) return;
+    next = (Math.floor(done / step) + 1) * step;
+    report(done, total);
+  };
 }
 
 function collectWarnings(d: McmcDiagnostics, o: Required<McmcOptions>, kept: number): string[] {

@@ -17,6 +17,12 @@ export interface SliceSamplerOptions {
   /** Neal's m: at most this many stepping-out steps (both ends together) per update. */
   maxStepsOut: number;
   rng: Rng;
+  /**
+   * Called each time a chain completes an iteration (a sweep; warm-up and sampling), with the chain
+   * iterations completed over all chains: 1, 2, ..., chains × (warmup + drawsPerChain × thin) (the
+   * chains run at their own pace). It sees nothing of the state, and the run is the same with or without it.
+   */
+  onIteration?: (done: number) => void;
 }
 
 export interface SliceSamplerResult {
@@ -76,7 +82,8 @@ export function runSliceSampler(o: SliceSamplerOptions): SliceSamplerResult {
     lpBatch = new Float64Array(2 * C),
     rowOf = new Int32Array(2 * C),
     rowEnd = new Uint8Array(2 * C);
-  let shrinkStalls = 0;
+  let shrinkStalls = 0,
+    iterationsDone = 0;
 
   const shuffleOrder = (c: number) => {
     const o0 = c * D;
@@ -118,6 +125,7 @@ export function runSliceSampler(o: SliceSamplerOptions): SliceSamplerResult {
       step[c] = 0;
       const t = ++iter[c] - warmup;
       if (t > 0 && t % thin === 0) draws.set(x.subarray(c * D, c * D + D), ((c * S + t / thin - 1) * D) | 0);
+      o.onIteration?.(++iterationsDone);
       if (iter[c] === total) {
         phase[c] = DONE;
         return;
