@@ -324,6 +324,10 @@ export {
   type MixtureFractionFit,
 } from "./inference/ensemble-weights/mixture-fraction.js";
 export {
+  mixtureFractionBias,
+  type MixtureFractionBias,
+} from "./inference/ensemble-weights/mixture-fraction-bias.js";
+export {
   gongSamaniego,
   type GongSamaniegoInput,
   type GongSamaniegoResult,

@@ -2,6 +2,7 @@ import { NsbiInputError } from "../../errors.js";
 import { type BasisValues, ensembleLogRatio } from "./basis-values.js";
 import { gongSamaniego } from "./gong-samaniego.js";
 import { fitMixtureFraction, mixtureFractionLogLikelihood, ratioMinusOne } from "./mixture-fraction.js";
+import { type MixtureFractionBias, mixtureFractionBias } from "./mixture-fraction-bias.js";
 
 /** κ̂ of a mixture from a w_i f_i ensemble, with and without the ensemble's uncertainty. */
 export interface EnsembleMixtureFraction {
@@ -16,11 +17,16 @@ export interface EnsembleMixtureFraction {
   crossDerivative: Float64Array;
   /** ℓ(κ̂). */
   logLikelihood: number;
+  /** The second-order bias of κ̂ from the noise of ŵ (mixtureFractionBias), estimated at (ŵ, κ̂). */
+  bias: MixtureFractionBias;
+  /** κ̂ − bias. */
+  kappaCorrected: number;
   /**
    * Signed likelihood z-scores of a hypothesised κ0: zStatistical = sign(κ̂ − κ0)·√(2[ℓ(κ̂) − ℓ(κ0)]),
-   * z = zStatistical / √inflation (|z| ≤ 1: κ0 inside the 68.3% interval).
+   * z = zStatistical / √inflation (|z| ≤ 1: κ0 inside the 68.3% interval). zCorrected is z for the
+   * bias-corrected interval, the Gong–Samaniego interval shifted by −bias: z evaluated at κ0 + bias.
    */
-  zScore(kappa0: number): { z: number; zStatistical: number };
+  zScore(kappa0: number): { z: number; zStatistical: number; zCorrected: number };
 }
 
 /**
@@ -63,6 +69,8 @@ export function ensembleMixtureFraction(input: {
     crossDerivative,
     covariance: input.covariance,
   });
+  const bias = mixtureFractionBias({ ...input, kappa: fit.kappa });
+  const scale = Math.sqrt(gs.inflation);
   return {
     kappa: fit.kappa,
     sigmaStatistical: fit.sigmaStatistical,
@@ -70,9 +78,12 @@ export function ensembleMixtureFraction(input: {
     inflation: gs.inflation,
     crossDerivative,
     logLikelihood: fit.logLikelihood,
+    bias,
+    kappaCorrected: fit.kappa - bias.bias,
     zScore: (kappa0) => {
       const zStatistical = likelihoodZ(logRatio, fit.kappa, fit.logLikelihood, kappa0);
-      return { zStatistical, z: zStatistical / Math.sqrt(gs.inflation) };
+      const shifted = likelihoodZ(logRatio, fit.kappa, fit.logLikelihood, kappa0 + bias.bias);
+      return { zStatistical, z: zStatistical / scale, zCorrected: shifted / scale };
     },
   };
 }

@@ -25,6 +25,9 @@ export interface PseudoExperimentResult {
   wifi: MethodEstimate & {
     sigmaStatistical: number;
     zStatistical: number;
+    /** κ̂ minus its second-order bias, and the z-score of the shifted Gong–Samaniego interval */
+    kappaCorrected: number;
+    zCorrected: number;
     inflation: number;
     weights: Float64Array;
     converged: boolean;
@@ -87,6 +90,8 @@ export function runPseudoExperiment(args: {
       z: z.z,
       sigmaStatistical: w.sigmaStatistical,
       zStatistical: z.zStatistical,
+      kappaCorrected: w.kappaCorrected,
+      zCorrected: z.zCorrected,
       inflation: w.inflation,
       weights: fit.weights,
       converged: fit.converged,

@@ -42,7 +42,7 @@ export function toyParams(toy: WifiStudyToy): ToyParams {
 }
 
 /** The methods compared, in report order. */
-export const WIFI_METHODS = ["exact", "single", "average", "wifi", "wifi-stat"] as const;
+export const WIFI_METHODS = ["exact", "single", "average", "wifi", "wifi-corrected", "wifi-stat"] as const;
 export type WifiMethod = (typeof WIFI_METHODS)[number];
 
 /** Names for people. */
@@ -51,6 +51,7 @@ export const WIFI_METHOD_NAMES: Readonly<Record<WifiMethod, string>> = {
   single: "single network",
   average: "plain average",
   wifi: "w_i f_i, Gong–Samaniego",
+  "wifi-corrected": "w_i f_i, Gong–Samaniego, bias-corrected",
   "wifi-stat": "w_i f_i, statistical only",
 };
 
@@ -156,7 +157,8 @@ export interface ExperimentsResult {
 /** Runs a chunk of pseudo-experiments (runPseudoExperiment) from the job's seed. */
 export const experimentsKind: JobKind<ExperimentsConfig, ExperimentsResult> = {
   kind: "wifi-study-experiments",
-  version: 1,
+  // 2: results carry the bias-corrected w_i f_i column
+  version: 2,
   async run(config, seed, inputs, ctx) {
     const toy = new TwoGaussianToy(config.toy);
     const ensemble = await loadEnsemble(inputs[0], ctx);
@@ -187,7 +189,8 @@ export const experimentsKind: JobKind<ExperimentsConfig, ExperimentsResult> = {
           rng,
         });
         const values = [r.exact, r.single, r.average, r.wifi].flatMap((m) => [m.kappa, m.sigma, m.z]);
-        if (![...values, r.wifi.sigmaStatistical, r.wifi.zStatistical, r.wifi.inflation].every(Number.isFinite))
+        const extra = [r.wifi.sigmaStatistical, r.wifi.zStatistical, r.wifi.kappaCorrected, r.wifi.zCorrected];
+        if (![...values, ...extra, r.wifi.inflation].every(Number.isFinite))
           throw new NsbiInputError("a non-finite estimate");
       } catch (err) {
         if (!(err instanceof NsbiInputError)) throw err;
@@ -203,6 +206,7 @@ export const experimentsKind: JobKind<ExperimentsConfig, ExperimentsResult> = {
       push("single", r.single);
       push("average", r.average);
       push("wifi", r.wifi);
+      push("wifi-corrected", { kappa: r.wifi.kappaCorrected, sigma: r.wifi.sigma, z: r.wifi.zCorrected });
       push("wifi-stat", { kappa: r.wifi.kappa, sigma: r.wifi.sigmaStatistical, z: r.wifi.zStatistical });
       out.inflation.push(r.wifi.inflation);
       out.weights.push(Array.from(r.wifi.weights));

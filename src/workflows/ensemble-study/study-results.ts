@@ -70,6 +70,8 @@ export interface WifiAcceptance {
   perCell: { cells: number; within1: number; within2: number } | null;
   /** w_i f_i coverage pooled over κ and trainings */
   pooled: CoverageSummary | null;
+  /** the same two checks for the bias-corrected w_i f_i (κ̂ minus its second-order bias) */
+  corrected: { perCell: WifiAcceptance["perCell"]; pooled: CoverageSummary | null };
 }
 
 /** Everything a study measured (results.json). */
@@ -213,16 +215,20 @@ export function aggregateWifiStudyResults(
   };
 
   const allRatios = trainings.flatMap((t) => t.sandwich?.ratios ?? []);
-  const cells = coverage.flatMap((c) => c.methods.wifi.perTraining.filter((s): s is CoverageSummary => s !== null));
-  const within = (k: number) =>
-    cells.filter((s) => Math.abs(s.coverage - NOMINAL_COVERAGE) <= k * binomialError(NOMINAL_COVERAGE, s.n)).length;
+  const perCell = (m: WifiMethod): WifiAcceptance["perCell"] => {
+    const cells = coverage.flatMap((c) => c.methods[m].perTraining.filter((s): s is CoverageSummary => s !== null));
+    const within = (k: number) =>
+      cells.filter((s) => Math.abs(s.coverage - NOMINAL_COVERAGE) <= k * binomialError(NOMINAL_COVERAGE, s.n)).length;
+    return cells.length > 0 ? { cells: cells.length, within1: within(1), within2: within(2) } : null;
+  };
   const acceptance: WifiAcceptance = {
     sandwich:
       allRatios.length > 0
         ? { ...ratioSummary(allRatios), samplingError: varianceRatioError(config.sandwichSets) }
         : null,
-    perCell: cells.length > 0 ? { cells: cells.length, within1: within(1), within2: within(2) } : null,
+    perCell: perCell("wifi"),
     pooled: pooled.wifi,
+    corrected: { perCell: perCell("wifi-corrected"), pooled: pooled["wifi-corrected"] },
   };
   return {
     study:

@@ -26,10 +26,12 @@ export function wifiStudySummaryLines(r: WifiStudyResults): string[] {
           }),
         ].join(""),
       );
-    lines.push("per training coverage (w_i f_i, Gong–Samaniego), ± binomial s.e. of one training");
-    for (const k of r.coverage) lines.push(`κ=${k.kappa}: ${k.methods.wifi.perTraining.map(pct).join(", ")}`);
+    lines.push("per training coverage (w_i f_i, Gong–Samaniego / bias-corrected), ± binomial s.e. of one training");
+    for (const k of r.coverage)
+      for (const m of ["wifi", "wifi-corrected"] as const)
+        lines.push(`κ=${k.kappa} ${m}: ${k.methods[m].perTraining.map(pct).join(", ")}`);
     lines.push("pooled over κ and trainings:");
-    for (const m of WIFI_METHODS) lines.push(`  ${m.padEnd(10)} ${pct(r.pooled[m])}  (n = ${r.pooled[m]?.n ?? 0})`);
+    for (const m of WIFI_METHODS) lines.push(`  ${m.padEnd(15)} ${pct(r.pooled[m])}  (n = ${r.pooled[m]?.n ?? 0})`);
     if (r.inflation.overall !== null)
       lines.push(`mean Gong–Samaniego variance inflation 1 + σ²AᵀCA: ${r.inflation.overall.toFixed(3)}`);
   }
