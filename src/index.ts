@@ -192,6 +192,18 @@ export { progressLine } from "./campaigns/progress-line.js";
 export { diagnoseInChunks } from "./workflows/diagnose-campaign/diagnose-jobs.js";
 export { diagnoseFromDraws } from "./workflows/diagnose-campaign/diagnose-from-draws.js";
 export { covarianceThrowBatches } from "./workflows/t2k-campaign/throw-batches.js";
+export { inferThrowsInBatches } from "./workflows/t2k-campaign/throws-inference-batches.js";
+export {
+  assembleMcmcRuns,
+  type McmcObservationRun,
+  type McmcRunRecord,
+  runMcmcObservation,
+  runMcmcObservations,
+} from "./diagnostics/mcmc-runs.js";
+export {
+  DIAGNOSE_MCMC_DEFAULTS,
+  type DiagnoseMcmcSettings,
+} from "./workflows/diagnose-campaign/diagnose-mcmc-settings.js";
 
 // signal strength with a nuisance: profile likelihood of two-component mixtures (docs/profile-likelihood.md)
 export type {

@@ -1,10 +1,7 @@
 import { NsbiInputError } from "../errors.js";
 import { Rng } from "../engine/rng.js";
-import { setWarningHandler, warn } from "../logging.js";
-import type { McmcMethod, McmcResult } from "../inference/mcmc/run-mcmc.js";
-import { McmcPosterior, type McmcSampleOptions } from "../inference/mcmc-posterior.js";
+import { McmcPosterior } from "../inference/mcmc-posterior.js";
 import { Posterior } from "../inference/posterior.js";
-import { quantileSorted } from "../numerics/quantile.js";
 import { sortedMarginals, type CalibrationSamples } from "./calibration-samples.js";
 import {
   centralIntervalCoverage,
@@ -12,6 +9,13 @@ import {
   type CentralCoverageResult,
   type ExpectedCoverageResult,
 } from "./expected-coverage.js";
+import {
+  assembleMcmcRuns,
+  MCMC_DEFINITIONS,
+  type McmcDiagnosticsOptions,
+  type McmcRunsSummary,
+  runMcmcObservations,
+} from "./mcmc-runs.js";
 import { pulls, type PullsResult } from "./pulls.js";
 import { dataAveragedPosteriorCheck, sbc, type DataAveragedPosteriorCheck, type SbcResult } from "./sbc.js";
 import { sbcEcdfBands, sbcRankHistogram, type EcdfBands, type RankHistogram } from "./sbc-bands.js";
@@ -54,8 +58,7 @@ export interface DiagnosticsOptions {
   mcmc?: McmcDiagnosticsOptions;
 }
 
-/** runMcmc's settings as runDiagnostics passes them to McmcPosterior.sampleWithInfo for every test. */
-export type McmcDiagnosticsOptions = Omit<McmcSampleOptions, "trials" | "seed" | "rng">;
+export { mcmcProblems, type McmcDiagnosticsOptions, type McmcRunsSummary } from "./mcmc-runs.js";
 
 /**
  * What runDiagnostics needs of a posterior: draws for one observation at a time, and the log
@@ -73,38 +76,6 @@ export interface DiagnosablePosterior {
   sample(n: number, x: Float32Array, opts: { rng: Rng }): Float32Array;
   /** Log density of rows of theta [n, thetaDim] given one observation x [xDim], up to a constant in x. */
   logProb(theta: Float32Array, x: Float32Array): Float64Array;
-}
-
-/**
- * The MCMC runs of a diagnostics report (NLE/NRE posteriors): one run per test observation,
- * their convergence counted over the observations rather than warned about one by one.
- */
-export interface McmcRunsSummary {
-  /** Which estimator's potential was sampled. */
-  estimator: "nle" | "nre";
-  sampler: McmcMethod;
-  chains: number;
-  drawsPerChain: number;
-  /** As passed (null: runMcmc's default, docs/mcmc.md). */
-  warmup: number | null;
-  thin: number | null;
-  /** An observation is counted in highRhat when its largest R̂ exceeds this. */
-  rhatThreshold: number;
-  /** … and in lowEss when its smallest bulk ESS is below essFraction × chains × drawsPerChain. */
-  essFraction: number;
-  /** Per test observation: the largest rank-normalised split R̂ over the parameters (null: undefined). */
-  maxRhat: (number | null)[];
-  /** Per test observation: the smallest bulk ESS over the parameters. */
-  minEss: number[];
-  /** Observations with R̂ above rhatThreshold, with R̂ undefined (fewer than 4 draws per chain), with low ESS. */
-  highRhat: number;
-  undefinedRhat: number;
-  lowEss: number;
-  /** Median over the observations of (smallest bulk ESS) / L: near 1, the draws are nearly independent. */
-  medianEssPerDraw: number;
-  /** Observations with any other MCMC warning (stuck chains, divergences, NaN potentials, …), and the first such warning. */
-  otherWarnings: number;
-  firstOtherWarning: string | null;
 }
 
 /** Everything runDiagnostics computes; plain numbers, arrays, strings and nulls (JSON-safe). */
@@ -153,13 +124,6 @@ export const DIAGNOSTIC_DEFINITIONS: Record<string, string> = {
   residuals: "relative (θ̂ − θ*)/θ* (θ* = 0 excluded and counted) and absolute θ̂ − θ*",
   verdicts:
     "see verdict.ts: coverage tol max(0.05, 1.63/√N); pulls width 1 ± max(0.1, 3/√(2N)), |mean| > max(0.2, 3/√N); KS p < 0.01",
-};
-
-/** The definitions that differ (expectedCoverage) or are added (mcmc) for MCMC posteriors (NLE/NRE). */
-const MCMC_DEFINITIONS: Record<string, string> = {
-  expectedCoverage:
-    "HPD expected coverage as sbi: r* = #draws with log q > log q(θ*) over L; EC(1−α) = mean[r* ≤ 1−α]; log q = the MCMC potential (log posterior up to a constant per observation, which cancels in r*)",
-  mcmc: "one MCMC run per test observation on the potential log p(θ) + log q(x | θ) (NLE) or log p(θ) + log r(x, θ) (NRE), SIR start, L draws over all chains; rank-normalised split R̂ and bulk ESS per parameter (Vehtari et al. 2021, arXiv:1903.08008). SBC ranks, coverage and TARP assume nearly independent draws: strongly autocorrelated draws (ESS/L ≪ 1) pile ranks at the ends (Talts et al. 2018), so thin the chains (--thin) when medianEssPerDraw is small",
 };
 
 /** Draws [N, L, P] with their log densities [N, L] and those of θ* [N], however they were made. */
@@ -338,128 +302,23 @@ function drawDirect(posterior: Posterior, q: DrawRequest): TestDraws {
   };
 }
 
-/** The R̂ above which, and the ESS fraction of the kept draws below which, an MCMC run is counted (runMcmc's warning rules). */
-const RHAT_THRESHOLD = 1.01,
-  ESS_FRACTION = 0.1;
-
 /**
- * NLE/NRE: one MCMC run per observation, all from the one generator in observation order (so the
- * draws do not depend on the progress granularity); log q of θ* and of the draws = the potential,
- * in one call per observation. The runs' own warnings are collected, counted and summarised in one.
+ * NLE/NRE: one MCMC run per observation (runMcmcObservations), all from the one generator in
+ * observation order (so the draws do not depend on the progress granularity); log q of θ* and of
+ * the draws = the potential, in one call per observation. The runs' records are assembled into
+ * the summary, which warns once for all of them.
  */
 function drawMcmc(posterior: McmcPosterior, q: DrawRequest, settings: McmcDiagnosticsOptions): TestDraws {
-  const { N, L } = q,
-    P = posterior.thetaDim,
-    D = posterior.xDim;
-  const rhatThreshold = settings.rhatThreshold ?? RHAT_THRESHOLD,
-    essFraction = settings.essWarningFraction ?? ESS_FRACTION;
-  const draws = new Float32Array(N * L * P),
-    lpDraws = new Float64Array(N * L),
-    lpTrue = new Float64Array(N);
-  const maxRhat: (number | null)[] = [],
-    minEss: number[] = [];
-  let highRhat = 0,
-    undefinedRhat = 0,
-    lowEss = 0,
-    otherWarnings = 0,
-    firstOtherWarning: string | null = null,
-    chains = 0,
-    drawsPerChain = 0,
-    method: McmcMethod = settings.method ?? "slice",
-    sampling = 0,
-    logProb = 0;
-  const rows = new Float32Array((L + 1) * P);
-  // every run warns on its own; here they are counted over the observations and summarised once
-  const previous = setWarningHandler((m) => {
-    if (!m.startsWith("mcmc:")) previous(m);
+  const { N, L } = q;
+  const runs = runMcmcObservations(posterior, q.theta, q.x, {
+    numSamples: L,
+    rng: q.rng,
+    settings,
+    onObservation: (done) => q.progress({ stage: "sampling", done, total: N }),
   });
-  try {
-    for (let i = 0; i < N; i++) {
-      const x = q.x.subarray(i * D, (i + 1) * D);
-      let t0 = performance.now();
-      let r: McmcResult;
-      try {
-        r = posterior.sampleWithInfo(L, x, { ...settings, rhatThreshold, essWarningFraction: essFraction, rng: q.rng });
-      } catch (e) {
-        // e.g. a potential that is −Infinity at every start candidate: say which test it was
-        if (e instanceof NsbiInputError) throw new NsbiInputError(`test observation ${i}: ${e.message}`);
-        throw e;
-      }
-      sampling += (performance.now() - t0) / 1e3;
-      draws.set(r.samples, i * L * P);
-      t0 = performance.now();
-      rows.set(q.theta.subarray(i * P, (i + 1) * P), 0);
-      rows.set(r.samples, P);
-      const lp = posterior.logProb(rows, x);
-      logProb += (performance.now() - t0) / 1e3;
-      lpTrue[i] = lp[0];
-      lpDraws.set(lp.subarray(1), i * L);
-
-      const d = r.diagnostics;
-      chains = r.numChains;
-      drawsPerChain = r.drawsPerChain;
-      method = r.method;
-      const rhatUndefined = d.rhat.some((v) => Number.isNaN(v));
-      maxRhat.push(rhatUndefined ? null : d.maxRhat);
-      minEss.push(d.minEss);
-      if (rhatUndefined) undefinedRhat++;
-      else if (d.maxRhat > rhatThreshold) highRhat++;
-      if (d.minEss < essFraction * r.numChains * r.drawsPerChain) lowEss++;
-      const other = r.warnings.filter((w) => !/^mcmc: (R-hat|bulk ESS) /.test(w));
-      if (other.length > 0) {
-        otherWarnings++;
-        firstOtherWarning ??= `test ${i}: ${other[0]}`;
-      }
-      q.progress({ stage: "sampling", done: i + 1, total: N });
-    }
-  } finally {
-    setWarningHandler(previous);
-  }
-  const essPerDraw = minEss.map((e) => e / L).sort((a, b) => a - b);
-  const summary: McmcRunsSummary = {
-    estimator: posterior.method,
-    sampler: method,
-    chains,
-    drawsPerChain,
-    warmup: settings.warmup ?? null,
-    thin: settings.thin ?? null,
-    rhatThreshold,
-    essFraction,
-    maxRhat,
-    minEss,
-    highRhat,
-    undefinedRhat,
-    lowEss,
-    medianEssPerDraw: quantileSorted(essPerDraw, 0.5),
-    otherWarnings,
-    firstOtherWarning,
-  };
-  const problems = mcmcProblems(summary, N);
-  if (problems.length > 0) warn(`mcmc: over the ${N} test observations: ${problems.join("; ")}`);
-  return { draws, lpDraws, lpTrue, acceptance: null, mcmc: summary, seconds: { sampling, logProb } };
-}
-
-/**
- * The convergence problems of a report's MCMC runs, one phrase each (empty: none), counted over
- * the test observations: what the diagnose command and the HTML report show.
- */
-export function mcmcProblems(m: McmcRunsSummary, numTests: number): string[] {
-  const out: string[] = [];
-  const of = `of ${numTests}`;
-  if (m.highRhat > 0) {
-    const worst = Math.max(...m.maxRhat.map((v) => v ?? 0));
-    out.push(
-      `R-hat > ${m.rhatThreshold} in ${m.highRhat} ${of} (largest ${worst.toFixed(3)}): chains disagree (several modes, or too few draws per chain: raise --warmup or --num-samples)`,
-    );
-  }
-  if (m.undefinedRhat > 0)
-    out.push(`R-hat undefined in ${m.undefinedRhat} ${of} (fewer than 4 draws per chain: raise --num-samples)`);
-  if (m.lowEss > 0)
-    out.push(
-      `bulk ESS < ${m.essFraction} × kept draws in ${m.lowEss} ${of} (smallest ${Math.round(Math.min(...m.minEss))}): autocorrelated draws distort SBC ranks; raise --thin`,
-    );
-  if (m.otherWarnings > 0) out.push(`other MCMC warnings in ${m.otherWarnings} ${of} (first: ${m.firstOtherWarning})`);
-  return out;
+  const summary = assembleMcmcRuns(runs.records, { estimator: posterior.method, numSamples: L, settings });
+  const { draws, lpDraws, lpTrue, seconds } = runs;
+  return { draws, lpDraws, lpTrue, acceptance: null, mcmc: summary, seconds };
 }
 
 /** Any other posterior: its own sample and logProb, one observation at a time. */

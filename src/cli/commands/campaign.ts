@@ -57,7 +57,10 @@ function readCampaignConfig(path: string): CampaignConfig {
         config: parseDiagnoseStudyConfig({ study, ...rest }, `--config '${path}'`, dirname(path)),
       };
     if (study === "t2k-throws")
-      return { type: "t2k-throws", config: parseT2kThrowsStudyConfig({ study, ...rest }, `--config '${path}'`) };
+      return {
+        type: "t2k-throws",
+        config: parseT2kThrowsStudyConfig({ study, ...rest }, `--config '${path}'`, dirname(path)),
+      };
     throw new NsbiInputError(
       `--config '${path}': study: expected one of ${STUDIES.map((x) => `"${x}"`).join(", ")}, got ${JSON.stringify(study)}`,
     );
@@ -184,11 +187,14 @@ async function runCampaignStudy(config: DiagnoseStudyConfig | T2kThrowsStudyConf
     const run = await runT2kThrowsStudy({
       config,
       out: o.out,
+      kernels: settings.kernels,
       where: executorChoice(o),
       onProgress: display.onProgress,
     }).finally(() => display.stop());
     reportSummary(run.summary, o.out);
     if (run.file) out.info(`wrote ${run.file} (${config.throws} throws × 58 bins, float64)`);
+    if (run.inferenceFile)
+      out.info(`wrote ${run.inferenceFile} and throw-means.npy (posterior means of ${config.throws} throws)`);
   }
 }
 
@@ -289,7 +295,7 @@ export function registerCampaign(program: Command): void {
         if (study?.study === "diagnose")
           return runCampaignStudy(parseDiagnoseStudyConfig(study, `--out '${o.out}'`, o.out), o);
         if (study?.study === "t2k-throws")
-          return runCampaignStudy(parseT2kThrowsStudyConfig(study, `--out '${o.out}'`), o);
+          return runCampaignStudy(parseT2kThrowsStudyConfig(study, `--out '${o.out}'`, o.out), o);
         if (!existsSync(join(o.out, "campaign.json")))
           throw new NsbiInputError(`--out '${o.out}': holds no campaign to resume (no campaign.json)`);
         const c = DiskCampaignStore.open(o.out, "--out").readCampaign()!;

@@ -1,11 +1,16 @@
 import { isAbsolute, resolve } from "node:path";
 import { NsbiInputError } from "../../errors.js";
+import type { McmcMethod } from "../../inference/mcmc/run-mcmc.js";
 import type { KernelChoice } from "../../kernels/select.js";
+import {
+  type DiagnoseMcmcSettings,
+  resolveDiagnoseMcmc,
+} from "../../workflows/diagnose-campaign/diagnose-mcmc-settings.js";
 
 /** `{"study": "diagnose", …}`: `nsbi diagnose --data` over many test observations as a campaign. */
 export interface DiagnoseStudyConfig {
   study: "diagnose";
-  /** NPE model folder (absolute once parsed). */
+  /** Model folder of `nsbi train npe|nle|nre` (absolute once parsed); NLE/NRE: one MCMC run per test observation. */
   model: string;
   /** Test pairs: .npz with theta [N, P] and x [N, D] (absolute once parsed). */
   data: string;
@@ -20,9 +25,26 @@ export interface DiagnoseStudyConfig {
    * (paths may round differently); saved with the study, so that a resume uses the same.
    */
   kernels?: KernelChoice;
+  /**
+   * NLE/NRE models: the MCMC sampler, chains, warm-up iterations and thinning of every run, named
+   * as `nsbi diagnose`'s flags --mcmc, --chains, --warmup, --thin (defaults: theirs, slice, 20,
+   * 100, 1). Part of the jobs' keys; an error for an NPE model.
+   */
+  mcmc?: McmcMethod;
+  chains?: number;
+  warmup?: number;
+  thin?: number;
 }
 
-const KEYS = ["study", "model", "data", "numSamples", "seed", "chunk", "kernels"];
+const KEYS = ["study", "model", "data", "numSamples", "seed", "chunk", "kernels", "mcmc", "chains", "warmup", "thin"];
+
+/** The config field of each MCMC setting (the flag names of `nsbi diagnose`). */
+export const MCMC_CONFIG_FIELDS: Record<keyof DiagnoseMcmcSettings, "mcmc" | "chains" | "warmup" | "thin"> = {
+  method: "mcmc",
+  chains: "chains",
+  warmup: "warmup",
+  thin: "thin",
+};
 const KERNELS: readonly KernelChoice[] = ["auto", "wasm-relaxed-simd", "wasm-simd", "ts"];
 
 /**
@@ -53,10 +75,21 @@ export function parseDiagnoseStudyConfig(
     throw new NsbiInputError(
       `${where}: kernels: expected one of ${KERNELS.join(", ")}, got ${JSON.stringify(v.kernels)}`,
     );
+  // the MCMC fields are checked here (whether they apply depends on the model: runDiagnoseStudy)
+  resolveDiagnoseMcmc(
+    { method: v.mcmc, chains: v.chains, warmup: v.warmup, thin: v.thin },
+    (k) => `${where}: ${MCMC_CONFIG_FIELDS[k]}`,
+  );
+  const given = Object.fromEntries(
+    Object.values(MCMC_CONFIG_FIELDS)
+      .filter((k) => v[k] !== undefined)
+      .map((k) => [k, v[k]]),
+  ) as Pick<DiagnoseStudyConfig, "mcmc" | "chains" | "warmup" | "thin">;
   return {
     ...(v.kernels === undefined ? {} : { kernels: v.kernels as KernelChoice }),
+    ...given,
     study: "diagnose",
-    model: path("model", "an NPE model folder (nsbi train npe)"),
+    model: path("model", "a model folder (nsbi train npe|nle|nre)"),
     data: path("data", "the test pairs (.npz with theta and x)"),
     numSamples: int("numSamples", 1000, 2),
     seed: int("seed", 0, 0),

@@ -11,13 +11,17 @@ import {
   putDiagnoseInputs,
 } from "../../workflows/diagnose-campaign/diagnose-jobs.js";
 import { DIAGNOSE_KINDS_MODULE } from "../../workflows/diagnose-campaign/diagnose-kinds.js";
+import {
+  type DiagnoseMcmcSettings,
+  resolveDiagnoseMcmc,
+} from "../../workflows/diagnose-campaign/diagnose-mcmc-settings.js";
 import { writeDiagnosticsReport } from "../diagnostics-report.js";
 import { checkOutputFolder } from "../files.js";
 import { loadModel, modelMethod } from "../model-io.js";
 import { readSimulationsFile } from "../simulations-file.js";
 import { studyStoreDir, writeCampaignStudy } from "./campaign-study-file.js";
 import { DiskCampaignStore } from "./disk-store.js";
-import type { DiagnoseStudyConfig } from "./diagnose-study-config.js";
+import { type DiagnoseStudyConfig, MCMC_CONFIG_FIELDS } from "./diagnose-study-config.js";
 import { chooseExecutor, type ExecutorChoice } from "./executor-choice.js";
 
 export interface DiagnoseStudyRun {
@@ -31,7 +35,9 @@ export interface DiagnoseStudyRun {
 /**
  * Run a diagnose study in `out`: the campaign store in out/campaign/, the report (diagnostics.json,
  * figures, index.html, as `nsbi diagnose` writes them) in out/report/. A rerun or resume keeps
- * the chunks already drawn.
+ * the chunks already drawn. An NLE/NRE model runs one MCMC run per test observation with the
+ * config's MCMC settings (defaults filled in and saved with the study, so that a resume runs
+ * the same jobs).
  */
 export async function runDiagnoseStudy(o: {
   config: DiagnoseStudyConfig;
@@ -45,10 +51,19 @@ export async function runDiagnoseStudy(o: {
   const c = { ...o.config, kernels };
   checkOutputFolder(o.out, "--out");
   const posterior = loadModel(c.model, { method: "any", kernels });
-  if (modelMethod(posterior) !== "npe")
-    throw new NsbiInputError(
-      `model '${c.model}': an ${modelMethod(posterior).toUpperCase()} model; diagnose campaigns run NPE models only (use \`nsbi diagnose\` for NLE/NRE)`,
-    );
+  const method = modelMethod(posterior);
+  const given = { method: c.mcmc, chains: c.chains, warmup: c.warmup, thin: c.thin };
+  let mcmc: DiagnoseMcmcSettings | null = null;
+  if (method === "npe") {
+    const fields = Object.values(MCMC_CONFIG_FIELDS).filter((k) => c[k] !== undefined);
+    if (fields.length > 0)
+      throw new NsbiInputError(
+        `${fields.join(", ")}: MCMC settings apply to NLE/NRE models, but model '${c.model}' is an NPE model (sampled directly)`,
+      );
+  } else {
+    mcmc = resolveDiagnoseMcmc(given, (k) => MCMC_CONFIG_FIELDS[k]);
+    Object.assign(c, { mcmc: mcmc.method, chains: mcmc.chains, warmup: mcmc.warmup, thin: mcmc.thin });
+  }
   const tests = readSimulationsFile(c.data);
   if (tests.thetaDim !== posterior.thetaDim || tests.xDim !== posterior.xDim)
     throw new NsbiInputError(
@@ -72,7 +87,7 @@ export async function runDiagnoseStudy(o: {
   const inputs = await putDiagnoseInputs(store.artifacts, files, tests);
   const campaign = diagnoseCampaign(
     inputs,
-    { numSamples: c.numSamples, seed: c.seed, chunk: c.chunk, kernels },
+    { numSamples: c.numSamples, seed: c.seed, chunk: c.chunk, kernels, ...(mcmc ? { mcmc } : {}) },
     { name: `diagnose ${c.model}`, kindsModule: DIAGNOSE_KINDS_MODULE },
   );
   const executor = await chooseExecutor(o.where);
@@ -90,6 +105,11 @@ export async function runDiagnoseStudy(o: {
     subtitle: [
       `test pairs: ${c.data} (${tests.n})`,
       `drawn by a campaign: ${campaign.jobs.length} jobs of ${c.chunk} observations, chunk seeds from seed ${c.seed}`,
+      ...(mcmc
+        ? [
+            `${method.toUpperCase()} posterior by ${mcmc.method} MCMC per test: ${mcmc.chains} chains, warm-up ${mcmc.warmup}, thin ${mcmc.thin}`,
+          ]
+        : []),
     ],
   });
   return { summary, report, reportDir };

@@ -1,4 +1,6 @@
+import { assembleMcmcRuns, MCMC_DEFINITIONS, type McmcDiagnosticsOptions } from "../../diagnostics/mcmc-runs.js";
 import {
+  DIAGNOSTIC_DEFINITIONS,
   type DiagnosablePosterior,
   type DiagnosticsReport,
   runDiagnostics,
@@ -13,12 +15,21 @@ export interface PosteriorShape {
   parameterNames: readonly string[];
 }
 
+/** How the MCMC draws of an NLE/NRE posterior were made: what the report's `mcmc` summary states. */
+export interface McmcDrawsOrigin {
+  estimator: "nle" | "nre";
+  /** The runs' settings (method, chains, warmup, thin, …), as runDiagnostics would have got them. */
+  settings: McmcDiagnosticsOptions;
+}
+
 /**
- * The calibration diagnostics of an NPE posterior from draws made elsewhere (by campaign jobs):
+ * The calibration diagnostics of a posterior from draws made elsewhere (by campaign jobs):
  * runDiagnostics on a posterior that replays the given draws and log densities, so that every
  * statistic, seed (rank jitter, TARP references, bands: from `seed`, as runDiagnostics derives
- * them) and verdict is the library's own. The report says `sampler: "direct"` with the leakage
- * acceptance of the draws; `seconds.sampling` is the given sampling time (the jobs' own).
+ * them) and verdict is the library's own. NPE draws: the report says `sampler: "direct"` with
+ * their leakage acceptance. MCMC draws (NLE/NRE, `draws.mcmc` and `opts.mcmc`): `sampler: "mcmc"`
+ * with the runs' records assembled into the `mcmc` summary (which warns once, as runDiagnostics
+ * does). `seconds.sampling` is the given sampling time (the jobs' own).
  * @param thetaTrue θ* [N, P]; @param xs observations [N, D]; @param draws all N observations' draws
  */
 export function diagnoseFromDraws(
@@ -26,7 +37,7 @@ export function diagnoseFromDraws(
   thetaTrue: Float32Array,
   xs: Float32Array,
   draws: ChunkDraws,
-  opts: { numSamples: number; seed: number; samplingSeconds?: number },
+  opts: { numSamples: number; seed: number; samplingSeconds?: number; mcmc?: McmcDrawsOrigin },
 ): DiagnosticsReport {
   const P = shape.thetaDim,
     L = opts.numSamples,
@@ -54,15 +65,28 @@ export function diagnoseFromDraws(
       return lp;
     },
   };
+  if ((draws.mcmc === null) !== (opts.mcmc === undefined))
+    throw new NsbiInputError(
+      "diagnoseFromDraws: MCMC draws (draws.mcmc) need opts.mcmc (estimator and settings); NPE draws take none",
+    );
+  if (draws.mcmc !== null && draws.mcmc.length !== N)
+    throw new NsbiInputError(`diagnoseFromDraws: ${draws.mcmc.length} MCMC run records for ${N} observations`);
   const report = runDiagnostics(replay, thetaTrue, xs, { numSamples: L, seed: opts.seed });
-  let sum = 0,
-    min = Infinity;
-  for (const a of draws.acceptance) {
-    sum += a;
-    min = Math.min(min, a);
+  if (draws.mcmc !== null && opts.mcmc !== undefined) {
+    report.sampler = "mcmc";
+    report.acceptance = null;
+    report.mcmc = assembleMcmcRuns(draws.mcmc, { ...opts.mcmc, numSamples: L });
+    report.definitions = { ...DIAGNOSTIC_DEFINITIONS, ...MCMC_DEFINITIONS };
+  } else {
+    let sum = 0,
+      min = Infinity;
+    for (const a of draws.acceptance ?? []) {
+      sum += a;
+      min = Math.min(min, a);
+    }
+    report.sampler = "direct";
+    report.acceptance = { mean: sum / N, min };
   }
-  report.sampler = "direct";
-  report.acceptance = { mean: sum / N, min };
   report.seconds.sampling = opts.samplingSeconds ?? report.seconds.sampling;
   return report;
 }

@@ -1,7 +1,7 @@
 import type { ArtifactRef, ArtifactStore } from "../../campaigns/artifact.js";
 import { getArray, putArray } from "../../campaigns/array-artifacts.js";
 import type { Campaign } from "../../campaigns/campaign.js";
-import { makeJob } from "../../campaigns/job.js";
+import { type Job, makeJob } from "../../campaigns/job.js";
 import type { JobKind } from "../../campaigns/job-kind.js";
 import { jobSeed } from "../../campaigns/job-seed.js";
 import { Rng } from "../../engine/rng.js";
@@ -12,7 +12,8 @@ import { CovarianceThrows } from "../t2k/covariance-throws.js";
  * Covariance throws of a measurement (x = μ + L z, covariance-throws.ts) as a campaign: one job per
  * batch of throws, batch b drawn from `new Rng(jobSeed(seed, "t2k-throws", b))`, so the throws
  * depend on the seed and the batch size only, not on the workers; `covarianceThrowBatches` is the
- * same computation in this thread.
+ * same computation in this thread. With an NPE model, throws-inference-batches.ts infers every
+ * throw's posterior mean in the same jobs (the throws unchanged).
  */
 
 /** Mean [n] and covariance [n, n] (float64 .npy artifacts) of the throws. */
@@ -42,12 +43,17 @@ export const throwBatchKind: JobKind<ThrowBatchConfig, ThrowBatchResult> = {
   version: 1,
   async run(config, seed, _inputs, ctx) {
     const { inputs, count } = config;
-    const mean = await getArray(ctx.artifacts, inputs.mean, "float64", [inputs.n], "throws mean");
-    const cov = await getArray(ctx.artifacts, inputs.covariance, "float64", [inputs.n, inputs.n], "throws covariance");
-    const throws = new CovarianceThrows(mean, cov, inputs.name).sample(count, new Rng(seed));
+    const throws = (await throwsSampler(inputs, ctx.artifacts)).sample(count, new Rng(seed));
     return { count, throws: await putArray(ctx.artifacts, throws, [count, inputs.n]) };
   },
 };
+
+/** The sampler of a job's throws, from the mean and covariance artifacts. */
+export async function throwsSampler(inputs: ThrowsInputs, artifacts: ArtifactStore): Promise<CovarianceThrows> {
+  const mean = await getArray(artifacts, inputs.mean, "float64", [inputs.n], "throws mean");
+  const cov = await getArray(artifacts, inputs.covariance, "float64", [inputs.n, inputs.n], "throws covariance");
+  return new CovarianceThrows(mean, cov, inputs.name);
+}
 
 /** How many throws, in batches of how many, from which seed. */
 export interface ThrowsSettings {
@@ -112,7 +118,15 @@ export function throwsCampaign(
 }
 
 /**
- * Every throw of a finished campaign, [throws, n] in batch order.
+ * The jobs of a throws campaign that draw a batch of throws (their config has a `count`), in
+ * batch order; an inference campaign's job for the central values draws none.
+ */
+export function throwBatchJobs(campaign: Campaign): Job[] {
+  return campaign.jobs.filter((j) => typeof (j.config as Partial<ThrowBatchConfig>).count === "number");
+}
+
+/**
+ * Every throw of a finished campaign (with or without inference), [throws, n] in batch order.
  * @throws NsbiInputError if a batch has no result
  */
 export async function collectThrows(
@@ -120,9 +134,10 @@ export async function collectThrows(
   results: ReadonlyMap<string, unknown>,
   artifacts: ArtifactStore,
 ): Promise<Float64Array> {
-  const n = (campaign.jobs[0].config as ThrowBatchConfig).inputs.n;
+  const jobs = throwBatchJobs(campaign);
+  const n = (jobs[0].config as ThrowBatchConfig).inputs.n;
   const parts: Float64Array[] = [];
-  for (const job of campaign.jobs) {
+  for (const job of jobs) {
     const r = results.get(job.key) as ThrowBatchResult | undefined;
     if (!r) throw new NsbiInputError(`throws campaign: job ${job.label ?? job.key} has no result (not finished)`);
     parts.push(await getArray(artifacts, r.throws, "float64", [r.count, n], `throws of ${job.label}`));
