@@ -16,6 +16,9 @@
 // one job's pseudo-experiments share templates and reference: the s.d. of the per-job mean pulls is printed).
 // --profile adds zS, the profile-likelihood z of κ rescaled to the sandwich variance.
 //
+// The template scales come from drawDijetTemplateScales, as in `nsbi study tamm` with simulator "dijet-toy"
+// (src/workflows/tamm-study/), the campaign form of this study.
+//
 // usage: npx tsc -p tsconfig.json --outDir /tmp/dijet/dist && ln -sfn "$PWD/node_modules" /tmp/dijet/dist/node_modules &&
 //   nice -n 19 node scripts/tamm-dijet-study.mjs --dist /tmp/dijet/dist
 //     [--jobs 3] [--experiments 6] [--ks 1,2,3,5] [--scales 1,0.96,1.04,0.98,1.02] [--true-scale 1.015]
@@ -33,8 +36,14 @@ const profile = has("--profile");
 const load = distLoader(opt("--dist", defaultDist));
 const { writeFileAtomic } = await load("node/files.js");
 const { Rng } = await load("engine/rng.js");
-const { dijetOracleColumns, sampleDijetPseudoData, sampleUniformInDijetBox } =
-  await load("workflows/tamm/dijet-toy.js");
+const {
+  DIJET_JES_GRID,
+  DIJET_TRUE_SCALE,
+  dijetOracleColumns,
+  drawDijetTemplateScales,
+  sampleDijetPseudoData,
+  sampleUniformInDijetBox,
+} = await load("workflows/tamm/dijet-toy.js");
 const { fitTamm } = await load("inference/tamm/fit-tamm.js");
 
 const positive = (name, v) => {
@@ -52,10 +61,10 @@ const experiments = positive("--experiments", opt("--experiments", "6"));
 const ks = opt("--ks", "1,2,3,5")
   .split(",")
   .map((k) => positive("--ks", k));
-const grid = opt("--scales", "1,0.96,1.04,0.98,1.02")
+const grid = opt("--scales", DIJET_JES_GRID.join(","))
   .split(",")
   .map((s) => positiveNumber("--scales", s));
-const trueScale = positiveNumber("--true-scale", opt("--true-scale", "1.015"));
+const trueScale = positiveNumber("--true-scale", opt("--true-scale", String(DIJET_TRUE_SCALE)));
 const jitter = Number(opt("--jitter", "0"));
 if (!(jitter >= 0)) throw new Error(`--jitter: expected a number ≥ 0, got ${opt("--jitter")}`);
 const nSignal = positive("--signal", opt("--signal", "5000"));
@@ -85,9 +94,7 @@ const results = Object.fromEntries(ks.map((k) => [k, []]));
 const jobScales = [];
 for (let job = 0; job < jobs; job++) {
   const rng = master.fork();
-  const draw = () => grid.slice(0, kMax).map((s) => s + jitter * rng.normal());
-  const scales = { signalScales: jitter > 0 ? draw() : grid.slice(0, kMax), backgroundScales: [] };
-  scales.backgroundScales = jitter > 0 ? draw() : grid.slice(0, kMax);
+  const scales = drawDijetTemplateScales({ grid, count: kMax, jitter, rng });
   jobScales.push(scales);
   const reference = dijetOracleColumns(scales, sampleUniformInDijetBox(nReference, rng));
   for (let e = 0; e < experiments; e++) {

@@ -4,12 +4,19 @@ import { JobKindRegistry } from "../../campaigns/job-kind.js";
 import { MemoryCampaignStore } from "../../campaigns/memory-store.js";
 import { Rng } from "../../engine/rng.js";
 import { fitTamm } from "../../inference/tamm/fit-tamm.js";
+import { dijetOracleColumns, sampleDijetPseudoData, sampleUniformInDijetBox } from "../tamm/dijet-toy.js";
 import { drawTammTemplates } from "../tamm/gaussian-tamm-toy.js";
 import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
 import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
 import { runTammStudy } from "./run-study.js";
 import { parseTammStudyConfig, type TammStudyConfig } from "./study-config.js";
-import { buildTammStudyCampaign, type TammExperimentsConfig, tammTemplateSeed } from "./study-jobs.js";
+import type { TammDijetExperimentsConfig } from "./dijet-experiments-kind.js";
+import {
+  buildTammStudyCampaign,
+  type TammExperimentsConfig,
+  tammDijetTemplateSeed,
+  tammTemplateSeed,
+} from "./study-jobs.js";
 import { jobKinds } from "./study-kinds.js";
 
 const config = (v: object = {}): TammStudyConfig => parseTammStudyConfig(v, "test");
@@ -97,5 +104,91 @@ describe("the TAMM study's campaign", () => {
     const second = await run();
     expect(second.summary.resumed).toBe(7);
     expect(JSON.stringify(second.results)).toBe(json);
+  });
+
+  test("dijet toy: keys differ from the Gaussian toy's, stable; a longer grid keeps the smaller K's keys", () => {
+    const shape = { ks: [1, 2], jobs: 2, experimentsPerJob: 3, experimentsPerChunk: 2 };
+    const dijet = config({ simulator: "dijet-toy", ...shape });
+    const gaussian = config(shape);
+    const { campaign, roles } = build(dijet);
+    expect(campaign.jobs).toHaveLength(8); // 2 K × 2 draws × 2 chunks
+    expect(new Set(keys(dijet)).size).toBe(8);
+    expect(campaign.jobs.every((j) => j.kind === "tamm-study-dijet-experiments")).toBe(true);
+    const gaussianKeys = new Set(keys(gaussian));
+    expect(keys(dijet).filter((k) => gaussianKeys.has(k))).toEqual([]);
+    // stable: the same config parsed again (K in another order) gives the same keys
+    expect(keys(config({ simulator: "dijet-toy", ...shape, ks: [2, 1] }))).toEqual(keys(dijet));
+    const cfg = (j: (typeof campaign.jobs)[number]) => j.config as TammDijetExperimentsConfig;
+    for (const j of campaign.jobs) {
+      const c = cfg(j);
+      expect(c.templateSeed).toBe(tammDijetTemplateSeed(dijet.seed, c.k, c.job));
+      expect(c.templateScales).toEqual([1, 0.96].slice(0, c.k));
+      expect([c.trueScale, c.scaleJitter, c.composition]).toEqual([1.015, 0, "binomial"]);
+      expect(roles.get(j.key)).toMatchObject({ k: c.k, job: c.job, chunk: c.chunk });
+    }
+    // K = 1's jobs use only the first scale: changing the others leaves them alone, changes K = 2's
+    const other = config({ simulator: "dijet-toy", ...shape, templateScales: [1, 0.97, 1.04] });
+    const otherKeys = new Set(keys(other));
+    const byK = (k: number) => campaign.jobs.filter((j) => cfg(j).k === k).map((j) => j.key);
+    expect(byK(1).every((k) => otherKeys.has(k))).toBe(true);
+    expect(byK(2).some((k) => otherKeys.has(k))).toBe(false);
+    // every dijet field is part of the key
+    for (const change of [{ trueScale: 1.03 }, { scaleJitter: 0.01 }, { composition: "fixed" }]) {
+      const changed = new Set(keys(config({ simulator: "dijet-toy", ...shape, ...change })));
+      expect(keys(dijet).some((k) => changed.has(k))).toBe(false);
+    }
+  });
+
+  test("dijet toy: a small job's records are fitTamm's on the toy's data, recomputed from the seeds", async () => {
+    const small = config({
+      simulator: "dijet-toy",
+      ks: [2],
+      jobs: 1,
+      experimentsPerJob: 2,
+      experimentsPerChunk: 2,
+      signalEvents: 200,
+      backgroundEvents: 2000,
+      referenceEvents: 3000,
+      scaleJitter: 0.01,
+      seed: 11,
+    });
+    const executor = new InProcessExecutor(new JobKindRegistry(jobKinds));
+    const { results, summary } = await runTammStudy({
+      config: small,
+      store: new MemoryCampaignStore(),
+      executor,
+      kindsModule: "(in process)",
+    });
+    expect(summary.failures).toEqual([]);
+    const [job] = build(small).campaign.jobs;
+    // the template scales by hand: grid + 0.01·N(0, 1), two signal then two background, from the draw's seed
+    const shared = new Rng(tammDijetTemplateSeed(11, 2, 0));
+    const n = [shared.normal(), shared.normal(), shared.normal(), shared.normal()];
+    const templates = {
+      signalScales: [1 + 0.01 * n[0], 0.96 + 0.01 * n[1]],
+      backgroundScales: [1 + 0.01 * n[2], 0.96 + 0.01 * n[3]],
+    };
+    const reference = dijetOracleColumns(templates, sampleUniformInDijetBox(3000, shared));
+    const kappa = 200 / 2200;
+    const rng = new Rng(job.seed);
+    const cell = results.experiments.find((e) => e.k === 2 && e.job === 0)!;
+    expect(cell.records).toHaveLength(2);
+    for (let e = 0; e < 2; e++) {
+      const x = sampleDijetPseudoData({ signal: 200, background: 2000, scale: 1.015, composition: "binomial", rng });
+      const fit = fitTamm({
+        data: dijetOracleColumns(templates, x),
+        reference,
+        form: "exponential",
+        lambda: 1,
+        start: { kappa },
+      });
+      expect(cell.records[e].kappa).toBe(fit.kappa);
+      expect(cell.records[e].sigma).toBe(fit.sigmaKappa);
+      expect(cell.records[e].pull).toBeCloseTo((fit.kappa - kappa) / fit.sigmaKappa, 12);
+    }
+    // the study's numbers: coverage of the two pulls by hand
+    const pulls = cell.records.map((v) => v.pull);
+    expect(results.perK[0].pooled?.coverage).toBe(pulls.filter((v) => Math.abs(v) <= 1).length / 2);
+    expect(results.kappa).toBeCloseTo(kappa, 15);
   });
 });

@@ -3,16 +3,17 @@ import { type Job, makeJob } from "../../campaigns/job.js";
 import type { JobKind } from "../../campaigns/job-kind.js";
 import { jobSeed } from "../../campaigns/job-seed.js";
 import { Rng } from "../../engine/rng.js";
-import { NsbiInputError } from "../../errors.js";
-import { fitTamm } from "../../inference/tamm/fit-tamm.js";
 import { drawTammTemplates } from "../tamm/gaussian-tamm-toy.js";
 import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
 import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
-import type { TammStudyConfig, TammStudySimulator } from "./study-config.js";
+import { tammDijetExperimentsKind } from "./dijet-experiments-kind.js";
+import { type TammStudyConfig, tammDijetSettings } from "./study-config.js";
+import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /**
- * The jobs of a TAMM coverage study (arXiv 2604.02219; docs/tamm.md, "nsbi study tamm"): one kind, a
- * chunk of pseudo-experiments at one K for one template draw. The templates and the reference sample
+ * The jobs of a TAMM coverage study (arXiv 2604.02219; docs/tamm.md, "nsbi study tamm"): one kind per
+ * simulator (the dijet toy's in dijet-experiments-kind.ts), a chunk of pseudo-experiments at one K for
+ * one template draw. The templates and the reference sample
  * come from a seed keyed by (study seed, K, draw), written into the config, so the chunks of one draw
  * share them; the pseudo-data come from the chunk's own seed. Deterministic given config and seed, so
  * a killed study resumes with identical numbers.
@@ -20,7 +21,7 @@ import type { TammStudyConfig, TammStudySimulator } from "./study-config.js";
 
 /** Config of a pseudo-experiment chunk. */
 export interface TammExperimentsConfig {
-  simulator: TammStudySimulator;
+  simulator: "gaussian-toy";
   k: number;
   /** the template draw (the study's "job") and the chunk within it */
   job: number;
@@ -34,22 +35,7 @@ export interface TammExperimentsConfig {
   templateSeed: number;
 }
 
-/** One pseudo-experiment: κ̂, its sandwich σ, pull = (κ̂ − κ)/σ, and whether Newton converged. */
-export interface TammExperimentRecord {
-  kappa: number;
-  sigma: number;
-  pull: number;
-  converged: boolean;
-}
-
-export interface TammExperimentsResult {
-  k: number;
-  job: number;
-  chunk: number;
-  records: TammExperimentRecord[];
-  /** pseudo-experiments whose fit threw (left out) */
-  failed: { experiment: number; error: string }[];
-}
+export type { TammExperimentRecord, TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /** Runs a chunk of pseudo-experiments: the oracle TAMM fit (exponential form) of each. */
 export const tammExperimentsKind: JobKind<TammExperimentsConfig, TammExperimentsResult> = {
@@ -65,22 +51,8 @@ export const tammExperimentsKind: JobKind<TammExperimentsConfig, TammExperiments
     for (let e = 0; e < config.experiments; e++) {
       ctx.progress(e / config.experiments, `pseudo-experiment ${e + 1}/${config.experiments}`);
       const x = sampleTammPseudoData({ signal: config.signalEvents, background: config.backgroundEvents, rng });
-      try {
-        const fit = fitTamm({
-          data: oracleTammColumns(templates, x),
-          reference,
-          form: "exponential",
-          lambda: config.lambda,
-          start: { kappa: kappaTrue },
-        });
-        const pull = (fit.kappa - kappaTrue) / fit.sigmaKappa;
-        if (![fit.kappa, fit.sigmaKappa, pull].every(Number.isFinite))
-          throw new NsbiInputError("a non-finite estimate");
-        out.records.push({ kappa: fit.kappa, sigma: fit.sigmaKappa, pull, converged: fit.converged });
-      } catch (err) {
-        if (!(err instanceof NsbiInputError)) throw err;
-        out.failed.push({ experiment: e, error: err.message });
-      }
+      const data = oracleTammColumns(templates, x);
+      recordTammFit({ data, reference, lambda: config.lambda, kappaTrue, experiment: e, out });
     }
     return out;
   },
@@ -104,6 +76,11 @@ export function tammTemplateSeed(studySeed: number, k: number, job: number): num
   return jobSeed(studySeed, "tamm-templates", k, job);
 }
 
+/** The dijet toy's seed of the template scales and reference sample of draw `job` at K. */
+export function tammDijetTemplateSeed(studySeed: number, k: number, job: number): number {
+  return jobSeed(studySeed, "tamm-dijet-templates", k, job);
+}
+
 /**
  * The campaign of a study: per K and template draw, ⌈experimentsPerJob / experimentsPerChunk⌉ chunks;
  * every seed derives from the study seed and the job's identity (so adding K values or draws leaves the
@@ -112,27 +89,43 @@ export function tammTemplateSeed(studySeed: number, k: number, job: number): num
 export function buildTammStudyCampaign(config: TammStudyConfig, kindsModule: string): TammStudyCampaign {
   const jobs: Job[] = [];
   const roles = new Map<string, TammJobRole>();
+  const dijet = config.simulator === "dijet-toy" ? tammDijetSettings(config) : null;
   for (const k of config.ks)
     for (let j = 0; j < config.jobs; j++) {
-      const templateSeed = tammTemplateSeed(config.seed, k, j);
+      const templateSeed = dijet ? tammDijetTemplateSeed(config.seed, k, j) : tammTemplateSeed(config.seed, k, j);
       for (let c = 0, start = 0; start < config.experimentsPerJob; c++, start += config.experimentsPerChunk) {
         const experiments = Math.min(config.experimentsPerChunk, config.experimentsPerJob - start);
-        const job = makeJob(tammExperimentsKind, {
-          config: {
-            simulator: config.simulator,
-            k,
-            job: j,
-            chunk: c,
-            experiments,
-            signalEvents: config.signalEvents,
-            backgroundEvents: config.backgroundEvents,
-            referenceEvents: config.referenceEvents,
-            lambda: config.lambda,
-            templateSeed,
-          },
-          seed: jobSeed(config.seed, "tamm-experiments", k, j, c),
-          label: `pseudo-experiments K=${k} draw ${j} chunk ${c}`,
-        });
+        const common = {
+          k,
+          job: j,
+          chunk: c,
+          experiments,
+          signalEvents: config.signalEvents,
+          backgroundEvents: config.backgroundEvents,
+          referenceEvents: config.referenceEvents,
+          lambda: config.lambda,
+          templateSeed,
+        };
+        const label = `pseudo-experiments K=${k} draw ${j} chunk ${c}`;
+        const job = dijet
+          ? makeJob(tammDijetExperimentsKind, {
+              config: {
+                simulator: "dijet-toy",
+                ...common,
+                trueScale: dijet.trueScale,
+                // only the scales the K templates use: a longer grid leaves this K's jobs alone
+                templateScales: dijet.templateScales.slice(0, k),
+                scaleJitter: dijet.scaleJitter,
+                composition: dijet.composition,
+              },
+              seed: jobSeed(config.seed, "tamm-dijet-experiments", k, j, c),
+              label,
+            })
+          : makeJob(tammExperimentsKind, {
+              config: { simulator: "gaussian-toy", ...common },
+              seed: jobSeed(config.seed, "tamm-experiments", k, j, c),
+              label,
+            });
         jobs.push(job);
         roles.set(job.key, { k, job: j, chunk: c, experiments });
       }

@@ -91,8 +91,7 @@ export function aggregateTammStudyResults(
     };
   });
   return {
-    study:
-      "template-adapted mixture models (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219): coverage of κ against the number of templates K, oracle template log-ratios, exponential form",
+    study: `template-adapted mixture models (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219): coverage of κ against the number of templates K, oracle template log-ratios, exponential form${config.simulator === "dijet-toy" ? ", di-Higgs-like dijet toy" : ""}`,
     config,
     kappa: tammStudyKappa(config),
     nominalCoverage: NOMINAL_COVERAGE,

@@ -4,11 +4,13 @@ import { NsbiInputError } from "../../errors.js";
 import { gaussLegendreRule } from "../../numerics/gauss-legendre.js";
 import {
   DIJET_BOX,
+  DIJET_JES_GRID,
   type DijetComponent,
   dijetCdf1d,
   dijetLogDensity,
   dijetLogDensity1d,
   dijetOracleColumns,
+  drawDijetTemplateScales,
   logUniformDijetBox,
   sampleDijet,
   sampleDijetPseudoData,
@@ -180,5 +182,29 @@ describe("di-Higgs-like TAMM toy", () => {
       NsbiInputError,
     );
     expect(() => dijetLogDensity({ component: "signal", scale: 1 }, new Float64Array(3))).toThrow(NsbiInputError);
+  });
+
+  it("template scales: the grid's first K without a draw, or grid + σ·N(0, 1), signal then background", () => {
+    const grid = [1, 0.96, 1.04];
+    const rng = new Rng(5);
+    const plain = drawDijetTemplateScales({ grid, count: 2, rng });
+    expect(plain).toEqual({ signalScales: [1, 0.96], backgroundScales: [1, 0.96] });
+    // no draw was made: the generator is where a fresh one starts
+    expect(rng.uniform()).toBe(new Rng(5).uniform());
+    const jittered = drawDijetTemplateScales({ grid, count: 3, jitter: 0.01, rng: new Rng(6) });
+    const z = new Rng(6);
+    const n = Array.from({ length: 6 }, () => z.normal());
+    const expected = [0, 1, 2, 0, 1, 2].map((i, j) => grid[i] + 0.01 * n[j]);
+    expect(jittered.signalScales).toEqual(expected.slice(0, 3));
+    expect(jittered.backgroundScales).toEqual(expected.slice(3));
+    expect(DIJET_JES_GRID.slice(0, 3)).toEqual(grid);
+    expect(() => drawDijetTemplateScales({ grid, count: 4, rng })).toThrow(/count must be an integer in \[1, 3\]/);
+    expect(() => drawDijetTemplateScales({ grid, count: 1, jitter: -1, rng })).toThrow(NsbiInputError);
+    // a seed whose first normal is < −0.1: with σ = 10 the drawn scale 1 + 10·n is negative
+    let seed = 0;
+    while (new Rng(seed).normal() >= -0.1) seed++;
+    expect(() => drawDijetTemplateScales({ grid: [1], count: 1, jitter: 10, rng: new Rng(seed) })).toThrow(
+      /drawn scale/,
+    );
   });
 });

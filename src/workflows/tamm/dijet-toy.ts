@@ -197,3 +197,43 @@ export function dijetOracleColumns(
     });
   return { signal: cols("signal", templates.signalScales), background: cols("background", templates.backgroundScales) };
 }
+
+/**
+ * The default JES grid of the di-Higgs-like studies: K templates are its first K scales (K = 1 the
+ * nominal JES alone, K = 2 adds 0.96, both below the default truth; K = 3 brackets it).
+ */
+export const DIJET_JES_GRID: readonly number[] = Object.freeze([1, 0.96, 1.04, 0.98, 1.02]);
+
+/** The default true jet-energy scale of the pseudo-data (no template of the default grid has it). */
+export const DIJET_TRUE_SCALE = 1.015;
+
+/**
+ * The jet-energy scales of `count` signal and `count` background templates: the first `count` of `grid`
+ * for both, or, with `jitter` σ > 0, each scale drawn independently as grid value + σ·N(0, 1) (signal
+ * first, then background; no draw from `rng` when σ = 0), so that signal and background templates differ
+ * and every template draw has its own.
+ * @throws NsbiInputError for count outside [1, grid.length], σ < 0, or a drawn scale ≤ 0
+ */
+export function drawDijetTemplateScales(o: { grid: readonly number[]; count: number; jitter?: number; rng: Rng }): {
+  signalScales: number[];
+  backgroundScales: number[];
+} {
+  const jitter = o.jitter ?? 0;
+  if (!Number.isInteger(o.count) || o.count < 1 || o.count > o.grid.length)
+    throw new NsbiInputError(
+      `drawDijetTemplateScales: count must be an integer in [1, ${o.grid.length}] (the grid's length), got ${o.count}`,
+    );
+  if (!(jitter >= 0) || !Number.isFinite(jitter))
+    throw new NsbiInputError(`drawDijetTemplateScales: jitter must be a finite number ≥ 0, got ${jitter}`);
+  for (const s of o.grid) checkScale(s, "drawDijetTemplateScales (grid)");
+  const first = o.grid.slice(0, o.count);
+  const draw = () =>
+    first.map((s) => {
+      const v = s + jitter * o.rng.normal();
+      checkScale(v, "drawDijetTemplateScales (a drawn scale)");
+      return v;
+    });
+  if (jitter === 0) return { signalScales: first, backgroundScales: [...first] };
+  const signalScales = draw();
+  return { signalScales, backgroundScales: draw() };
+}
