@@ -1,6 +1,7 @@
 import type { ArtifactRef, ArtifactStore } from "../../campaigns/artifact.js";
 import { getArray, putArray } from "../../campaigns/array-artifacts.js";
 import type { Campaign } from "../../campaigns/campaign.js";
+import { ModelArtifactCache } from "../../campaigns/model-artifact-cache.js";
 import { type Job, makeJob } from "../../campaigns/job.js";
 import type { JobContext, JobKind } from "../../campaigns/job-kind.js";
 import { jobSeed } from "../../campaigns/job-seed.js";
@@ -77,28 +78,19 @@ export interface DiagnoseDrawsResult {
 /** A model of a diagnose campaign: NPE's direct posterior, or the MCMC posterior of an NLE/NRE model. */
 export type DiagnosedModel = Posterior | McmcPosterior;
 
-// a worker runs many chunks of one model: keep the last few loaded
-const loaded = new Map<string, DiagnosedModel>();
+// a worker runs many chunks of one model
+const models = new ModelArtifactCache<DiagnosedModel>();
 
-async function loadPosterior(inputs: DiagnoseInputs, kernels: KernelChoice, ctx: JobContext): Promise<DiagnosedModel> {
-  const id = `${inputs.model.weights.$artifact}/${inputs.model.config.$artifact}/${kernels}`;
-  const hit = loaded.get(id);
-  if (hit) return hit;
-  const files: ModelFiles = {
-    config: new TextDecoder().decode(await ctx.artifacts.get(inputs.model.config)),
-    weights: await ctx.artifacts.get(inputs.model.weights),
-  };
-  const o = { kernels, source: `model artifact ${id.slice(0, 12)}` };
-  // McmcPosterior refuses a model without a prior (MCMC samples prior × likelihood)
-  const posterior =
-    inputs.estimator === "nle"
+function loadPosterior(inputs: DiagnoseInputs, kernels: KernelChoice, ctx: JobContext): Promise<DiagnosedModel> {
+  return models.get(inputs.model, kernels, ctx, (files, source) => {
+    const o = { kernels, source };
+    // McmcPosterior refuses a model without a prior (MCMC samples prior × likelihood)
+    return inputs.estimator === "nle"
       ? McmcPosterior.fromNle(deserializeNle(files, o))
       : inputs.estimator === "nre"
         ? McmcPosterior.fromNre(deserializeRatio(files, o))
         : deserializePosterior(files, o);
-  if (loaded.size >= 2) loaded.delete(loaded.keys().next().value as string);
-  loaded.set(id, posterior);
-  return posterior;
+  });
 }
 
 /** Observation rows start … start + count − 1 of the test pairs. */

@@ -1,3 +1,4 @@
+import { ModelArtifactCache } from "../../campaigns/model-artifact-cache.js";
 import type { ArtifactRef, ArtifactStore } from "../../campaigns/artifact.js";
 import { getArray, putArray } from "../../campaigns/array-artifacts.js";
 import type { Campaign } from "../../campaigns/campaign.js";
@@ -95,21 +96,13 @@ export function centralPosteriorSeed(seed: number): number {
   return jobSeed(seed, "t2k-throws-central");
 }
 
-// a worker runs many batches of one model: keep the last few loaded
-const loaded = new Map<string, Posterior>();
+// a worker runs many batches of one model
+const models = new ModelArtifactCache<Posterior>();
 
-async function loadPosterior(p: ThrowsPosteriorConfig, ctx: JobContext): Promise<Posterior> {
-  const id = `${p.model.weights.$artifact}/${p.model.config.$artifact}/${p.kernels}`;
-  const hit = loaded.get(id);
-  if (hit) return hit;
-  const files: ModelFiles = {
-    config: new TextDecoder().decode(await ctx.artifacts.get(p.model.config)),
-    weights: await ctx.artifacts.get(p.model.weights),
-  };
-  const posterior = deserializePosterior(files, { kernels: p.kernels, source: `model artifact ${id.slice(0, 12)}` });
-  if (loaded.size >= 2) loaded.delete(loaded.keys().next().value as string);
-  loaded.set(id, posterior);
-  return posterior;
+function loadPosterior(p: ThrowsPosteriorConfig, ctx: JobContext): Promise<Posterior> {
+  return models.get(p.model, p.kernels, ctx, (files, source) =>
+    deserializePosterior(files, { kernels: p.kernels, source }),
+  );
 }
 
 /**
