@@ -4,16 +4,15 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { type Campaign, parseCampaign } from "../../campaigns/campaign.js";
-import type { CampaignEvent, CampaignProgress, CampaignSummary } from "../../campaigns/executor.js";
-import { progressLine } from "../../campaigns/progress-line.js";
+import type { CampaignSummary } from "../../campaigns/executor.js";
 import { NsbiInputError } from "../../errors.js";
+import { campaignProgressDisplay } from "../campaign-progress-display.js";
 import { readCampaignStudy, studyStoreDir } from "../../node/campaigns/campaign-study-file.js";
 import { type DiagnoseStudyConfig, parseDiagnoseStudyConfig } from "../../node/campaigns/diagnose-study-config.js";
 import { DiskCampaignStore } from "../../node/campaigns/disk-store.js";
 import { chooseExecutor, type ExecutorChoice } from "../../node/campaigns/executor-choice.js";
 import { parseT2kThrowsStudyConfig, type T2kThrowsStudyConfig } from "../../node/campaigns/t2k-throws-study-config.js";
 import { positiveIntAtMost } from "../options.js";
-import { countBar } from "../progress.js";
 import { out, runAction, settings } from "../run-action.js";
 
 interface RunOptions {
@@ -88,29 +87,9 @@ function storeDir(dir: string): string {
   return isStudyFolder(dir) || readCampaignStudy(dir) !== null ? studyStoreDir(dir) : dir;
 }
 
-/** Progress on stderr: a bar on a terminal, otherwise a line per finished job at most every 2 s. */
+/** Progress on stderr (campaignProgressDisplay). */
 function progressDisplay() {
-  let bar: ReturnType<typeof countBar> | null = null;
-  let lastLine = 0;
-  return {
-    onProgress(p: CampaignProgress, e: CampaignEvent) {
-      if (e.type === "resumed" && e.count > 0) out.info(`${e.count} jobs already done`);
-      if (e.type === "failed") out.info(`job ${e.label ?? e.key.slice(0, 12)} failed: ${e.error}`);
-      if (process.stderr.isTTY) {
-        bar ??= countBar("campaign jobs", p.total);
-        bar.update(p.done);
-      } else if (e.type === "done" || e.type === "failed") {
-        const now = Date.now();
-        if (now - lastLine > 2000 || p.done + p.failed === p.total) {
-          lastLine = now;
-          out.info(progressLine(p));
-        }
-      }
-    },
-    stop() {
-      bar?.stop();
-    },
-  };
+  return campaignProgressDisplay({ label: "campaign jobs", resumed: (n) => `${n} jobs already done`, failures: true });
 }
 
 async function runStudy(config: Record<string, unknown> | undefined, o: Where, resume: boolean, where: string) {

@@ -2,14 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { progressLine } from "../../campaigns/progress-line.js";
 import { NsbiInputError } from "../../errors.js";
 import { runMixtureStudy, STUDY_FILES } from "../../node/mixture-study.js";
 import { parseStudyConfig, type StudyScale } from "../../workflows/mixture/study-config.js";
 import { positiveIntAtMost } from "../options.js";
-import { countBar } from "../progress.js";
 import { canonicalJson } from "../../campaigns/json.js";
-import type { CampaignEvent, CampaignExecutor, CampaignProgress, CampaignSummary } from "../../campaigns/executor.js";
+import type { CampaignExecutor, CampaignSummary } from "../../campaigns/executor.js";
 import type { NamedFigure } from "../../plots/diagnostics-figures.js";
 import { DiskCampaignStore } from "../../node/campaigns/disk-store.js";
 import { LocalPoolExecutor } from "../../node/campaigns/local-executor.js";
@@ -29,6 +27,7 @@ import { parseTammStudyConfig, type TammStudyScale } from "../../workflows/tamm-
 import { tammStudyReport, tammStudySummaryLines } from "../../workflows/tamm-study/study-report.js";
 import { type HtmlReport, renderHtmlReport } from "../../workflows/report/html-report.js";
 import { out, runAction } from "../run-action.js";
+import { campaignProgressDisplay } from "../campaign-progress-display.js";
 
 /** The options every `nsbi study …` command takes (studyCommand adds them). */
 interface StudyOptions<Scale> {
@@ -317,26 +316,10 @@ interface StudyRunInfo {
 }
 
 /** Progress of a study's jobs: a bar on a terminal, otherwise a line per finished job at most every 2 s. */
-function studyProgress(folder: string): {
-  onProgress: (p: CampaignProgress, e: CampaignEvent) => void;
-  stop: () => void;
-} {
-  let bar: ReturnType<typeof countBar> | null = null;
-  let lastLine = 0;
-  return {
-    onProgress: (p, e) => {
-      if (e.type === "resumed" && e.count > 0) out.info(`${e.count} jobs already done in '${folder}'`);
-      if (process.stderr.isTTY) {
-        bar ??= countBar("study jobs", p.total);
-        bar.update(p.done);
-      } else if (e.type === "done" || e.type === "failed") {
-        const now = Date.now();
-        if (now - lastLine > 2000 || p.done + p.failed === p.total) {
-          lastLine = now;
-          out.info(progressLine(p));
-        }
-      }
-    },
-    stop: () => bar?.stop(),
-  };
+function studyProgress(folder: string) {
+  return campaignProgressDisplay({
+    label: "study jobs",
+    resumed: (n) => `${n} jobs already done in '${folder}'`,
+    failures: false,
+  });
 }
