@@ -7,21 +7,12 @@ import {
   sampleUniformInDijetBox,
 } from "../tamm/dijet-toy.js";
 import type { TammStudyComposition } from "./study-config.js";
+import type { TammChunkConfigBase } from "./study-jobs.js";
 import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /** Config of a chunk of dijet-toy pseudo-experiments (docs/tamm.md, "The di-Higgs-like toy"). */
-export interface TammDijetExperimentsConfig {
+export interface TammDijetExperimentsConfig extends TammChunkConfigBase {
   simulator: "dijet-toy";
-  k: number;
-  /** the template draw (the study's "job") and the chunk within it */
-  job: number;
-  chunk: number;
-  experiments: number;
-  /** N_s, N_b: the signal count (its mean with binomial composition) and the background count */
-  signalEvents: number;
-  backgroundEvents: number;
-  referenceEvents: number;
-  lambda: number;
   /** the pseudo-data's jet-energy scale */
   trueScale: number;
   /** the K template scales of the grid (before jitter) */
@@ -29,8 +20,6 @@ export interface TammDijetExperimentsConfig {
   /** σ of the per-draw jitter of every template scale */
   scaleJitter: number;
   composition: TammStudyComposition;
-  /** seed of the jittered template scales and the reference sample (shared by the draw's chunks) */
-  templateSeed: number;
 }
 
 /**

@@ -19,20 +19,25 @@ import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit
  * a killed study resumes with identical numbers.
  */
 
-/** Config of a pseudo-experiment chunk. */
-export interface TammExperimentsConfig {
-  simulator: "gaussian-toy";
+/** What the chunk configs of every simulator hold. */
+export interface TammChunkConfigBase {
   k: number;
   /** the template draw (the study's "job") and the chunk within it */
   job: number;
   chunk: number;
   experiments: number;
+  /** N_s, N_b (with binomial composition, N_s is the mean) */
   signalEvents: number;
   backgroundEvents: number;
   referenceEvents: number;
   lambda: number;
   /** seed of the K templates of each kind and the reference sample (shared by the draw's chunks) */
   templateSeed: number;
+}
+
+/** Config of a pseudo-experiment chunk of the Gaussian toy. */
+export interface TammExperimentsConfig extends TammChunkConfigBase {
+  simulator: "gaussian-toy";
 }
 
 export type { TammExperimentRecord, TammExperimentsResult } from "./tamm-experiment-fit.js";
