@@ -7,8 +7,7 @@ import {
   sampleUniformInDijetBox,
 } from "../tamm/dijet-toy.js";
 import type { TammStudyComposition } from "./study-config.js";
-import type { TammChunkConfigBase } from "./study-jobs.js";
-import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit.js";
+import { recordTammFit, type TammChunkConfigBase, type TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /** Config of a chunk of dijet-toy pseudo-experiments (docs/tamm.md, "The di-Higgs-like toy"). */
 export interface TammDijetExperimentsConfig extends TammChunkConfigBase {

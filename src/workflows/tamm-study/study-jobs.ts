@@ -8,7 +8,7 @@ import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
 import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
 import { tammDijetExperimentsKind } from "./dijet-experiments-kind.js";
 import { type TammStudyConfig, tammDijetSettings } from "./study-config.js";
-import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit.js";
+import { recordTammFit, type TammChunkConfigBase, type TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /**
  * The jobs of a TAMM coverage study (arXiv 2604.02219; docs/tamm.md, "nsbi study tamm"): one kind per
@@ -19,28 +19,12 @@ import { recordTammFit, type TammExperimentsResult } from "./tamm-experiment-fit
  * a killed study resumes with identical numbers.
  */
 
-/** What the chunk configs of every simulator hold. */
-export interface TammChunkConfigBase {
-  k: number;
-  /** the template draw (the study's "job") and the chunk within it */
-  job: number;
-  chunk: number;
-  experiments: number;
-  /** N_s, N_b (with binomial composition, N_s is the mean) */
-  signalEvents: number;
-  backgroundEvents: number;
-  referenceEvents: number;
-  lambda: number;
-  /** seed of the K templates of each kind and the reference sample (shared by the draw's chunks) */
-  templateSeed: number;
-}
-
 /** Config of a pseudo-experiment chunk of the Gaussian toy. */
 export interface TammExperimentsConfig extends TammChunkConfigBase {
   simulator: "gaussian-toy";
 }
 
-export type { TammExperimentRecord, TammExperimentsResult } from "./tamm-experiment-fit.js";
+export type { TammChunkConfigBase, TammExperimentRecord, TammExperimentsResult } from "./tamm-experiment-fit.js";
 
 /** Runs a chunk of pseudo-experiments: the oracle TAMM fit (exponential form) of each. */
 export const tammExperimentsKind: JobKind<TammExperimentsConfig, TammExperimentsResult> = {

@@ -52,3 +52,19 @@ export function recordTammFit(o: {
     o.out.failed.push({ experiment: o.experiment, error: err.message });
   }
 }
+
+/** What the chunk configs of every simulator hold. */
+export interface TammChunkConfigBase {
+  k: number;
+  /** the template draw (the study's "job") and the chunk within it */
+  job: number;
+  chunk: number;
+  experiments: number;
+  /** N_s, N_b (with binomial composition, N_s is the mean) */
+  signalEvents: number;
+  backgroundEvents: number;
+  referenceEvents: number;
+  lambda: number;
+  /** seed of the K templates of each kind and the reference sample (shared by the draw's chunks) */
+  templateSeed: number;
+}
