@@ -86,7 +86,8 @@ type ScalePreset = Pick<MixtureStudyConfig, "modelsPerMethod" | "trainingEvents"
  * defaults of dle.ts/lre.ts) of CPU (scripts/mixture-learning-curves.mjs runs). The first default-scale run
  * with 41 z values took 56 min on 2 cores, evaluation 60 % of it; with 29 values (a spacing of half an
  * M-event standard error over the grid's ±7 of them; Table 1 unchanged to ≤ 0.002) and cheaper profile fits
- * the 50 jobs measured 4,940 CPU s, ≈ 41 min on 2 cores (BENCHMARKS.md, "Mixture study"). N = 10 would take
+ * the 50 jobs measured 4,940 CPU s; a run from scratch on an idle 2-core machine took 41 min 54 s of wall
+ * time (BENCHMARKS.md, "Mixture study"). N = 10 would take
  * ≈ 80 min: use --workers on more cores, or the BullMQ executor.
  */
 export const STUDY_SCALES: Readonly<Record<StudyScale, ScalePreset>> = Object.freeze({
