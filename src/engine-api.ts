@@ -24,6 +24,8 @@ export { ParamStore, Param, type NamedTensor } from "./engine/params.js";
 export { Linear, type LinearOptions } from "./engine/linear.js";
 export { Mlp, type MlpOptions } from "./engine/mlp.js";
 export { bceWithLogits } from "./engine/bce-loss.js";
+export { SoftmaxCrossEntropyOp, softmaxCrossEntropy } from "./engine/softmax-cross-entropy.js";
+export { LEAKY_RELU_NEGATIVE_SLOPE } from "./engine/activations.js";
 export {
   gemm,
   gemmTransposedX,

@@ -1,5 +1,5 @@
 import { Act, type ActCode, type ActivationName, type Kernels } from "../kernels/kernel-api.js";
-import { activationBackward, activationCode, applyActivation } from "./activations.js";
+import { activationBackward, activationCode, applyActivation, isElementwiseActivation } from "./activations.js";
 import { gemm, gemmTransposedX, type MatrixView } from "./gemm.js";
 import { uniformInit, type Param, type ParamSpec, type ParamStore } from "./params.js";
 import type { Op, Tape } from "./tape.js";
@@ -152,7 +152,7 @@ export class LinearOp implements Op {
       relu: L.act === Act.relu,
       kRange: L.kRange,
     });
-    if (L.act === Act.tanh || L.act === Act.elu) applyActivation(k.heap, L.act, y.ptr, y.ld, n, y.ld);
+    if (isElementwiseActivation(L.act)) applyActivation(k.heap, L.act, y.ptr, y.ld, n, y.ld);
   }
 
   backward(n: number): void {
@@ -169,7 +169,7 @@ export class LinearOp implements Op {
       wT: { ptr: L.transposedPtr, ld: pad4(L.inFeatures) },
     });
     if (L.act === Act.relu && !this.gradIsPreactivation) k.reluBackward(dP, y.ld, y.ptr, y.ld, n, y.ld);
-    else if (L.act === Act.tanh || L.act === Act.elu) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
+    else if (isElementwiseActivation(L.act)) activationBackward(k.heap, L.act, dP, y.ptr, y.ld, n, y.ld);
     if (A?.requiresGrad) k.addRows(dP, y.ld, A.grad, A.ld, n, y.ld, this.accumulate[1] ? 1 : 0);
     if (this.weightGrads) {
       gemmTransposedX(k, {

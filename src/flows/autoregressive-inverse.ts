@@ -1,5 +1,5 @@
 import { Act, type Kernels } from "../kernels/kernel-api.js";
-import { applyActivation } from "../engine/activations.js";
+import { applyActivation, isElementwiseActivation, LEAKY_RELU_NEGATIVE_SLOPE } from "../engine/activations.js";
 import { gemm } from "../engine/gemm.js";
 import type { Linear } from "../engine/linear.js";
 import { pad4 } from "../engine/tensor.js";
@@ -39,6 +39,7 @@ function activate(act: number, v: number): number {
   if (act === Act.relu) return v > 0 ? v : 0;
   if (act === Act.tanh) return Math.tanh(v);
   if (act === Act.elu) return v > 0 ? v : Math.expm1(v);
+  if (act === Act.leaky_relu) return v > 0 ? v : LEAKY_RELU_NEGATIVE_SLOPE * v;
   return v;
 }
 
@@ -233,8 +234,7 @@ export class AutoregressiveInverse {
           relu: layer.act === Act.relu,
           kRange: this.ranges[l] ? this.ranges[l] + (c0 >> 1) : 0,
         });
-        if (layer.act === Act.tanh || layer.act === Act.elu)
-          applyActivation(k.heap, layer.act, ws.hidden[l] + c0, ldh, n, c1 - c0);
+        if (isElementwiseActivation(layer.act)) applyActivation(k.heap, layer.act, ws.hidden[l] + c0, ldh, n, c1 - c0);
       }
       const ds = this.features[2 * p],
         de = this.features[2 * p + 1];

@@ -6,7 +6,8 @@ import { z } from "zod";
  */
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const posInt = z.number().int().positive();
-const activation = z.enum(["none", "relu", "tanh", "elu"]);
+/** Every engine activation (kernel-api.ts Act): the embedding net and the flow's MADE layers take any. */
+const activation = z.enum(["none", "relu", "tanh", "elu", "leaky_relu"]);
 
 const univariate = z.discriminatedUnion("type", [
   z.object({ type: z.literal("affine"), scale: z.enum(["softplus", "exp"]) }),

@@ -24,7 +24,8 @@ export const NRE_MODEL_FORMAT_VERSION = 1;
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const positive = finite.refine((v) => v > 0, "must be positive");
 const posInt = z.number().int().positive();
-const activation = z.enum(["none", "relu", "tanh", "elu"]);
+/** Every engine activation (kernel-api.ts Act): the embedding and the classifier are MLPs. */
+const activation = z.enum(["none", "relu", "tanh", "elu", "leaky_relu"]);
 
 const nreNetworkSchema = z.object({
   thetaDim: posInt,

@@ -3,8 +3,11 @@ import type { Heap } from "./heap.js";
 /** Which implementation of the kernels is in use. */
 export type KernelPath = "wasm-relaxed-simd" | "wasm-simd" | "ts";
 
-/** Activation codes (shared with assembly/gemm.ts). */
-export const Act = { none: 0, relu: 1, tanh: 2, elu: 3 } as const;
+/**
+ * Activation codes (shared with assembly/gemm.ts, which fuses only ReLU; tanh, ELU and leaky ReLU are
+ * applied elementwise in engine/activations.ts). The names are PyTorch's functional ones (F.leaky_relu).
+ */
+export const Act = { none: 0, relu: 1, tanh: 2, elu: 3, leaky_relu: 4 } as const;
 export type ActCode = (typeof Act)[keyof typeof Act];
 export type ActivationName = keyof typeof Act;
 

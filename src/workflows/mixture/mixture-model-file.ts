@@ -38,7 +38,7 @@ const lreNetworkSchema = z.object({
     type: z.literal("mlp"),
     hiddenFeatures: posInt,
     hiddenLayers: posInt,
-    activation: z.enum(["none", "relu", "tanh", "elu"]),
+    activation: z.enum(["none", "relu", "tanh", "elu", "leaky_relu"]),
   }),
   standardization: z.object({
     thetaMean: z.array(finite),
