@@ -187,7 +187,7 @@ function registerStudyTamm(study: Command): void {
     description:
       "template-adapted mixture models (Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219): coverage of the signal fraction κ against the number of templates K, oracle template log-ratios on the Gaussian TAMM toy or the di-Higgs-like dijet toy (config simulator); writes results.json and index.html",
     configHelp:
-      'study config (scale, simulator "gaussian-toy" | "dijet-toy", ks, jobs, experimentsPerJob, experimentsPerChunk, signalEvents, backgroundEvents, referenceEvents, lambda, seed; dijet-toy only: trueScale, templateScales, scaleJitter, composition; every field optional, see docs/tamm.md); default: the study at --scale',
+      'study config (scale, simulator "gaussian-toy" | "dijet-toy", ks, jobs, experimentsPerJob, experimentsPerChunk, signalEvents, backgroundEvents, referenceEvents, lambda, seed; gaussian-toy only: reference "uniform" | "templates"; dijet-toy only: trueScale, templateScales, scaleJitter, composition; every field optional, see docs/tamm.md); default: the study at --scale',
     outHelp: "study folder: results.json, index.html, figures, campaign/ (the job store)",
     scaleHelp:
       "scale preset, over the config's (Gaussian toy: quick about a minute, default ≈ 25 min on 2 cores, paper K = 2…10, 30 draws × 300, ≈ 3 h on 2 free cores; dijet toy: quick ≈ 40 s of CPU, default 40 × 50 ≈ 16 min on 2 free cores, paper 30 × 300 ≈ 1.2 h)",

@@ -72,12 +72,16 @@ describe("the TAMM study's config", () => {
     expect(
       parse({ simulator: "dijet-toy", templateScales: [1, 1.1], ks: [2, 1], trueScale: 1.03, composition: "fixed" }),
     ).toMatchObject({ ks: [1, 2], templateScales: [1, 1.1], trueScale: 1.03, composition: "fixed" });
-    // the Gaussian toy's config has none of the dijet fields
+    // the Gaussian toy's config has none of the dijet fields, the dijet toy's not the Gaussian's reference
     expect(Object.keys(parse({})).sort()).toEqual(
       Object.keys(TAMM_STUDY_SCALES.quick)
         .concat(["scale", "simulator", "signalEvents", "backgroundEvents", "referenceEvents", "lambda", "seed"])
+        .concat(["reference"])
         .sort(),
     );
+    expect(parse({}).reference).toBe("uniform");
+    expect(parse({ reference: "templates" }).reference).toBe("templates");
+    expect("reference" in parse({ simulator: "dijet-toy" })).toBe(false);
     expect(() => tammDijetSettings(parse({}))).toThrow(NsbiInternalError);
   });
 
@@ -106,5 +110,9 @@ describe("the TAMM study's config", () => {
     expect(message({ simulator: "gaussian-toy", composition: "fixed" })).toMatch(
       /^study config 's\.json': composition: only for/,
     );
+    expect(message({ simulator: "dijet-toy", reference: "templates" })).toMatch(
+      /^study config 's\.json': reference: only for simulator "gaussian-toy"/,
+    );
+    expect(message({ reference: "mixture" })).toMatch(/reference: expected "uniform" or "templates", got "mixture"/);
   });
 });

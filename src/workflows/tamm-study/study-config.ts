@@ -12,7 +12,11 @@ import { boundedInt, checkNoRepeats, parseStudyConfigObject } from "../study-con
  *
  * Simulators:
  * - `"gaussian-toy"` (the default): the Gaussian TAMM toy, K signal and K background Gaussian templates
- *   drawn per (K, draw), fixed counts N_s + N_b.
+ *   drawn per (K, draw), fixed counts N_s + N_b. Its own field `reference` says where the fit's reference
+ *   sample (which fixes the normalisations c_s, c_b) comes from: `"uniform"` over the region (the default),
+ *   or `"templates"`, the equal mixture of the draw's 2K templates, as the authors' code does
+ *   (src/workflows/tamm/template-mixture-reference.ts; the model is the same, the Monte Carlo error of
+ *   the normalisations smaller).
  * - `"dijet-toy"`: the di-Higgs-like toy (two dijet masses, src/workflows/tamm/dijet-toy.ts). Its own
  *   fields, the flags of scripts/tamm-dijet-study.mjs, allowed only with this simulator:
  *   `trueScale` (--true-scale, the pseudo-data's jet-energy scale, default 1.015), `templateScales`
@@ -41,6 +45,9 @@ export type TammStudyScale = "quick" | "default" | "paper";
 export type TammStudySimulator = "gaussian-toy" | "dijet-toy";
 
 /** How the signal count of a pseudo-experiment is drawn: exactly N_s, or Binomial(N_s + N_b, κ). */
+/** The Gaussian toy's reference sample: uniform over the region, or the equal mixture of the draw's templates. */
+export type TammStudyReference = "uniform" | "templates";
+
 export type TammStudyComposition = "fixed" | "binomial";
 
 /** A validated study configuration, every field filled in. */
@@ -61,8 +68,10 @@ export interface TammStudyConfig {
    */
   signalEvents: number;
   backgroundEvents: number;
-  /** M: events of the uniform reference sample of each template draw */
+  /** M: events of the reference sample of each template draw */
   referenceEvents: number;
+  /** Gaussian toy only (absent for the dijet toy): where the reference sample comes from */
+  reference?: TammStudyReference;
   /** the weight penalty λ of fitTamm */
   lambda: number;
   /** the study seed: every job's seed derives from it */
@@ -173,6 +182,7 @@ const configSchema = z.strictObject({
     .max(0.05, { error: "expected σ in [0, 0.05]" })
     .optional(),
   composition: z.enum(["fixed", "binomial"], { error: 'expected "fixed" or "binomial"' }).optional(),
+  reference: z.enum(["uniform", "templates"], { error: 'expected "uniform" or "templates"' }).optional(),
 });
 
 /** The fields only the dijet toy has. */
@@ -221,8 +231,12 @@ export function parseTammStudyConfig(
   if (simulator !== "dijet-toy") {
     const field = DIJET_FIELDS.find((f) => c[f] !== undefined);
     if (field) fail(`${field}: only for simulator "dijet-toy", got simulator ${JSON.stringify(simulator)}`);
-    return config;
+    return { ...config, reference: c.reference ?? "uniform" };
   }
+  if (c.reference !== undefined)
+    fail(
+      `reference: only for simulator "gaussian-toy" (the dijet toy's reference is its own), got simulator "dijet-toy"`,
+    );
   const templateScales = [...(c.templateScales ?? DIJET_JES_GRID)];
   checkNoRepeats(templateScales, "templateScales", where);
   const kMax = ks[ks.length - 1];

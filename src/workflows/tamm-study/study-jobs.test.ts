@@ -8,6 +8,7 @@ import { dijetOracleColumns, sampleDijetPseudoData, sampleUniformInDijetBox } fr
 import { drawTammTemplates } from "../tamm/gaussian-tamm-toy.js";
 import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
 import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
+import { sampleTemplateMixtureInRegion } from "../tamm/template-mixture-reference.js";
 import { runTammStudy } from "./run-study.js";
 import { parseTammStudyConfig, type TammStudyConfig } from "./study-config.js";
 import type { TammDijetExperimentsConfig } from "./dijet-experiments-kind.js";
@@ -104,6 +105,48 @@ describe("the TAMM study's campaign", () => {
     const second = await run();
     expect(second.summary.resumed).toBe(7);
     expect(JSON.stringify(second.results)).toBe(json);
+  });
+
+  test("reference from the templates' mixture: other keys than the uniform study's; records recomputed from the seeds", async () => {
+    const shape = {
+      ks: [2],
+      jobs: 1,
+      experimentsPerJob: 2,
+      experimentsPerChunk: 2,
+      signalEvents: 300,
+      backgroundEvents: 3000,
+      referenceEvents: 3000,
+      seed: 5,
+    };
+    const uniform = config(shape),
+      mixed = config({ ...shape, reference: "templates" });
+    expect(uniform.reference).toBe("uniform");
+    // a uniform study's job configs do not carry the field (keys as before the option existed)
+    expect(build(uniform).campaign.jobs.every((j) => !("reference" in (j.config as object)))).toBe(true);
+    expect(keys(config({ ...shape, reference: "uniform" }))).toEqual(keys(uniform));
+    const uniformKeys = new Set(keys(uniform));
+    expect(keys(mixed).some((k) => uniformKeys.has(k))).toBe(false);
+    const executor = new InProcessExecutor(new JobKindRegistry(jobKinds));
+    const { results, summary } = await runTammStudy({
+      config: mixed,
+      store: new MemoryCampaignStore(),
+      executor,
+      kindsModule: "(in process)",
+    });
+    expect(summary.failures).toEqual([]);
+    const job = build(mixed).campaign.jobs[0];
+    const shared = new Rng(tammTemplateSeed(5, 2, 0));
+    const templates = drawTammTemplates({ count: 2, rng: shared });
+    const q = { components: [...templates.signal, ...templates.background] };
+    const reference = oracleTammColumns(templates, sampleTemplateMixtureInRegion(q, 3000, shared), q);
+    const rng = new Rng(job.seed),
+      kappa = 300 / 3300;
+    sampleTammPseudoData({ signal: 300, background: 3000, rng }); // the first pseudo-experiment
+    const x = sampleTammPseudoData({ signal: 300, background: 3000, rng });
+    const fit = fitTamm({ data: oracleTammColumns(templates, x, q), reference, lambda: 1, start: { kappa } });
+    const record = results.experiments[0].records[1];
+    expect(record.kappa).toBe(fit.kappa);
+    expect(record.sigma).toBe(fit.sigmaKappa);
   });
 
   test("dijet toy: keys differ from the Gaussian toy's, stable; a longer grid keeps the smaller K's keys", () => {

@@ -6,6 +6,7 @@ import { Rng } from "../../engine/rng.js";
 import { drawTammTemplates } from "../tamm/gaussian-tamm-toy.js";
 import { oracleTammColumns } from "../tamm/tamm-oracle-columns.js";
 import { sampleTammPseudoData, sampleUniformInRegion } from "../tamm/tamm-samples.js";
+import { sampleTemplateMixtureInRegion } from "../tamm/template-mixture-reference.js";
 import { tammDijetExperimentsKind } from "./dijet-experiments-kind.js";
 import { type TammStudyConfig, tammDijetSettings } from "./study-config.js";
 import { recordTammFit, type TammChunkConfigBase, type TammExperimentsResult } from "./tamm-experiment-fit.js";
@@ -22,6 +23,11 @@ import { recordTammFit, type TammChunkConfigBase, type TammExperimentsResult } f
 /** Config of a pseudo-experiment chunk of the Gaussian toy. */
 export interface TammExperimentsConfig extends TammChunkConfigBase {
   simulator: "gaussian-toy";
+  /**
+   * Present only for a reference from the templates' equal mixture (absent: uniform over the region), so
+   * that the keys of uniform-reference studies are those they had before this option existed.
+   */
+  reference?: "templates";
 }
 
 export type { TammChunkConfigBase, TammExperimentRecord, TammExperimentsResult } from "./tamm-experiment-fit.js";
@@ -33,14 +39,19 @@ export const tammExperimentsKind: JobKind<TammExperimentsConfig, TammExperiments
   run(config, seed, _inputs, ctx) {
     const shared = new Rng(config.templateSeed);
     const templates = drawTammTemplates({ count: config.k, rng: shared });
-    const reference = oracleTammColumns(templates, sampleUniformInRegion(config.referenceEvents, shared));
+    const q =
+      config.reference === "templates" ? { components: [...templates.signal, ...templates.background] } : undefined;
+    const referenceX = q
+      ? sampleTemplateMixtureInRegion(q, config.referenceEvents, shared)
+      : sampleUniformInRegion(config.referenceEvents, shared);
+    const reference = oracleTammColumns(templates, referenceX, q);
     const kappaTrue = config.signalEvents / (config.signalEvents + config.backgroundEvents);
     const rng = new Rng(seed);
     const out: TammExperimentsResult = { k: config.k, job: config.job, chunk: config.chunk, records: [], failed: [] };
     for (let e = 0; e < config.experiments; e++) {
       ctx.progress(e / config.experiments, `pseudo-experiment ${e + 1}/${config.experiments}`);
       const x = sampleTammPseudoData({ signal: config.signalEvents, background: config.backgroundEvents, rng });
-      const data = oracleTammColumns(templates, x);
+      const data = oracleTammColumns(templates, x, q);
       recordTammFit({ data, reference, lambda: config.lambda, kappaTrue, experiment: e, out });
     }
     return out;
@@ -111,7 +122,11 @@ export function buildTammStudyCampaign(config: TammStudyConfig, kindsModule: str
               label,
             })
           : makeJob(tammExperimentsKind, {
-              config: { simulator: "gaussian-toy", ...common },
+              config: {
+                simulator: "gaussian-toy",
+                ...common,
+                ...(config.reference === "templates" ? { reference: "templates" as const } : {}),
+              },
               seed: jobSeed(config.seed, "tamm-experiments", k, j, c),
               label,
             });

@@ -40,7 +40,7 @@ export function tammStudyReport(
     ? `the di-Higgs-like dijet toy (template JES ${dijet.templateScales.join(", ")}, the first K of them${dijet.scaleJitter > 0 ? ` + N(0, ${dijet.scaleJitter}²) per template and draw` : ""}; true JES ${dijet.trueScale}; ${dijet.composition} signal count)`
     : "the Gaussian TAMM toy";
   const subtitle = [
-    `Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219: the unbinned exponential TAMM with oracle (exact) template log-ratios on ${toy}; K ∈ {${c.ks.join(", ")}} templates of each kind, ${c.jobs} template draws × ${c.experimentsPerJob} pseudo-experiments per K; N_s = ${c.signalEvents}, N_b = ${c.backgroundEvents} (κ = ${f5(r.kappa)}), reference M = ${c.referenceEvents}, λ = ${c.lambda}; scale ${c.scale}, seed ${c.seed}.`,
+    `Alvarez, Benevedes, Szewc, Thaler, arXiv 2604.02219: the unbinned exponential TAMM with oracle (exact) template log-ratios on ${toy}; K ∈ {${c.ks.join(", ")}} templates of each kind, ${c.jobs} template draws × ${c.experimentsPerJob} pseudo-experiments per K; N_s = ${c.signalEvents}, N_b = ${c.backgroundEvents} (κ = ${f5(r.kappa)}), reference M = ${c.referenceEvents}${c.reference === "templates" ? " (from the templates' equal mixture)" : ""}, λ = ${c.lambda}; scale ${c.scale}, seed ${c.seed}.`,
   ];
   if (run)
     subtitle.push(
@@ -80,7 +80,7 @@ export function tammStudyReport(
       text: [
         dijet
           ? `Per K and template draw: K signal and K background templates at the first K jet-energy scales of the grid${dijet.scaleJitter > 0 ? ", each jittered per draw," : " (the same for every draw, so draws differ only by the reference sample)"} and a uniform reference sample over [60, 200]² GeV, shared by the draw's pseudo-experiments. Per pseudo-experiment: fresh pseudo-data at the true JES ${dijet.trueScale} (${dijet.composition === "binomial" ? "N_s ~ Binomial(N_s + N_b, κ)" : "fixed counts"}), fitTamm (exponential form, Σw = 1, λ penalty) on the exact template log-ratios, pull = (κ̂ − κ)/σ_sandwich. K = 1 is the nominal JES alone (misspecified: expected biased).`
-          : "Per K and template draw: K signal and K background Gaussian templates from the documented recipe and a uniform reference sample, shared by the draw's pseudo-experiments. Per pseudo-experiment: fresh pseudo-data, fitTamm (exponential form, Σw = 1, λ penalty) on the exact template log-ratios, pull = (κ̂ − κ)/σ_sandwich. K = 1 is a single misspecified template (expected biased).",
+          : `Per K and template draw: K signal and K background Gaussian templates from the documented recipe and a ${c.reference === "templates" ? "reference sample from the equal mixture of the 2K templates (as the authors' code)" : "uniform reference sample"}, shared by the draw's pseudo-experiments. Per pseudo-experiment: fresh pseudo-data, fitTamm (exponential form, Σw = 1, λ penalty) on the exact template log-ratios, pull = (κ̂ − κ)/σ_sandwich. K = 1 is a single misspecified template (expected biased).`,
       ],
       tables: [
         {
