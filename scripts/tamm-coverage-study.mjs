@@ -4,7 +4,9 @@
 // N_s signal + N_b background events (κ = N_s/(N_s + N_b), default 1/11).
 //
 // Per job: K_max signal and K_max background template Gaussians drawn from the documented recipe, a
-// reference sample uniform over the region; each K in --ks uses the first K templates of the job (nested).
+// reference sample uniform over the region (--reference-from uniform) or from the equal mixture of the
+// job's 2·K_max templates (--reference-from templates, as the authors' code does); each K in --ks uses
+// the first K templates of the job (nested).
 // Per pseudo-experiment, K and method: fitTamm on the template log-ratios of the method, κ̂ ± σ_sandwich, and
 //   pull = (κ̂ − κ)/σ_sandwich (reference sample's share included), and with --profile also
 //   zS = the profile-likelihood z of κ rescaled by σ_Hessian/σ_sandwich (a second fit per K).
@@ -16,14 +18,18 @@
 //   classifier  one template classifier per job (trainTammTemplateClassifier: 3 × 64 ReLU conditioned on
 //               the one-hot template index, BCE against uniform reference events), --train-events per
 //               template; its log-ratios on the pseudo-data and on the reference sample.
+//   softmax     the authors' set-up: one 2·K_max-class softmax classifier per job (trainTammSoftmaxClassifier:
+//               3 × 64 leaky ReLU, 4 bootstrap members, member-averaged log-ratios ln 𝔰_c/q against the
+//               equal mixture q of the templates), --train-events per template; needs --reference-from templates.
 //
 // usage: npx tsc -p tsconfig.json --outDir /tmp/nsbi-dist &&
 //   nice -n 19 node scripts/tamm-coverage-study.mjs --dist /tmp/nsbi-dist
 //     [--jobs 3] [--experiments 6] [--ks 1,2,4,6,8,10] [--signal 5000] [--background 50000]
-//     [--reference 100000] [--lambda 1] [--form exponential|linear] [--composition fixed|binomial]
+//     [--reference 100000] [--reference-from uniform|templates] [--lambda 1] [--form exponential|linear] [--composition fixed|binomial]
 //   --control: a check of the fit itself: per job and K the truth is replaced by the exponential mixture of
 //     the job's first K templates at w = v = 1/K (geometricMeanGaussian2), which the TAMM represents exactly.
-//     [--seed 2604] [--control] [--profile] [--methods oracle,classifier] [--train-events 5000] [--json out.json]
+//     [--seed 2604] [--control] [--profile] [--methods oracle,classifier,softmax] [--train-events 5000] [--members 4]
+//     [--json out.json]
 import { parseArgs } from "./lib/args.mjs";
 import { defaultDist, distLoader } from "./lib/dist-loader.mjs";
 import { cover, mean, pullSummary } from "./lib/pull-summary.mjs";
@@ -36,9 +42,11 @@ const { writeFileAtomic } = await load("node/files.js");
 const { Rng } = await load("engine/rng.js");
 const { drawTammTemplates } = await load("workflows/tamm/gaussian-tamm-toy.js");
 const { sampleTammPseudoData, sampleUniformInRegion } = await load("workflows/tamm/tamm-samples.js");
+const { sampleTemplateMixtureInRegion } = await load("workflows/tamm/template-mixture-reference.js");
 const { oracleTammColumns } = await load("workflows/tamm/tamm-oracle-columns.js");
 const { fitTamm } = await load("inference/tamm/fit-tamm.js");
 const { trainTammTemplateClassifier } = await load("workflows/tamm/tamm-template-classifier.js");
+const { trainTammSoftmaxClassifier } = await load("workflows/tamm/tamm-softmax-classifier.js");
 const { sampleGaussian2InRegion } = await load("workflows/tamm/gaussian-tamm-toy.js");
 const { geometricMeanGaussian2 } = await load("workflows/tamm/geometric-mean-gaussian2.js");
 
@@ -55,6 +63,9 @@ const ks = opt("--ks", "1,2,4,6,8,10")
 const nSignal = positive("--signal", opt("--signal", "5000"));
 const nBackground = positive("--background", opt("--background", "50000"));
 const nReference = positive("--reference", opt("--reference", "100000"));
+const referenceFrom = opt("--reference-from", "uniform");
+if (referenceFrom !== "uniform" && referenceFrom !== "templates")
+  throw new Error("--reference-from: uniform or templates");
 const lambda = Number(opt("--lambda", "1"));
 const form = opt("--form", "exponential");
 const composition = opt("--composition", "fixed");
@@ -62,7 +73,17 @@ if (composition !== "fixed" && composition !== "binomial") throw new Error("--co
 const seed = Number(opt("--seed", "2604"));
 const jsonOut = opt("--json", null);
 const methods = opt("--methods", "oracle").split(",");
-if (methods.some((m) => m !== "oracle" && m !== "classifier")) throw new Error("--methods: oracle and/or classifier");
+if (methods.some((m) => m !== "oracle" && m !== "classifier" && m !== "softmax"))
+  throw new Error("--methods: oracle, classifier and/or softmax");
+if (referenceFrom === "templates" && methods.includes("classifier"))
+  throw new Error(
+    "--reference-from templates: the classifier's log-ratios are against the uniform reference; use --methods oracle,softmax",
+  );
+if (referenceFrom !== "templates" && methods.includes("softmax"))
+  throw new Error(
+    "--methods softmax: its log-ratios are against the templates' mixture; add --reference-from templates",
+  );
+const members = positive("--members", opt("--members", "4"));
 const trainEvents = positive("--train-events", opt("--train-events", "5000"));
 const kappaTrue = nSignal / (nSignal + nBackground);
 const kMax = Math.max(...ks);
@@ -72,7 +93,7 @@ const t0 = Date.now();
 const seconds = () => ((Date.now() - t0) / 1000).toFixed(0);
 console.log(
   `TAMM coverage study (${methods.join(", ")}; ${form}${control ? "; CONTROL truth = 1/K mixture" : ""}): K=${ks.join(",")}, ${jobs} jobs × ${experiments} pseudo-experiments, ` +
-    `N_s=${nSignal}, N_b=${nBackground} (κ=${kappaTrue.toFixed(5)}, ${composition}), reference ${nReference}, λ=${lambda}, seed ${seed}`,
+    `N_s=${nSignal}, N_b=${nBackground} (κ=${kappaTrue.toFixed(5)}, ${composition}), reference ${nReference} (${referenceFrom}), λ=${lambda}, seed ${seed}`,
 );
 
 const controlTruth = (templates, k) => {
@@ -89,8 +110,9 @@ const results = Object.fromEntries(methods.map((m) => [m, Object.fromEntries(ks.
 for (let job = 0; job < jobs; job++) {
   const rng = master.fork();
   const templates = drawTammTemplates({ count: kMax, rng });
-  const referenceX = sampleUniformInRegion(nReference, rng);
-  const columnsOf = { oracle: (x) => oracleTammColumns(templates, x) };
+  const q = referenceFrom === "templates" ? { components: [...templates.signal, ...templates.background] } : undefined;
+  const referenceX = q ? sampleTemplateMixtureInRegion(q, nReference, rng) : sampleUniformInRegion(nReference, rng);
+  const columnsOf = { oracle: (x) => oracleTammColumns(templates, x, q) };
   if (methods.includes("classifier")) {
     const all = [...templates.signal, ...templates.background];
     const clf = trainTammTemplateClassifier({
@@ -101,6 +123,22 @@ for (let job = 0; job < jobs; job++) {
     });
     console.log(`  job ${job + 1}: classifier trained, ${clf.trained.history.epochs} epochs (${seconds()} s)`);
     columnsOf.classifier = (x) => clf.tammColumns(x, x.length / 2);
+  }
+  if (methods.includes("softmax")) {
+    const all = [...templates.signal, ...templates.background];
+    const cpu0 = process.cpuUsage();
+    const clf = trainTammSoftmaxClassifier({
+      templates: all.map((g) => sampleGaussian2InRegion(g, trainEvents, rng)),
+      xDim: 2,
+      members,
+      seed: rng.forkSeed(),
+    });
+    const cpu = process.cpuUsage(cpu0);
+    const epochs = clf.histories.map((h) => h.epochs).join("/");
+    console.log(
+      `  job ${job + 1}: softmax classifier trained (${all.length} classes, ${members} members, epochs ${epochs}, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU s)`,
+    );
+    columnsOf.softmax = (x) => clf.tammColumns(x, x.length / 2);
   }
   const reference = Object.fromEntries(methods.map((m) => [m, columnsOf[m](referenceX)]));
   for (let e = 0; e < experiments; e++) {
@@ -180,12 +218,14 @@ if (jsonOut)
         nSignal,
         nBackground,
         nReference,
+        referenceFrom,
         lambda,
         form,
         composition,
         seed,
         methods,
         trainEvents,
+        members,
         summary,
         failures,
         results,

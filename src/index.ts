@@ -408,6 +408,17 @@ export {
 } from "./workflows/tamm/gaussian-tamm-toy.js";
 export { sampleTammPseudoData, sampleUniformInRegion, logUniformRegionDensity } from "./workflows/tamm/tamm-samples.js";
 export { oracleTammColumns } from "./workflows/tamm/tamm-oracle-columns.js";
+export {
+  sampleTemplateMixtureInRegion,
+  type TemplateMixtureReference,
+  templateMixtureLogDensity,
+} from "./workflows/tamm/template-mixture-reference.js";
+export {
+  TAMM_SOFTMAX_DEFAULTS,
+  TammSoftmaxClassifier,
+  trainTammSoftmaxClassifier,
+  type TrainTammSoftmaxClassifierOptions,
+} from "./workflows/tamm/tamm-softmax-classifier.js";
 export { geometricMeanGaussian2 } from "./workflows/tamm/geometric-mean-gaussian2.js";
 export {
   trainTammTemplateClassifier,
