@@ -35,12 +35,7 @@ export class BceWithLogitsOp implements Op {
   ) {
     if (logits.cols !== 1)
       throw new NsbiInternalError(`BceWithLogitsOp: logits must have 1 column, got ${logits.cols}`);
-    if (labels.cols !== 1)
-      throw new NsbiInternalError(`BceWithLogitsOp: labels must have 1 column, got ${labels.cols}`);
-    if (labels.rows < logits.rows)
-      throw new NsbiInternalError(`BceWithLogitsOp: labels hold ${labels.rows} rows, logits ${logits.rows}`);
-    if (labels.heap !== logits.heap)
-      throw new NsbiInternalError("BceWithLogitsOp: logits and labels live in different heaps");
+    checkLossLabels("BceWithLogitsOp", logits, labels);
     this.inputs = [logits];
   }
 
@@ -86,4 +81,16 @@ export class BceWithLogitsOp implements Op {
 /** Record binary cross-entropy with logits on `tape` (normally its last op) and return the op. */
 export function bceWithLogits(tape: Tape, logits: Tensor, labels: Tensor): BceWithLogitsOp {
   return tape.record(new BceWithLogitsOp(logits, labels));
+}
+
+/**
+ * The labels of a loss op over `logits`: one column, at least as many rows, the same heap (shared by the
+ * binary and the softmax cross-entropy ops).
+ * @throws NsbiInternalError naming `op`
+ */
+export function checkLossLabels(op: string, logits: Tensor, labels: Tensor): void {
+  if (labels.cols !== 1) throw new NsbiInternalError(`${op}: labels must have 1 column, got ${labels.cols}`);
+  if (labels.rows < logits.rows)
+    throw new NsbiInternalError(`${op}: labels hold ${labels.rows} rows, logits ${logits.rows}`);
+  if (labels.heap !== logits.heap) throw new NsbiInternalError(`${op}: logits and labels live in different heaps`);
 }

@@ -1,4 +1,5 @@
 import { NsbiInternalError } from "../errors.js";
+import { checkLossLabels } from "./bce-loss.js";
 import type { Op, Tape } from "./tape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -35,12 +36,7 @@ export class SoftmaxCrossEntropyOp implements Op {
   ) {
     if (logits.cols < 2)
       throw new NsbiInternalError(`SoftmaxCrossEntropyOp: logits must have ≥ 2 columns, got ${logits.cols}`);
-    if (labels.cols !== 1)
-      throw new NsbiInternalError(`SoftmaxCrossEntropyOp: labels must have 1 column, got ${labels.cols}`);
-    if (labels.rows < logits.rows)
-      throw new NsbiInternalError(`SoftmaxCrossEntropyOp: labels hold ${labels.rows} rows, logits ${logits.rows}`);
-    if (labels.heap !== logits.heap)
-      throw new NsbiInternalError("SoftmaxCrossEntropyOp: logits and labels live in different heaps");
+    checkLossLabels("SoftmaxCrossEntropyOp", logits, labels);
     this.inputs = [logits];
   }
 

@@ -23,6 +23,14 @@ import { jobKinds } from "./study-kinds.js";
 const config = (v: object = {}): TammStudyConfig => parseTammStudyConfig(v, "test");
 const build = (c: TammStudyConfig) => buildTammStudyCampaign(c, "kinds.js");
 const keys = (c: TammStudyConfig) => build(c).campaign.jobs.map((j) => j.key);
+/** A whole study in this thread on a fresh in-memory store. */
+const runInProcess = (c: TammStudyConfig) =>
+  runTammStudy({
+    config: c,
+    store: new MemoryCampaignStore(),
+    executor: new InProcessExecutor(new JobKindRegistry(jobKinds)),
+    kindsModule: "(in process)",
+  });
 
 describe("the TAMM study's campaign", () => {
   test("job keys: stable, distinct, chunked; the chunks of one draw share the template seed", () => {
@@ -126,13 +134,7 @@ describe("the TAMM study's campaign", () => {
     expect(keys(config({ ...shape, reference: "uniform" }))).toEqual(keys(uniform));
     const uniformKeys = new Set(keys(uniform));
     expect(keys(mixed).some((k) => uniformKeys.has(k))).toBe(false);
-    const executor = new InProcessExecutor(new JobKindRegistry(jobKinds));
-    const { results, summary } = await runTammStudy({
-      config: mixed,
-      store: new MemoryCampaignStore(),
-      executor,
-      kindsModule: "(in process)",
-    });
+    const { results, summary } = await runInProcess(mixed);
     expect(summary.failures).toEqual([]);
     const job = build(mixed).campaign.jobs[0];
     const shared = new Rng(tammTemplateSeed(5, 2, 0));
@@ -195,13 +197,7 @@ describe("the TAMM study's campaign", () => {
       scaleJitter: 0.01,
       seed: 11,
     });
-    const executor = new InProcessExecutor(new JobKindRegistry(jobKinds));
-    const { results, summary } = await runTammStudy({
-      config: small,
-      store: new MemoryCampaignStore(),
-      executor,
-      kindsModule: "(in process)",
-    });
+    const { results, summary } = await runInProcess(small);
     expect(summary.failures).toEqual([]);
     const [job] = build(small).campaign.jobs;
     // the template scales by hand: grid + 0.01·N(0, 1), two signal then two background, from the draw's seed
